@@ -1,0 +1,80 @@
+# The two commands a newcomer needs: `make run` and `make test`. Only Python is required; the
+# Makefile creates the virtualenv, installs the project and, for browser tests, Debian's chromium.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Development defaults; production sets its own environment (README, "Configuration").
+export DJANGO_DEBUG ?= true
+
+# Production-like settings for `check --deploy` (throwaway secrets, never used to serve).
+DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ARP_PSEUDONYMISATION_KEY=check-deploy-key DJANGO_ALLOWED_HOSTS=arp.example.org \
+	DJANGO_CSRF_TRUSTED_ORIGINS=https://arp.example.org
+
+.PHONY: install run serve migrate demo test test-fast lint format check-deploy browser assets \
+	bench-survey bench-dashboards bench-actions clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py load_demo_data
+
+run: demo
+	@echo ""
+	@echo "  ARP portal: http://$(HOST):$(PORT)/"
+	@echo "  Demo sign-ins (password for each: demoshire-portal-2026):"
+	@echo "    service.manager   reads dashboards, survey results and the action plan"
+	@echo "    steering.member   also edits the action plan"
+	@echo "    data.manager      also imports data, runs surveys and manages users"
+	@echo "  The staff survey needs no sign-in: http://$(HOST):$(PORT)/surveys/experiences-of-racism-2026/"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's chromium for the browser tests: Playwright drives it by path, never downloads one.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests ..."; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# Without the browser tests, for a quick loop while coding.
+test-fast: install
+	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: install
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh GOV.UK Frontend and plotly.js under static/vendor from the npm registry (needs Node).
+assets:
+	scripts/refresh_frontend_assets.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,39 @@
+"""Server-side access checks: sign-in first, then the role's permission.
+
+Django's permission_required sends a signed-in person without the permission back to the sign-in
+page, which reads as a bug; here they get a 403 page that says why.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+
+def role_required(permission: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_perm(permission):
+                raise PermissionDenied(f"Your role does not include “{permission}”.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """For class-based views: set `permission = "core.view_dashboards"`."""
+
+    permission: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.permission or not request.user.has_perm(self.permission):
+            raise PermissionDenied(f"Your role does not include “{self.permission}”.")
+        return super().dispatch(request, *args, **kwargs)

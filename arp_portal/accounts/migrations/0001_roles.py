@@ -1,0 +1,38 @@
+"""Creates the three roles as auth groups with the portal's permissions."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+from arp_portal.accounts.roles import ROLE_PERMISSIONS
+
+
+def create_roles(apps, schema_editor):
+    # Permissions are normally made after all migrations; make core's now so groups can hold them.
+    core = apps.get_app_config("core")
+    core.models_module = True
+    create_permissions(core, apps=apps, verbosity=0)
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = Permission.objects.filter(
+            content_type__app_label="core", codename__in=codenames
+        )
+        if permissions.count() != len(codenames):
+            raise RuntimeError(f"Missing permissions for the {role} role")
+        group.permissions.set(permissions)
+
+
+def remove_roles(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_PERMISSIONS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("core", "0002_dfe_ethnicity_codes"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, remove_roles)]

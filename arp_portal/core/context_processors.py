@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from arp_portal.core.models import DEMO_IMPORT_KIND, ImportRun
+
+
+def _navigation(user) -> list[dict]:
+    """Only what the signed-in person's role lets them use."""
+    if not user.is_authenticated:
+        return []
+    items = [("Home", "core:home", None)]
+    candidates = [
+        ("Children's dashboard", "dashboards:children", "core.view_dashboards"),
+        ("Workforce dashboard", "dashboards:workforce", "core.view_dashboards"),
+        ("Surveys", "surveys:index", "core.view_survey_results"),
+        ("Action plan", "actions:index", "core.view_action_plan"),
+        ("Data imports", "dashboards:imports", "core.import_data"),
+    ]
+    items.extend(candidates)
+    nav = []
+    for label, url_name, permission in items:
+        if permission and not user.has_perm(permission):
+            continue
+        try:
+            nav.append({"label": label, "url": reverse(url_name)})
+        except NoReverseMatch:  # an app not installed in this deployment has no link
+            continue
+    return nav
+
+
+def portal(request) -> dict:
+    user = getattr(request, "user", None)
+    nav = _navigation(user) if user is not None else []
+    path = request.path
+    for item in nav:
+        url = item["url"]
+        item["active"] = path == url or (url != "/" and path.startswith(url))
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "organisation_name": settings.ORGANISATION_NAME,
+        "service_phase": settings.SERVICE_PHASE,
+        "support_email": settings.SUPPORT_EMAIL,
+        "navigation": nav,
+        "synthetic_data": ImportRun.objects.filter(kind=DEMO_IMPORT_KIND).exists(),
+    }

@@ -1,0 +1,323 @@
+"""The shared model: the authority's structure, its workforce and children's case cohorts.
+
+Everything here is pseudonymised: staff and children are known by a reference, never a name.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from arp_portal.core.ethnicity import MajorGroup
+
+
+class PortalAccess(models.Model):
+    """Holds the portal's own permissions; roles (auth groups) are made of these.
+
+    No table: it exists so the permissions have a content type to hang from.
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_dashboards", "Read the disproportionality and workforce dashboards"),
+            ("view_survey_results", "Read aggregate survey results"),
+            ("manage_surveys", "Create, open, close and moderate surveys"),
+            ("import_data", "Import case, population and workforce data"),
+            ("view_action_plan", "Read the action plan"),
+            ("edit_action_plan", "Edit the action plan and post progress updates"),
+            ("manage_users", "Manage portal users and reference data"),
+        ]
+
+    def __str__(self) -> str:
+        return "Portal access"
+
+
+class Locality(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "localities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceArea(models.TextChoices):
+    FRONT_DOOR = "front_door", "Front door and assessment"
+    CHILDREN_IN_NEED = "children_in_need", "Children in need and child protection"
+    CHILDREN_IN_CARE = "children_in_care", "Children in care and care leavers"
+    EARLY_HELP = "early_help", "Early help"
+    DISABLED_CHILDREN = "disabled_children", "Disabled children"
+    FOSTERING_ADOPTION = "fostering_adoption", "Fostering and adoption"
+    QUALITY = "quality", "Quality assurance and business support"
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="teams")
+    service_area = models.CharField(max_length=30, choices=ServiceArea.choices)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["locality", "service_area"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ethnicity(models.Model):
+    """One of the 20 DfE codes. The code is fixed; the label is the authority's own wording."""
+
+    code = models.CharField(max_length=4, primary_key=True)
+    major_group = models.CharField(max_length=10, choices=MajorGroup.choices)
+    label = models.CharField(max_length=100)
+    default_label = models.CharField(max_length=100, editable=False)
+    sort_order = models.PositiveSmallIntegerField(editable=False)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name_plural = "ethnicities"
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.code})"
+
+    @property
+    def is_unknown(self) -> bool:
+        return self.major_group == MajorGroup.UNKNOWN
+
+
+class GradeBand(models.TextChoices):
+    """Grade bands from entry level to the top of the service, in order."""
+
+    SUPPORT = "1_support", "Support and administrative"
+    PRACTITIONER = "2_practitioner", "Practitioner"
+    SENIOR_PRACTITIONER = "3_senior_practitioner", "Senior practitioner"
+    TEAM_MANAGER = "4_team_manager", "Team manager"
+    SERVICE_MANAGER = "5_service_manager", "Service manager"
+    SENIOR_LEADER = "6_senior_leader", "Head of service and director"
+
+
+class StaffRole(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    FAMILY_SUPPORT = "family_support", "Family support worker"
+    PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
+    RESIDENTIAL = "residential", "Residential care worker"
+    MANAGER = "manager", "Manager"
+    BUSINESS_SUPPORT = "business_support", "Business support"
+    OTHER = "other", "Other role"
+
+
+class StaffMember(models.Model):
+    """A pseudonymised staff record. staff_ref is a keyed hash of the HR id; no name is held."""
+
+    staff_ref = models.CharField(max_length=64, unique=True)
+    ethnicity = models.ForeignKey(Ethnicity, on_delete=models.PROTECT, related_name="+")
+    grade_band = models.CharField(max_length=30, choices=GradeBand.choices)
+    role = models.CharField(max_length=30, choices=StaffRole.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff"
+    )
+    fte = models.DecimalField(max_digits=4, decimal_places=2)
+    start_date = models.DateField()
+    leaving_date = models.DateField(null=True, blank=True)
+    hourly_pay = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ethnicity", "grade_band"]),
+            models.Index(fields=["start_date", "leaving_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(leaving_date__isnull=True)
+                | Q(leaving_date__gte=models.F("start_date")),
+                name="staff_leaves_after_starting",
+            ),
+            models.CheckConstraint(
+                condition=Q(fte__gt=0) & Q(fte__lte=1.5), name="staff_fte_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.staff_ref[:12]
+
+
+class Sex(models.IntegerChoices):
+    # As coded in the CIN census and SSDA903.
+    MALE = 1, "Male"
+    FEMALE = 2, "Female"
+    NOT_KNOWN = 9, "Not known"
+
+
+class ChildQuerySet(models.QuerySet):
+    def in_cohort_on(self, kind: str, date: dt.date) -> "ChildQuerySet":
+        """Children in the cohort on a date. CIN includes children on a plan and in care (DfE)."""
+        episodes = Episode.objects.open_on(date)
+        if kind != EpisodeKind.CHILD_IN_NEED:
+            episodes = episodes.of_kind(kind)
+        return self.filter(pk__in=episodes.values("child_id"))
+
+    def starting_between(self, kind: str, first: dt.date, last: dt.date) -> "ChildQuerySet":
+        episodes = Episode.objects.started_between(first, last)
+        if kind != EpisodeKind.CHILD_IN_NEED:
+            episodes = episodes.of_kind(kind)
+        return self.filter(pk__in=episodes.values("child_id"))
+
+
+class Child(models.Model):
+    """A pseudonymised child: case-system reference, birth month and year, sex and ethnicity."""
+
+    child_ref = models.CharField(max_length=64, unique=True)
+    birth_year = models.PositiveSmallIntegerField()
+    birth_month = models.PositiveSmallIntegerField()
+    sex = models.PositiveSmallIntegerField(choices=Sex.choices)
+    ethnicity = models.ForeignKey(Ethnicity, on_delete=models.PROTECT, related_name="+")
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "children"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_month__gte=1) & Q(birth_month__lte=12), name="child_birth_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.child_ref
+
+    def age_on(self, date: dt.date) -> int:
+        """Age in whole years, taking the birthday as the first of the birth month."""
+        years = date.year - self.birth_year
+        return years - 1 if date.month < self.birth_month else years
+
+
+class EpisodeKind(models.TextChoices):
+    CHILD_IN_NEED = "CIN", "Child in need"
+    CHILD_PROTECTION = "CP", "Child protection plan"
+    IN_CARE = "CIC", "In care"
+
+
+class EpisodeQuerySet(models.QuerySet):
+    def open_on(self, date: dt.date) -> "EpisodeQuerySet":
+        return self.filter(start_date__lte=date).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=date)
+        )
+
+    def started_between(self, first: dt.date, last: dt.date) -> "EpisodeQuerySet":
+        return self.filter(start_date__gte=first, start_date__lte=last)
+
+    def of_kind(self, kind: str) -> "EpisodeQuerySet":
+        return self.filter(kind=kind)
+
+
+class Episode(models.Model):
+    """A period a child spent in need, on a protection plan or in care.
+
+    DfE counts children on a CP plan or in care as children in need, so the CIN cohort at a date is
+    every child with any episode open on that date (see ChildQuerySet.in_cohort_on).
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
+    kind = models.CharField(max_length=3, choices=EpisodeKind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="episodes"
+    )
+    # CP: initial category of abuse (NEG, PHY, SAB, EMO, MUL); CIC: legal status (C1, C2, V2 ...).
+    plan_category = models.CharField(max_length=10, blank=True)
+    legal_status = models.CharField(max_length=10, blank=True)
+    # Which return or export the episode came from, so a newer return can replace its period.
+    source = models.CharField(max_length=30, blank=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "start_date", "end_date"]),
+            models.Index(fields=["child", "kind", "start_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="episode_ends_after_starting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.kind} {self.start_date}"
+
+
+class AgeBand(models.TextChoices):
+    UNDER_1 = "under1", "Under 1"
+    AGE_1_4 = "1-4", "1 to 4"
+    AGE_5_9 = "5-9", "5 to 9"
+    AGE_10_15 = "10-15", "10 to 15"
+    AGE_16_17 = "16-17", "16 to 17"
+    ALL = "0-17", "0 to 17"
+
+
+class PopulationEstimate(models.Model):
+    """Children's population (0-17) by ethnicity: the denominator of every rate.
+
+    area is a locality, or null for the whole authority. source names the estimate and its
+    vintage (DfE revised rates after the 2021 Census), so a rate can say what it was divided by.
+    """
+
+    locality = models.ForeignKey(
+        Locality, on_delete=models.CASCADE, null=True, blank=True, related_name="population"
+    )
+    year = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=200)
+    age_band = models.CharField(max_length=6, choices=AgeBand.choices)
+    ethnicity = models.ForeignKey(Ethnicity, on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locality", "year", "source", "age_band", "ethnicity"],
+                name="population_estimate_unique",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["year", "locality"])]
+
+    def __str__(self) -> str:
+        area = self.locality.name if self.locality_id else "all"
+        return f"{area} {self.year} {self.age_band} {self.ethnicity_id}: {self.count}"
+
+
+DEMO_IMPORT_KIND = "demo"
+
+
+class ImportRun(models.Model):
+    """A record of every import: who, when, which file (by hash) and what it changed."""
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", "Imported"
+        REJECTED = "rejected", "Rejected: nothing written"
+
+    kind = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["kind", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} {self.status}"

@@ -1,0 +1,52 @@
+import pytest
+from django.test import Client
+
+from tests.personas import make_persona, make_user
+
+
+@pytest.fixture
+def service_manager(db):
+    return make_persona("service_manager")
+
+
+@pytest.fixture
+def steering_member(db):
+    return make_persona("steering_member")
+
+
+@pytest.fixture
+def data_manager(db):
+    return make_persona("data_manager")
+
+
+@pytest.fixture
+def user_without_role(db):
+    return make_user("no.role")
+
+
+@pytest.fixture
+def client_as(db):
+    """client_as(user) gives a test client signed in as that user."""
+
+    def signed_in(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
+def service_manager_client(client_as, service_manager):
+    return client_as(service_manager)
+
+
+@pytest.fixture
+def steering_client(client_as, steering_member):
+    return client_as(steering_member)
+
+
+@pytest.fixture
+def data_manager_client(client_as, data_manager):
+    return client_as(data_manager)
