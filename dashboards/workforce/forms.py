@@ -82,8 +82,8 @@ class TrainingTargetForm(forms.Form):
         error_messages={
             "required": "Enter the target percentage",
             "invalid": "Enter the target as a number, like 90",
-            "min_value": "The target must be 0% or more",
-            "max_value": "The target must be 100% or less",
+            "min_value": "The target must be 0%% or more",
+            "max_value": "The target must be 100%% or less",
             "max_decimal_places": "Enter the target to no more than 1 decimal place",
         },
     )

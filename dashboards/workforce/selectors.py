@@ -273,12 +273,10 @@ def disclosure_counts(scope: WorkforceScope, date: dt.date) -> tuple[int, int]:
 
 
 def data_years() -> list[int]:
-    """Calendar years the workforce data covers, oldest first (at most the last six)."""
-    span = StaffMember.objects.aggregate(first=Min("start_date"))
-    events = WorkforceEvent.objects.aggregate(last=Max("date"), first=Min("date"))
-    if span["first"] is None:
+    """Calendar years the workforce data covers, oldest first: from the earliest start date (at
+    most six years back) to this year."""
+    first_start = StaffMember.objects.aggregate(first=Min("start_date"))["first"]
+    if first_start is None:
         return []
-    today = dt.date.today()
-    last = events["last"].year if events["last"] else today.year
-    first = max(span["first"].year, (events["first"].year if events["first"] else last), last - 5)
-    return list(range(first, last + 1))
+    this_year = dt.date.today().year
+    return list(range(max(first_start.year, this_year - 5), this_year + 1))

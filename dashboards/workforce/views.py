@@ -190,8 +190,12 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 
 def _import_page(request: HttpRequest, key: str) -> HttpResponse:
     spec = WORKFORCE_IMPORTS[key]
+    posted = request.method == "POST"
     form = WorkforceUploadForm(
-        request.POST or None, request.FILES or None, accept=spec.accept, hint=spec.columns
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        accept=spec.accept,
+        hint=spec.columns,
     )
     rejected = None
     if request.method == "POST" and form.is_valid():
@@ -253,7 +257,7 @@ def training_target(request: HttpRequest) -> HttpResponse:
         if current
         else {}
     )
-    form = TrainingTargetForm(request.POST or None, initial=initial)
+    form = TrainingTargetForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         target = training_target_set(
             percent=form.cleaned_data["percent"], due_date=form.cleaned_data["due_date"]
