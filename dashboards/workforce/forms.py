@@ -30,6 +30,7 @@ class WorkforceFilterForm(forms.Form):
         self.fields["year"].choices = [(year, str(year)) for year in reversed(years)]
         self.fields["year"].error_messages["invalid_choice"] = "Select a year from the list"
         self.default_year = default_year
+        self.fields["year"].initial = default_year
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_tag = True

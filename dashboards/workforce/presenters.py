@@ -39,8 +39,8 @@ def _layout(title: str, y_title: str, **extra) -> dict:
         "font": FONT,
         "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
         "xaxis": {"automargin": True},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
-        "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "hovermode": "closest",
         "height": 420,
         **extra,
@@ -81,12 +81,17 @@ def _by(rows: Iterable[MeasureRow], measure: str) -> dict[str, MeasureRow]:
     return {row.group: row for row in rows if row.measure == measure}
 
 
-def _error_bars(rows: list[MeasureRow]) -> dict:
+def _error_bars(rows: list[MeasureRow | None]) -> dict:
+    """Asymmetric 95% interval bars, one per bar (none where a figure is hidden or missing)."""
+
+    def shown(row):
+        return row is not None and row.value is not None and row.ci_low is not None
+
     return {
         "type": "data",
         "symmetric": False,
-        "array": [None if r.value is None else r.ci_high - r.value for r in rows],
-        "arrayminus": [None if r.value is None else r.value - r.ci_low for r in rows],
+        "array": [round(r.ci_high - r.value, 3) if shown(r) else None for r in rows],
+        "arrayminus": [round(r.value - r.ci_low, 3) if shown(r) else None for r in rows],
         "color": "#0b0c0c",
         "thickness": 1,
     }
@@ -145,7 +150,7 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
                 "name": GROUP_LABELS[group],
                 "x": [label for _, label in categories],
                 "y": [None if r is None or r.value is None else round(r.value, 1) for r in series],
-                "error_y": _error_bars([r for r in series if r is not None]),
+                "error_y": _error_bars(series),
                 "marker": {"color": COLOURS[group]},
                 "hovertemplate": "%{x}: %{y:.1f}%<extra>" + GROUP_LABELS[group] + "</extra>",
             }
@@ -179,9 +184,22 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
         "figure": figure(
             data,
             _layout(
-                f"Share of staff from Black and minority ethnic groups by grade, {year}",
+                f"Black, Asian and minority ethnic staff, and Black staff, by grade, {year}",
                 "% of people whose ethnicity is known",
                 barmode="group",
+                # Say where a bar is missing because its figure is hidden, not zero.
+                annotations=[
+                    {
+                        "x": label,
+                        "y": 0,
+                        "yanchor": "bottom",
+                        "showarrow": False,
+                        "text": "c: hidden",
+                        "font": {**FONT, "size": 12},
+                    }
+                    for measure, label in categories
+                    if tables[measure].get(BAME) is not None and tables[measure][BAME].suppressed
+                ],
             ),
         ),
         "table": {
@@ -189,6 +207,7 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
             f"on {_long_date(result['date'])}",
             "head": [GROUP_LABELS[g] for g in groups],
             "rows": table_rows,
+            "label_head": "Grade or comparison",
             "total_head": "People of known ethnicity",
         },
         "trend_figure": figure(
@@ -201,6 +220,7 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
         "trend_table": {
             "caption": "Black, Asian and minority ethnic staff as a percentage of each grade, by "
             "year",
+            "label_head": "Grade",
             "head": [str(y) for y in years],
             "rows": trend_rows,
         },
@@ -566,6 +586,20 @@ def training_section(result: dict, year: int) -> dict:
         "Staff in post who have completed anti-racist practice training",
         "% of staff in post",
         shapes=shapes,
+        annotations=[
+            {
+                "xref": "paper",
+                "x": 0,
+                "y": float(target.percent),
+                "yanchor": "bottom",
+                "xanchor": "left",
+                "showarrow": False,
+                "text": f"Target: {target.percent:.0f}% by {_long_date(target.due_date)}",
+                "font": {**FONT, "color": "#d4351c"},
+            }
+        ]
+        if target is not None
+        else [],
     )
     layout["yaxis"]["range"] = [0, 100]
     by = result["by"]
