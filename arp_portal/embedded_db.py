@@ -23,9 +23,9 @@ warnings.filterwarnings("ignore", module="platformdirs")
 def _exit_on_sigterm() -> None:
     """pgserver stops the server from an atexit hook, which SIGTERM would skip: turn SIGTERM into
     a normal exit so `kill` (not only Ctrl-C) leaves no orphan server."""
-    if threading.current_thread() is threading.main_thread():
-        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 DATABASE_NAME = "arp_portal"
