@@ -22,9 +22,12 @@ class ImportKind:
 def registered_import_kinds() -> list[ImportKind]:
     kinds: list[ImportKind] = []
     for area in AREAS:
+        name = f"dashboards.{area}.import_kinds"
         try:
-            module = importlib.import_module(f"dashboards.{area}.import_kinds")
-        except ModuleNotFoundError:
-            continue  # an area not yet installed offers no imports
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name not in {name, f"dashboards.{area}"}:
+                raise  # a broken import inside the module must not hide it
+            continue  # an area not installed in this deployment offers no imports
         kinds.extend(module.IMPORT_KINDS)
     return kinds
