@@ -9,10 +9,12 @@ import datetime as dt
 import io
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from arp_portal.accounts.decorators import role_required
@@ -167,17 +169,19 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @role_required("core.view_dashboards")
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     rows, name = _export_rows(request)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Workforce measures"
-    sheet.append(EXPORT_COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(_export_values(row))
+    workbook = Workbook(write_only=True)  # streams rows: several times faster for exports
+    sheet = workbook.create_sheet("Workforce measures")
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["A"].width = 55
     sheet.column_dimensions["C"].width = 34
+    header = []
+    for name in EXPORT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(_export_values(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -186,6 +190,11 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+def _counts_text(counts: dict) -> str:
+    """{"agency_workers_skipped": 18} -> "agency workers skipped 18"."""
+    return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in counts.items())
 
 
 def _import_page(request: HttpRequest, key: str) -> HttpResponse:
@@ -208,12 +217,13 @@ def _import_page(request: HttpRequest, key: str) -> HttpResponse:
         except ImportRejected as error:
             rejected = error.problems
         else:
-            summary = ", ".join(
-                f"{name.replace('_', ' ')} {value}" for name, value in result.counts.items()
-            )
-            messages.success(request, f"Imported {upload.name}: {summary}.")
+            messages.success(request, f"Imported {upload.name}: {_counts_text(result.counts)}.")
             return redirect(spec.kind.url_name)
-    runs = ImportRun.objects.filter(kind=spec.kind.slug).select_related("imported_by")[:10]
+    runs = Paginator(
+        ImportRun.objects.filter(kind=spec.kind.slug).select_related("imported_by"), 10
+    ).get_page(request.GET.get("page"))
+    for run in runs:
+        run.summary = _counts_text(run.counts)
     return render(
         request,
         "dashboards/workforce/import.html",
@@ -224,6 +234,7 @@ def _import_page(request: HttpRequest, key: str) -> HttpResponse:
             "problem_count": len(rejected) if rejected else 0,
             "max_problems": MAX_PROBLEMS_REPORTED,
             "runs": runs,
+            "page": runs,
             "imports_url": _imports_url(),
         },
     )

@@ -28,6 +28,7 @@ def test_a_data_manager_imports_the_staff_file_and_sees_what_changed(data_manage
     assert response.redirect_chain[-1][0] == "/dashboards/workforce/import/staff/"
     page = response.content.decode()
     assert "Imported staff.csv: staff 1, created 1, updated 0, unchanged 0." in page
+    assert "Imported: staff 1, created 1, updated 0, unchanged 0" in page  # the recent runs
     assert StaffMember.objects.count() == 1
     assert ImportRun.objects.get().imported_by.username == "data.manager"
 
