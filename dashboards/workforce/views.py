@@ -76,13 +76,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = WorkforceScope(choice["locality"], choice["service_area"])
     year = choice["year"]
 
-    trend_representation = {y: measures.representation(scope, y)["rows"] for y in years}
+    representation_by_year = {y: measures.representation(scope, y) for y in years}
+    trend_representation = {y: result["rows"] for y, result in representation_by_year.items()}
     trend = {
         kind: {y: measures.likelihood(scope, kind, y) for y in years}
         for kind in measures.LIKELIHOODS
     }
     trend_leavers = {y: measures.leavers(scope, y) for y in years}
-    representation = measures.representation(scope, year)
+    representation = representation_by_year[year]
     sections = [
         presenters.representation_section(representation, year, trend_representation),
         presenters.likelihood_section(
