@@ -80,6 +80,8 @@ class TrainingTargetForm(forms.Form):
         min_value=0,
         max_value=100,
         decimal_places=1,
+        # GOV.UK advises a text input with a numeric keyboard over type="number".
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the target percentage",
             "invalid": "Enter the target as a number, like 90",

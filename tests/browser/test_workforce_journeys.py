@@ -88,6 +88,43 @@ def test_a_data_manager_imports_hr_files_and_a_broken_one_is_refused(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("created 22")
     assert WorkforceEvent.objects.count() == 22
 
+    when_i_upload(
+        page, live_server, "/dashboards/workforce/import/csww/", tmp_path, "csww.xml", a_census()
+    )
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Imported csww.xml: staff 2, created 2, updated 0, unchanged 0, agency workers skipped 1"
+    )
+    then_the_accessibility_baseline_is_met(page)
+
+
+def a_census() -> str:
+    worker = (
+        "<CSWWWorker><AgencyWorker>{agency}</AgencyWorker><SWENo>SW{number:010d}</SWENo>"
+        "<FTE>1.000000</FTE><Ethnicity>BCRB</Ethnicity><OrgRole>5</OrgRole>"
+        "<RoleStartDate>2020-01-06</RoleStartDate></CSWWWorker>"
+    )
+    workers = [worker.format(agency=0, number=n) for n in (1, 2)] + [
+        worker.format(agency=1, number=3)
+    ]
+    return "<Message><Header/>" + "".join(workers) + "</Message>"
+
+
+def test_a_data_manager_sets_the_training_target(page, live_server, sign_in_as):
+    sign_in_as("data_manager")
+    page.goto(f"{live_server.url}/dashboards/workforce/training-target/")
+    page.get_by_label("Target: percentage").fill("ninety")
+    page.get_by_role("button", name="Save target").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the target as a number, like 90"
+    )
+    then_the_accessibility_baseline_is_met(page)
+    page.get_by_label("Target: percentage").fill("90")
+    page.get_by_label("Date the target should be met by").fill("31/1/2025")
+    page.get_by_role("button", name="Save target").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "The training target is now 90% of staff in post by 31 January 2025."
+    )
+
 
 def test_a_service_manager_reads_the_disciplinary_likelihood_and_pay_gap(
     page, live_server, sign_in_as, tmp_path
