@@ -124,3 +124,15 @@ def test_the_public_sample_census_is_rejected_with_each_gap_named():
     assert not any("CSWWWorker 1," in p for p in problems)
     assert not any("Oz2054309383" in p for p in problems)
     assert StaffMember.objects.count() == 0
+
+
+def test_the_command_imports_a_census_with_a_progress_bar(tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "csww.xml"
+    path.write_text(census(MANAGER, AGENCY))
+    call_command("import_csww", str(path))
+    out = capsys.readouterr().out
+    assert "Importing csww.xml [" in out and "100%" in out
+    assert "agency workers skipped 1, reference date 2025-09-30." in out
+    assert StaffMember.objects.count() == 1
