@@ -198,6 +198,9 @@ class Child(models.Model):
 
 class EpisodeKind(models.TextChoices):
     CHILD_IN_NEED = "CIN", "Child in need"
+    # A child in need plan (CIN census CINPlanDates): a stage of the pathway between referral
+    # and a protection plan. Flat case exports and SSDA903 do not carry it.
+    CIN_PLAN = "CINP", "Child in need plan"
     CHILD_PROTECTION = "CP", "Child protection plan"
     IN_CARE = "CIC", "In care"
 
@@ -223,7 +226,7 @@ class Episode(models.Model):
     """
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
-    kind = models.CharField(max_length=3, choices=EpisodeKind.choices)
+    kind = models.CharField(max_length=4, choices=EpisodeKind.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     team = models.ForeignKey(
@@ -235,12 +238,45 @@ class Episode(models.Model):
     # Which return or export the episode came from, so a newer return can replace its period.
     source = models.CharField(max_length=30, blank=True)
 
+    # The child's ethnicity, birth month (year * 12 + month - 1), sex and the team's locality,
+    # copied onto each episode so a dashboard's cohort count is one GROUP BY over an index of
+    # this table (docs/adr/020-denormalised-episode-cohort-columns.md). Database triggers fill
+    # them on insert and keep them in step when a child or a team changes (migration 0003):
+    # nothing in Python needs to set them.
+    child_ethnicity = models.CharField(max_length=4, null=True, editable=False)
+    child_birth_month_index = models.IntegerField(null=True, editable=False)
+    child_sex = models.PositiveSmallIntegerField(null=True, editable=False)
+    locality = models.ForeignKey(
+        Locality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
+
     objects = EpisodeQuerySet.as_manager()
 
     class Meta:
         indexes = [
             models.Index(fields=["kind", "start_date", "end_date"]),
             models.Index(fields=["child", "kind", "start_date"]),
+            # Covers the dashboard's cohort counts: an index-only scan by kind and start date.
+            models.Index(
+                fields=["kind", "start_date"],
+                include=[
+                    "end_date",
+                    "child_ethnicity",
+                    "child_birth_month_index",
+                    "child_sex",
+                    "locality",
+                    "team",
+                    "child",
+                ],
+                name="episode_cohort_covering",
+            ),
+            models.Index(fields=["source"], name="episode_source"),
         ]
         constraints = [
             models.CheckConstraint(
