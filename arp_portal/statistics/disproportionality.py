@@ -270,10 +270,7 @@ def since_when(flags: Sequence[tuple[str, bool]]) -> str | None:
     """
     start = None
     for label, flagged in flags:
-        if flagged:
-            start = start or label
-        else:
-            start = None
+        start = (start or label) if flagged else None
     return start
 
 
