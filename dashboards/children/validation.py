@@ -1,0 +1,201 @@
+"""Checks shared by the children's importers: codes, dates, and the sanity rules of the returns.
+
+Each importer turns its format into ChildRecord and EpisodeRecord values, noting where each came
+from (file and line, or XML element), and these checks report problems against those places.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from arp_portal.core.ethnicity import DFE_ETHNICITY_CODES, VALID_CODES
+from arp_portal.core.importing import ProblemCollector
+from arp_portal.core.models import EpisodeKind
+
+LABEL_TO_CODE = {label.lower(): code for code, _, label in DFE_ETHNICITY_CODES}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value came from, for the report."""
+
+    file: str
+    location: str  # "line 12" or "Child 3 (LAchildID X) > CINdetails 1"
+
+
+@dataclass
+class ChildRecord:
+    child_ref: str
+    birth_year: int
+    birth_month: int
+    sex: int
+    ethnicity: str
+    place: Place
+    birth_date: dt.date | None = None
+
+
+@dataclass
+class EpisodeRecord:
+    child_ref: str
+    kind: str
+    start_date: dt.date
+    end_date: dt.date | None
+    place: Place
+    team_id: int | None = None
+    plan_category: str = ""
+    legal_status: str = ""
+    start_field: str = "start_date"
+    end_field: str = "end_date"
+
+
+def check_ethnicity(value: str, place: Place, field: str, problems: ProblemCollector) -> str | None:
+    """A DfE code, exactly: lower case, labels, blanks and "NA" are reported, never guessed."""
+    if value in VALID_CODES:
+        return value
+    if not value:
+        problems.add(place.file, place.location, field, "the ethnicity code is blank")
+    elif value.upper() in VALID_CODES:
+        problems.add(
+            place.file,
+            place.location,
+            field,
+            f"ethnicity codes are upper case: '{value}' should be written '{value.upper()}'",
+        )
+    elif value.lower() in LABEL_TO_CODE:
+        problems.add(
+            place.file,
+            place.location,
+            field,
+            f"'{value}' is a label, not a DfE ethnicity code (the code is "
+            f"{LABEL_TO_CODE[value.lower()]})",
+        )
+    else:
+        problems.add(place.file, place.location, field, f"'{value}' is not a DfE ethnicity code")
+    return None
+
+
+def check_sex(value: str, place: Place, field: str, problems: ProblemCollector) -> int | None:
+    if value in ("1", "2", "9"):
+        return int(value)
+    problems.add(
+        place.file,
+        place.location,
+        field,
+        f"'{value}' is not a sex code: use 1 (male), 2 (female) or 9 (not known)"
+        if value
+        else "the sex code is blank: use 1 (male), 2 (female) or 9 (not known)",
+    )
+    return None
+
+
+def parse_iso_date(
+    value: str, place: Place, field: str, problems: ProblemCollector, *, required: bool = True
+) -> dt.date | None:
+    if not value:
+        if required:
+            problems.add(place.file, place.location, field, "the date is blank")
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.add(
+            place.file, place.location, field, f"'{value}' is not a date in the form YYYY-MM-DD"
+        )
+        return None
+
+
+def parse_uk_date(
+    value: str, place: Place, field: str, problems: ProblemCollector, *, required: bool = True
+) -> dt.date | None:
+    """dd/mm/YYYY, as SSDA903 files carry dates."""
+    if not value:
+        if required:
+            problems.add(place.file, place.location, field, "the date is blank")
+        return None
+    try:
+        day, month, year = value.split("/")
+        if len(year) != 4:
+            raise ValueError
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        problems.add(
+            place.file, place.location, field, f"'{value}' is not a date in the form dd/mm/YYYY"
+        )
+        return None
+
+
+def check_child_consistent(
+    existing: ChildRecord, new: ChildRecord, problems: ProblemCollector, fields: dict[str, str]
+) -> None:
+    """Rows for one child must agree on birth, sex and ethnicity."""
+    for attribute, field in fields.items():
+        old_value, new_value = getattr(existing, attribute), getattr(new, attribute)
+        if old_value != new_value:
+            problems.add(
+                new.place.file,
+                new.place.location,
+                field,
+                f"child {new.child_ref} has {field} '{new_value}' here but '{old_value}' at "
+                f"{existing.place.location}",
+            )
+
+
+def check_episode_rules(
+    episodes: list[EpisodeRecord], problems: ProblemCollector, *, referral_kind: str
+) -> None:
+    """Sanity rules across a child's episodes (DOMAIN.md, the CIN census rules):
+
+    - an episode does not end before it starts;
+    - a protection plan does not start before its referral (when the referral is in the file);
+    - protection plans for one child do not overlap, and at most one is open.
+    """
+    by_child: dict[str, list[EpisodeRecord]] = {}
+    for episode in episodes:
+        if episode.end_date is not None and episode.end_date < episode.start_date:
+            problems.add(
+                episode.place.file,
+                episode.place.location,
+                episode.end_field,
+                f"ends ({episode.end_date:%Y-%m-%d}) before it starts "
+                f"({episode.start_date:%Y-%m-%d})",
+            )
+        if episode.kind in (EpisodeKind.CHILD_PROTECTION, referral_kind):
+            by_child.setdefault(episode.child_ref, []).append(episode)
+    for child_ref, child_episodes in by_child.items():
+        referrals = [e.start_date for e in child_episodes if e.kind == referral_kind]
+        plans = sorted(
+            (e for e in child_episodes if e.kind == EpisodeKind.CHILD_PROTECTION),
+            key=lambda e: e.start_date,
+        )
+        if referrals:
+            first_referral = min(referrals)
+            for plan in plans:
+                if plan.start_date < first_referral:
+                    problems.add(
+                        plan.place.file,
+                        plan.place.location,
+                        plan.start_field,
+                        f"the child protection plan starts ({plan.start_date:%Y-%m-%d}) before "
+                        f"the child's referral ({first_referral:%Y-%m-%d})",
+                    )
+        open_plans = [plan for plan in plans if plan.end_date is None]
+        if len(open_plans) > 1:
+            plan = open_plans[-1]
+            problems.add(
+                plan.place.file,
+                plan.place.location,
+                plan.end_field,
+                f"child {child_ref} has {len(open_plans)} open child protection plans; at most "
+                "one may be open",
+            )
+        for before, after in zip(plans, plans[1:], strict=False):
+            if before.end_date is None or after.start_date < before.end_date:
+                problems.add(
+                    after.place.file,
+                    after.place.location,
+                    after.start_field,
+                    f"child {child_ref}'s child protection plan starting "
+                    f"{after.start_date:%Y-%m-%d} overlaps the plan starting "
+                    f"{before.start_date:%Y-%m-%d} ({before.place.location})",
+                )
