@@ -53,10 +53,11 @@ class ImportProblem:
 
 
 class ImportRejected(Exception):
-    """The file has problems; nothing was written."""
+    """The file has problems; nothing was written. run_import sets `run` to the logged run."""
 
     def __init__(self, problems: Sequence[ImportProblem]):
         self.problems = list(problems)
+        self.run: ImportRun | None = None
         super().__init__(f"{len(self.problems)} problem(s) found; nothing was imported")
 
 
@@ -167,7 +168,7 @@ def run_import(
                 counts=counts,
             )
     except ImportRejected as rejected:
-        ImportRun.objects.create(
+        rejected.run = ImportRun.objects.create(
             kind=kind,
             file_name=file_name[:255],
             file_sha256=file_hash,

@@ -320,9 +320,11 @@ def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = Non
     if number == 0 and not problems:
         problems.add(name, "Children", "", "the return has no Child elements")
     check_episode_rules(episodes, problems, referral_kind=EpisodeKind.CHILD_IN_NEED)
+    if reference_date is not None:
+        year = collection_year(reference_date)
+        period_start = dt.date(year - 1, 4, 1)
+        _check_in_collection_year(episodes, period_start, problems)
     problems.raise_if_any()
-    year = collection_year(reference_date)
-    period_start = dt.date(year - 1, 4, 1)
     _tick(progress, total_children, total_children)
     counts = services.children_and_episodes_write(
         children.values(),
@@ -429,6 +431,7 @@ def _cin_child(
                     f"the child in need plan starts ({start:%Y-%m-%d}) before its referral "
                     f"({referral:%Y-%m-%d})",
                 )
+            _check_within_closure(start, end, closure, plan_place, "CINPlan", problems)
             if start is not None and child_ok:
                 episodes.append(
                     EpisodeRecord(
@@ -451,6 +454,7 @@ def _cin_child(
             end = parse_iso_date(
                 _text(plan, "CPPendDate"), plan_place, "CPPendDate", problems, required=False
             )
+            _check_within_closure(start, end, closure, plan_place, "CPP", problems)
             if start is not None and child_ok:
                 episodes.append(
                     EpisodeRecord(
@@ -464,6 +468,46 @@ def _cin_child(
                         end_field="CPPendDate",
                     )
                 )
+
+
+def _check_within_closure(start, end, closure, place: Place, prefix: str, problems) -> None:
+    """A plan lies within its child in need episode: it cannot outlast the episode's closure."""
+    if closure is None or start is None:
+        return
+    field = f"{prefix}EndDate" if prefix == "CINPlan" else f"{prefix}endDate"
+    if end is None:
+        problems.add(
+            place.file,
+            place.location,
+            field,
+            f"the plan is still open but its child in need episode closed on {closure:%Y-%m-%d}",
+        )
+    elif end > closure:
+        problems.add(
+            place.file,
+            place.location,
+            field,
+            f"the plan ends ({end:%Y-%m-%d}) after its child in need episode closed "
+            f"({closure:%Y-%m-%d})",
+        )
+
+
+def _check_in_collection_year(
+    episodes: list[EpisodeRecord], period_start: dt.date, problems: ProblemCollector
+) -> None:
+    """A return holds children in need during its year: an episode closed before the year
+    began does not belong in it."""
+    for episode in episodes:
+        closed = episode.end_date
+        is_referral = episode.kind == EpisodeKind.CHILD_IN_NEED
+        if is_referral and closed is not None and closed < period_start:
+            problems.add(
+                episode.place.file,
+                episode.place.location,
+                episode.end_field,
+                f"the episode closed ({closed:%Y-%m-%d}) before the collection year began "
+                f"({period_start:%Y-%m-%d})",
+            )
 
 
 # ---------------------------------------------------------------- SSDA903
