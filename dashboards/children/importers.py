@@ -215,6 +215,7 @@ def import_population(files: Sequence[UploadedData], *, progress: Progress = Non
     problems.raise_if_any()
     vintages = {(locality_id, year, source) for locality_id, year, source, _, _ in cells}
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_population")
         cursor.execute(
             "CREATE TEMP TABLE import_population (locality_id int, year int, source text,"
             " age_band text, ethnicity text, count int) ON COMMIT DROP"

@@ -45,6 +45,7 @@ def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> None
 
 def children_upsert(cursor, children: Iterable[ChildRecord]) -> dict:
     """Add new children, correct changed ones (triggers carry the change to their episodes)."""
+    cursor.execute("DROP TABLE IF EXISTS import_child")
     cursor.execute(
         "CREATE TEMP TABLE import_child (child_ref text, birth_year int, birth_month int,"
         " sex int, ethnicity text) ON COMMIT DROP"
@@ -95,6 +96,7 @@ def episodes_replace(
     in this return, their episodes from those returns that were still open when this return's
     period began are restated by this return, so the older copies go.
     """
+    cursor.execute("DROP TABLE IF EXISTS import_episode")
     cursor.execute(
         "CREATE TEMP TABLE import_episode (child_ref text, kind text, start_date date,"
         " end_date date, team_id int, plan_category text, legal_status text) ON COMMIT DROP"
@@ -116,6 +118,7 @@ def episodes_replace(
             for e in episodes
         ),
     )
+    cursor.execute("DROP TABLE IF EXISTS import_episode_keyed")
     cursor.execute(
         """
         CREATE TEMP TABLE import_episode_keyed ON COMMIT DROP AS
