@@ -46,8 +46,11 @@ KINDS = {kind.slug: kind for kind in IMPORT_KINDS}
 def _upload(request: HttpRequest, slug: str) -> HttpResponse:
     kind, page = KINDS[slug], PAGES[slug]
     kwargs = {"help_text": page.help_text} if page.form_class is SingleFileForm else {}
-    form = page.form_class(request.POST or None, request.FILES or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = page.form_class(
+        request.POST if posted else None, request.FILES if posted else None, **kwargs
+    )
+    if posted and form.is_valid():
         options = {}
         if slug == "ssda903" and form.cleaned_data.get("year"):
             options["year"] = form.cleaned_data["year"]
