@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- problem messages are quoted whole, as a data manager reads them.
 """The flat case-system export: what is written, what is reported, what is left alone."""
 
 import datetime as dt

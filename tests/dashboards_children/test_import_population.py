@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- problem messages are quoted whole, as a data manager reads them.
 """Population estimates: the denominator, by area, year, source, age band and ethnicity."""
 
 import datetime as dt
@@ -23,15 +24,13 @@ def run(text):
 
 def test_it_imports_bands_for_an_area_and_the_authority(db):
     north = Locality.objects.create(name="North")
+    census_caribbean = '"Black, Black British, Black Welsh, Caribbean or African: Caribbean"'
     run(
         HEADER
         + f"all,2024,{ONS},0-17,WBRI,98230\n"
         + f"North,2024,{ONS},under1,BCRB,41\n"
         + f"North,2024,{ONS},1-4,BCRB,159\n"
-        + f"North,2024,{ONS},1-4,Black, Black British, Black Welsh, Caribbean or African: Caribbean,1\n".replace(
-            "Black, Black British, Black Welsh, Caribbean or African: Caribbean",
-            '"Black, Black British, Black Welsh, Caribbean or African: Caribbean"',
-        ).replace(",1-4,", ",5-9,")
+        + f"North,2024,{ONS},5-9,{census_caribbean},1\n"
     )
     assert PopulationEstimate.objects.get(locality=None).count == 98230
     selection = population_for(area=north, date=dt.date(2025, 3, 31))
@@ -66,7 +65,7 @@ def test_problems_are_reported_and_nothing_written(db):
             HEADER
             + f"Nrth,2024,{ONS},0-17,WBRI,1\n"
             + f"north,24,{ONS},0-4,wbri,ten\n"
-            + f"all,2024,,0-17,REFU,5\n"
+            + "all,2024,,0-17,REFU,5\n"
         )
     assert [str(p) for p in rejected.value.problems] == [
         "pop.csv, line 2, area: the portal has no locality called 'Nrth'",

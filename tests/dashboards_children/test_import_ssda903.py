@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- problem messages are quoted whole, as a data manager reads them.
 """SSDA903: the Header and Episodes tables of the looked-after return."""
 
 import datetime as dt
