@@ -129,6 +129,48 @@ def read_csv(
         )
 
 
+def read_csv_values(
+    upload: UploadedData, columns: Sequence[str], collector: ProblemCollector
+) -> Iterator[tuple[int, list[str]]]:
+    """Like read_csv, for large files: rows as (line number, [stripped values in the order of
+    `columns`]), without building a dict a row. Other columns in the file are ignored."""
+    reader = csv.reader(io.StringIO(decode_text(upload.data), newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        collector.add(upload.name, "line 1", "", "the file is empty")
+        return
+    names = [name.strip().lower() for name in header]
+    missing = [name for name in columns if name not in names]
+    if missing:
+        collector.add(
+            upload.name,
+            "line 1",
+            ", ".join(missing),
+            f"missing column(s); the header must include {', '.join(columns)}",
+        )
+        return
+    width = len(names)
+    positions = [names.index(name) for name in columns]
+    for line_number, values in enumerate(reader, start=2):
+        if len(values) != width:
+            if not any(value.strip() for value in values):
+                continue  # Excel leaves blank lines at the end
+            if len(values) > width:
+                collector.add(
+                    upload.name,
+                    f"line {line_number}",
+                    "",
+                    f"{len(values)} values but the header has {width} columns",
+                )
+                continue
+            values = values + [""] * (width - len(values))
+        row = [values[position].strip() for position in positions]
+        if not any(row) and not any(value.strip() for value in values):
+            continue
+        yield line_number, row
+
+
 @dataclass
 class ImportResult:
     run: ImportRun

@@ -171,20 +171,28 @@ class ChildQuerySet(models.QuerySet):
 class Child(models.Model):
     """A pseudonymised child: case-system reference, birth month and year, sex and ethnicity."""
 
-    child_ref = models.CharField(max_length=64, unique=True)
+    # Unique by a constraint rather than unique=True, which would add a second (LIKE) index
+    # that nothing uses and every import of a million children would pay for.
+    child_ref = models.CharField(max_length=64)
     birth_year = models.PositiveSmallIntegerField()
     birth_month = models.PositiveSmallIntegerField()
     sex = models.PositiveSmallIntegerField(choices=Sex.choices)
-    ethnicity = models.ForeignKey(Ethnicity, on_delete=models.PROTECT, related_name="+")
+    # Not a database foreign key: the 20 DfE codes are fixed rows (migration 0002) and every
+    # importer checks codes against them, while a per-row key check locks one of those 20 rows
+    # for each of a million children, which trebles an import's time (ADR 020).
+    ethnicity = models.ForeignKey(
+        Ethnicity, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
 
     objects = ChildQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "children"
         constraints = [
+            models.UniqueConstraint(fields=["child_ref"], name="child_ref_unique"),
             models.CheckConstraint(
                 condition=Q(birth_month__gte=1) & Q(birth_month__lte=12), name="child_birth_month"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,15 +233,29 @@ class Episode(models.Model):
     every child with any episode open on that date (see ChildQuerySet.in_cohort_on).
     """
 
-    # No index of its own: the (child, kind, start_date) index below serves lookups by child.
+    # Episode is the fact table imports write a million rows into, so its references are
+    # checked by the importers (which join on them) and Django's on_delete, not by Postgres:
+    # a foreign-key check per row, with its row lock on the child, would triple an import's
+    # time (docs/adr/020-denormalised-episode-cohort-columns.md). No index of its own: the
+    # (child, kind, start_date) index below serves lookups by child.
     child = models.ForeignKey(
-        Child, on_delete=models.CASCADE, related_name="episodes", db_index=False
+        Child,
+        on_delete=models.CASCADE,
+        related_name="episodes",
+        db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(max_length=4, choices=EpisodeKind.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="episodes"
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="episodes",
+        db_constraint=False,
+        db_index=False,  # teams are rarely changed or removed; imports pay for every index
     )
     # CP: initial category of abuse (NEG, PHY, SAB, EMO, MUL); CIC: legal status (C1, C2, V2 ...).
     plan_category = models.CharField(max_length=10, blank=True)
@@ -257,6 +279,7 @@ class Episode(models.Model):
         editable=False,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     objects = EpisodeQuerySet.as_manager()
@@ -278,7 +301,6 @@ class Episode(models.Model):
                 ],
                 name="episode_cohort_covering",
             ),
-            models.Index(fields=["source"], name="episode_source"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from arp_portal.core.models import AgeBand, Locality, Sex, Team
@@ -38,15 +38,19 @@ class ChildFiltersForm(forms.Form):
     cohort = forms.ChoiceField(
         label="Cohort",
         choices=COHORT_CHOICES,
+        widget=forms.RadioSelect,
         required=False,
         error_messages={"invalid_choice": "Select children in need, child protection or in care"},
     )
-    measure = forms.ChoiceField(label="Count children", choices=MEASURE_CHOICES, required=False)
+    measure = forms.ChoiceField(
+        label="Count children", choices=MEASURE_CHOICES, required=False, widget=forms.RadioSelect
+    )
     date = forms.DateField(
         label="Reference date",
         help_text="For example, 2025-03-31. Trends go back five years from this date.",
         input_formats=["%Y-%m-%d"],
         required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
         error_messages={"invalid": "Enter the reference date as YYYY-MM-DD, like 2025-03-31"},
     )
     locality = forms.ModelChoiceField(
@@ -67,13 +71,16 @@ class ChildFiltersForm(forms.Form):
     )
     age_band = forms.ChoiceField(label="Age", choices=AgeBand.choices, required=False)
     sex = forms.ChoiceField(label="Sex", choices=SEX_CHOICES, required=False)
-    reference = forms.ChoiceField(label="Compare with", choices=REFERENCE_CHOICES, required=False)
-    detail = forms.ChoiceField(label="Ethnic groups", choices=DETAIL_CHOICES, required=False)
+    reference = forms.ChoiceField(
+        label="Compare with", choices=REFERENCE_CHOICES, required=False, widget=forms.RadioSelect
+    )
+    detail = forms.ChoiceField(
+        label="Ethnic groups", choices=DETAIL_CHOICES, required=False, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args, default_date: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.default_date = default_date or default_reference_date()
-        self.fields["date"].widget.attrs["placeholder"] = ""
         self.fields["age_band"].choices = [(AgeBand.ALL, "0 to 17 (all children)")] + [
             choice for choice in AgeBand.choices if choice[0] != AgeBand.ALL
         ]
@@ -82,7 +89,7 @@ class ChildFiltersForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("cohort", legend_size=Size.SMALL, small=True),
             Field.radios("measure", legend_size=Size.SMALL, small=True),
-            Field.text("date", field_width=Fluid.FULL),
+            Field.text("date", field_width=10),
             Field.select("locality"),
             Field.select("team"),
             Field.select("age_band"),

@@ -14,15 +14,19 @@ from arp_portal.core.models import EpisodeKind
 LABEL_TO_CODE = {label.lower(): code for code, _, label in DFE_ETHNICITY_CODES}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Place:
-    """Where a value came from, for the report."""
+    """Where a value came from, for the report: a CSV line number, or an XML path."""
 
     file: str
-    location: str  # "line 12" or "Child 3 (LAchildID X) > CINdetails 1"
+    where: int | str  # 12 (a line), or "Child 3 (LAchildID X) > CINdetails 1"
+
+    @property
+    def location(self) -> str:
+        return f"line {self.where}" if isinstance(self.where, int) else self.where
 
 
-@dataclass
+@dataclass(slots=True)
 class ChildRecord:
     child_ref: str
     birth_year: int
@@ -33,7 +37,7 @@ class ChildRecord:
     birth_date: dt.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class EpisodeRecord:
     child_ref: str
     kind: str
@@ -150,34 +154,37 @@ def check_episode_rules(
     - a protection plan does not start before its referral (when the referral is in the file);
     - protection plans for one child do not overlap, and at most one is open.
     """
-    by_child: dict[str, list[EpisodeRecord]] = {}
+    first_referral: dict[str, dt.date] = {}
+    plans_by_child: dict[str, list[EpisodeRecord]] = {}
+    protection = EpisodeKind.CHILD_PROTECTION
     for episode in episodes:
-        if episode.end_date is not None and episode.end_date < episode.start_date:
+        end = episode.end_date
+        if end is not None and end < episode.start_date:
             problems.add(
                 episode.place.file,
                 episode.place.location,
                 episode.end_field,
-                f"ends ({episode.end_date:%Y-%m-%d}) before it starts "
-                f"({episode.start_date:%Y-%m-%d})",
+                f"ends ({end:%Y-%m-%d}) before it starts ({episode.start_date:%Y-%m-%d})",
             )
-        if episode.kind in (EpisodeKind.CHILD_PROTECTION, referral_kind):
-            by_child.setdefault(episode.child_ref, []).append(episode)
-    for child_ref, child_episodes in by_child.items():
-        referrals = [e.start_date for e in child_episodes if e.kind == referral_kind]
-        plans = sorted(
-            (e for e in child_episodes if e.kind == EpisodeKind.CHILD_PROTECTION),
-            key=lambda e: e.start_date,
-        )
-        if referrals:
-            first_referral = min(referrals)
+        kind = episode.kind
+        if kind == referral_kind:
+            known = first_referral.get(episode.child_ref)
+            if known is None or episode.start_date < known:
+                first_referral[episode.child_ref] = episode.start_date
+        elif kind == protection:
+            plans_by_child.setdefault(episode.child_ref, []).append(episode)
+    for child_ref, plans in plans_by_child.items():
+        plans.sort(key=lambda e: e.start_date)
+        referral = first_referral.get(child_ref)
+        if referral is not None:
             for plan in plans:
-                if plan.start_date < first_referral:
+                if plan.start_date < referral:
                     problems.add(
                         plan.place.file,
                         plan.place.location,
                         plan.start_field,
                         f"the child protection plan starts ({plan.start_date:%Y-%m-%d}) before "
-                        f"the child's referral ({first_referral:%Y-%m-%d})",
+                        f"the child's referral ({referral:%Y-%m-%d})",
                     )
         open_plans = [plan for plan in plans if plan.end_date is None]
         if len(open_plans) > 1:
