@@ -130,7 +130,7 @@ def write_population_csv(path: Path) -> None:
                     count = round(CHILD_POPULATION * share * years_in_band / 18)
                     out.write(f"{locality},{year},{source},{band},{code},{count}\n")
             totals: dict = {}
-            for (locality, code), share in shares.items():
+            for (_locality, code), share in shares.items():
                 for band, years_in_band in AGE_BANDS:
                     key = (code, band)
                     totals[key] = totals.get(key, 0) + round(

@@ -5,6 +5,7 @@ over-represented in care in the North, and since when, from the page and the CSV
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -123,6 +124,6 @@ def test_a_service_manager_finds_over_representation_and_since_when(page, live_s
 
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     bcrb = next(row for row in rows if row["ethnic_group"] == "BCRB")
     assert (bcrb["cohort"], bcrb["count"], bcrb["rri"]) == ("cic", "30", "10.00")
