@@ -381,3 +381,57 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} {self.status}"
+
+
+class CohortSnapshot(models.Model):
+    """Children counted on a reference date (or starting in the year to it), by ethnicity, age
+    band, sex and area: the children's dashboard reads these instead of scanning every episode.
+
+    Built from Episode one (reference date, measure) at a time by dashboards.children.snapshots,
+    for every 31 March after an import and for any other date when first asked for. Any write to
+    core_child or core_episode empties CohortSnapshotBuild (a statement trigger, migration 0004),
+    so a snapshot is never read after the data under it has changed.
+
+    scope "all" counts each child once; "locality" and "team" count the children with an
+    episode in that locality or team (a child in two teams counts in each).
+    """
+
+    reference_date = models.DateField()
+    measure = models.CharField(max_length=8)  # on_date | starts
+    cohort = models.CharField(max_length=4)  # on_date: cin, cp, cic; starts: an EpisodeKind
+    scope = models.CharField(max_length=8)  # all | locality | team
+    locality_id = models.IntegerField(null=True)
+    team_id = models.IntegerField(null=True)
+    ethnicity = models.CharField(max_length=4)
+    age_band = models.CharField(max_length=6)
+    sex = models.PositiveSmallIntegerField()
+    children = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["reference_date", "measure", "cohort", "scope"],
+                name="cohort_snapshot_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference_date} {self.measure} {self.cohort} {self.scope}: {self.children}"
+
+
+class CohortSnapshotBuild(models.Model):
+    """Which (reference date, measure) snapshots are complete and current."""
+
+    reference_date = models.DateField()
+    measure = models.CharField(max_length=8)
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference_date", "measure"], name="cohort_snapshot_build_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference_date} {self.measure}"

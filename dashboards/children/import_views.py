@@ -13,6 +13,7 @@ from arp_portal.core.importing import ImportRejected, run_import
 from arp_portal.core.models import AgeBand, ImportRun, Locality, Team
 from dashboards.children import importers
 from dashboards.children.import_kinds import IMPORT_KINDS
+from dashboards.children.snapshots import refresh_after_import
 from dashboards.children.upload_forms import SingleFileForm, Ssda903Form
 
 
@@ -69,6 +70,9 @@ def _upload(request: HttpRequest, slug: str) -> HttpResponse:
                 "file and upload it again.",
             )
             return redirect("dashboards:import_run", pk=rejected.run.pk)
+        if slug != "population":
+            # Prepare the dashboard's default figures now, so no service manager waits.
+            refresh_after_import()
         messages.success(request, f"{kind.title}: imported.")
         return redirect("dashboards:import_run", pk=result.run.pk)
     recent = ImportRun.objects.filter(kind=slug).select_related("imported_by")[:5]

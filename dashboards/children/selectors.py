@@ -23,6 +23,7 @@ from arp_portal.core.models import (
     Team,
 )
 from arp_portal.statistics.disproportionality import Group, Reference
+from dashboards.children import snapshots
 
 # Which episodes put a child in each cohort on a date. DfE counts children on a plan or in care
 # as children in need, so the CIN cohort is any open episode.
@@ -131,29 +132,45 @@ _ON_DATE = (
     "e.start_date <= d.ref AND (e.end_date IS NULL OR e.end_date >= d.ref)"
     " AND e.child_birth_month_index BETWEEN d.low AND d.high"
 )
-# Started in the year to the date, aged within the band at the start (as DfE counts starts).
+# Started in the year to the date, aged within the band on the date (one band a child, so the
+# bands add up; see snapshots._build_starts).
 _STARTING = (
-    "e.start_date BETWEEN d.first AND d.ref"
-    " AND (EXTRACT(YEAR FROM e.start_date)::int * 12 + EXTRACT(MONTH FROM e.start_date)::int - 1"
-    " - e.child_birth_month_index) BETWEEN d.low AND d.high"
+    "e.start_date BETWEEN d.first AND d.ref AND e.child_birth_month_index BETWEEN d.low AND d.high"
 )
 
 
+def _bands(age_band: str) -> list[str]:
+    if age_band == AgeBand.ALL:
+        return [band for band in AgeBand.values if band != AgeBand.ALL]
+    return [age_band]
+
+
 def trend_counts(filters: ChildFilters, dates: list[dt.date]) -> dict[dt.date, dict[str, int]]:
-    """Children in the cohort by ethnicity code on (or in the year to) each date: one query."""
+    """Children in the cohort by ethnicity code on (or in the year to) each date, from the
+    cohort snapshots (built on first use; see snapshots.py)."""
+    starts = filters.measure == "starts"
+    cohort = str(START_KINDS[filters.cohort][0]) if starts else filters.cohort
+    found = snapshots.counts(
+        dates=list(dates),
+        measure=filters.measure,
+        cohorts=[cohort],
+        age_bands=_bands(filters.age_band),
+        sex=filters.sex,
+        locality_id=filters.locality.pk if filters.locality is not None else None,
+        team_id=filters.team.pk if filters.team is not None else None,
+    )
+    return {date: found.get((date, cohort), {}) for date in dates}
+
+
+def live_trend_counts(filters: ChildFilters, dates: list[dt.date]) -> dict[dt.date, dict[str, int]]:
+    """The same counts straight from the episodes, in one query: the snapshots' reference."""
     firsts = [same_day_years_before(date, 1) + dt.timedelta(days=1) for date in dates]
-    if filters.measure == "starts":
-        kinds = START_KINDS[filters.cohort]
-        youngest, oldest = AGE_RANGES[filters.age_band]
-        lows = [12 * youngest] * len(dates)  # age in months
-        highs = [12 * oldest + 11] * len(dates)
-        match = _STARTING
-    else:
-        kinds = COHORT_KINDS[filters.cohort]
-        bounds = [_birth_bounds(filters.age_band, date) for date in dates]
-        lows = [low for low, _ in bounds]
-        highs = [high for _, high in bounds]
-        match = _ON_DATE
+    starts = filters.measure == "starts"
+    kinds = START_KINDS[filters.cohort] if starts else COHORT_KINDS[filters.cohort]
+    match = _STARTING if starts else _ON_DATE
+    bounds = [_birth_bounds(filters.age_band, date) for date in dates]
+    lows = [low for low, _ in bounds]
+    highs = [high for _, high in bounds]
     params: list = [list(dates), firsts, lows, highs, [str(kind) for kind in kinds]]
     extra = _area_conditions(filters, params)
     sql = (
@@ -174,13 +191,28 @@ def cohort_counts(filters: ChildFilters) -> dict[str, int]:
 
 def pathway_counts(filters: ChildFilters) -> dict[str, dict[str, int]]:
     """Children starting each stage of the pathway in the year to the reference date."""
-    youngest, oldest = AGE_RANGES[filters.age_band]
+    kinds = [str(kind) for _, _, kind in PATHWAY_STAGES]
+    found = snapshots.counts(
+        dates=[filters.reference_date],
+        measure="starts",
+        cohorts=kinds,
+        age_bands=_bands(filters.age_band),
+        sex=filters.sex,
+        locality_id=filters.locality.pk if filters.locality is not None else None,
+        team_id=filters.team.pk if filters.team is not None else None,
+    )
+    return {kind: found.get((filters.reference_date, kind), {}) for kind in kinds}
+
+
+def live_pathway_counts(filters: ChildFilters) -> dict[str, dict[str, int]]:
+    """The same counts straight from the episodes: the snapshots' reference."""
     date = filters.reference_date
+    low, high = _birth_bounds(filters.age_band, date)
     params: list = [
         [date],
         [filters.year_start],
-        [12 * youngest],
-        [12 * oldest + 11],
+        [low],
+        [high],
         [str(kind) for _, _, kind in PATHWAY_STAGES],
     ]
     extra = _area_conditions(filters, params)

@@ -112,8 +112,12 @@ def test_the_page_aggregates_in_a_fixed_number_of_queries(
     service_manager_client, children_in_care, django_assert_max_num_queries
 ):
     add_children("BAFR", 50, team=children_in_care["teams"]["north"], prefix="more")
-    with django_assert_max_num_queries(25):
-        response = get(service_manager_client, cohort="cin", detail="detailed")
+    # The first view of a date builds its snapshots: a fixed number of statements per date.
+    with django_assert_max_num_queries(80):
+        get(service_manager_client, cohort="cin", detail="detailed")
+    # Later views read them, whatever the filters: no statement per row, group or team.
+    with django_assert_max_num_queries(30):
+        response = get(service_manager_client, cohort="cic", locality="North", sex="1")
     assert response.status_code == 200
 
 
