@@ -242,7 +242,7 @@ def main() -> None:
     from django.test import Client
 
     from arp_portal.accounts.roles import SERVICE_MANAGER
-    from arp_portal.core.models import Team
+    from arp_portal.core.models import CohortSnapshotBuild, Team
     from dashboards.children.importers import (
         import_cases,
         import_cin_census,
@@ -292,8 +292,8 @@ def main() -> None:
         started = time.perf_counter()
         built = refresh_after_import()
         print(
-            f"Dashboard snapshots for the last five 31 Marches (what the import commands and "
-            f"pages prepare after an import): {built} built in "
+            f"Dashboard snapshots for every 31 March (what the import commands and pages "
+            f"prepare after an import): {built} built in "
             f"{time.perf_counter() - started:.1f} s"
         )
 
@@ -311,11 +311,15 @@ def main() -> None:
         # Warm the process (imports, templates), not the data: a date not yet asked for still
         # builds its snapshot inside the timed request that first asks for it.
         client.get("/dashboards/children/", {"date": "2026-03-31"})
-        timings = []
+        timings, warm, cold = [], [], []
         for params in combos:
+            builds = CohortSnapshotBuild.objects.count()
             started = time.perf_counter()
             response = client.get("/dashboards/children/", params)
-            timings.append((time.perf_counter() - started) * 1000)
+            elapsed = (time.perf_counter() - started) * 1000
+            timings.append(elapsed)
+            # A request that had to build a snapshot (a date not asked for since the import).
+            (cold if CohortSnapshotBuild.objects.count() > builds else warm).append(elapsed)
             assert response.status_code == 200, (params, response.status_code)
         p50, p95 = percentile(timings, 50), percentile(timings, 95)
 
@@ -335,6 +339,16 @@ def main() -> None:
             f"Dashboard page over {len(timings)} filter combinations: p50 {p50:.0f} ms, "
             f"p95 {p95:.0f} ms, max {max(timings):.0f} ms (target p95 <= 300 ms)"
         )
+        if warm:
+            print(
+                f"  {len(warm)} requests read built snapshots: p50 {percentile(warm, 50):.0f} ms, "
+                f"p95 {percentile(warm, 95):.0f} ms"
+            )
+        if cold:
+            print(
+                f"  {len(cold)} requests first asked for a date that is not a 31 March and built "
+                f"its snapshots: p50 {percentile(cold, 50):.0f} ms, max {max(cold):.0f} ms"
+            )
         print(
             "Reference: one hand-written SQL aggregate (children in need on 31 March 2025 by "
             f"ethnicity, COUNT DISTINCT over core_episode): median "

@@ -338,3 +338,15 @@ def latest_episode_date() -> dt.date | None:
     )
     dates = [date for (date,) in _fetch(probes, []) if date is not None]
     return max(dates) if dates else None
+
+
+def episode_date_range() -> tuple[dt.date | None, dt.date | None]:
+    """The earliest and latest episode start: index probes, one a kind."""
+    probes = " UNION ALL ".join(
+        f"(SELECT MIN(start_date), MAX(start_date) FROM core_episode WHERE kind = '{kind}')"
+        for kind in EpisodeKind.values
+    )
+    rows = [row for row in _fetch(probes, []) if row[0] is not None]
+    if not rows:
+        return None, None
+    return min(row[0] for row in rows), max(row[1] for row in rows)

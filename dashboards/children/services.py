@@ -43,8 +43,31 @@ def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> None
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
+def _table_is_empty(cursor, table: str) -> bool:
+    cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})")
+    return cursor.fetchone()[0]
+
+
+def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of a table's indexes that back no constraint."""
+    cursor.execute(
+        """
+        SELECT i.indexname, i.indexdef FROM pg_indexes i
+         WHERE i.schemaname = current_schema() AND i.tablename = %s
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+        """,
+        [table],
+    )
+    return cursor.fetchall()
+
+
 def children_upsert(cursor, children: Iterable[tuple]) -> dict:
-    """Add new children, correct changed ones (triggers carry the change to their episodes)."""
+    """Add new children, correct changed ones (triggers carry the change to their episodes).
+
+    Into an empty table (a first load), the rows go in without the unique index, which is then
+    built in one pass: several times faster than a million index insertions. The references are
+    unique already (the importers key children by them).
+    """
     cursor.execute("DROP TABLE IF EXISTS import_child")
     cursor.execute(
         "CREATE TEMP TABLE import_child (child_ref text, birth_year int, birth_month int,"
@@ -56,6 +79,15 @@ def children_upsert(cursor, children: Iterable[tuple]) -> dict:
         ["child_ref", "birth_year", "birth_month", "sex", "ethnicity"],
         children,  # (child_ref, birth_year, birth_month, sex, ethnicity) tuples
     )
+    if _table_is_empty(cursor, "core_child"):
+        cursor.execute("ALTER TABLE core_child DROP CONSTRAINT child_ref_unique")
+        cursor.execute(
+            "INSERT INTO core_child (child_ref, birth_year, birth_month, sex, ethnicity_id)"
+            " SELECT child_ref, birth_year, birth_month, sex, ethnicity FROM import_child"
+        )
+        added = cursor.rowcount
+        cursor.execute("ALTER TABLE core_child ADD CONSTRAINT child_ref_unique UNIQUE (child_ref)")
+        return {"children_added": added, "children_updated": 0}
     cursor.execute(
         """
         WITH written AS (
@@ -163,6 +195,18 @@ def episodes_replace(
             [supersedes, source, period_start],
         )
         superseded = cursor.rowcount
+    # A load that more than doubles the table (a first import) inserts without the secondary
+    # indexes and rebuilds them after, in one pass each. The transaction holds the table's lock
+    # meanwhile; readers of the dashboard read cohort snapshots, not this table.
+    cursor.execute("SELECT COUNT(*) FROM import_episode_keyed")
+    (incoming,) = cursor.fetchone()
+    cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'core_episode'::regclass")
+    (existing,) = cursor.fetchone()
+    rebuilt = []
+    if incoming >= 100_000 and incoming > max(existing, 0):
+        rebuilt = _secondary_indexes(cursor, "core_episode")
+        for name, _definition in rebuilt:
+            cursor.execute(f'DROP INDEX "{name}"')
     cursor.execute(
         f"""
         INSERT INTO core_episode (child_id, kind, start_date, end_date, team_id, plan_category,
@@ -176,8 +220,9 @@ def episodes_replace(
         [source, source],
     )
     added = cursor.rowcount
-    cursor.execute("SELECT COUNT(*) FROM import_episode_keyed")
-    (total,) = cursor.fetchone()
+    for _name, definition in rebuilt:
+        cursor.execute(definition)
+    total = incoming
     return {
         "episodes_added": added,
         "episodes_removed": removed,

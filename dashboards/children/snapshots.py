@@ -168,20 +168,21 @@ def counts(
     return result
 
 
-def latest_march_dates(latest: dt.date | None, years: int = 5) -> list[dt.date]:
-    """The last `years` 31 Marches up to the latest data: what the default page asks for."""
-    if latest is None:
+def march_dates(first: dt.date | None, latest: dt.date | None) -> list[dt.date]:
+    """Every 31 March a default view or its five-year trend can ask for: from four years before
+    the first data to the last 31 March with data."""
+    if first is None or latest is None:
         return []
-    year = latest.year if (latest.month, latest.day) >= (3, 31) else latest.year - 1
-    return [dt.date(y, 3, 31) for y in range(year - years + 1, year + 1)]
+    last_year = latest.year if (latest.month, latest.day) >= (3, 31) else latest.year - 1
+    return [dt.date(year, 3, 31) for year in range(first.year - 4, last_year + 1)]
 
 
 def refresh_after_import() -> int:
-    """Build the default view's snapshots (the last five 31 Marches, both measures) so the
-    first service manager after an import does not wait. Returns how many were built."""
-    from dashboards.children.selectors import latest_episode_date
+    """Build the snapshots of every 31 March (both measures), so no service manager waits for
+    the dates DfE's returns count on. Returns how many were built."""
+    from dashboards.children.selectors import episode_date_range
 
-    dates = latest_march_dates(latest_episode_date())
+    dates = march_dates(*episode_date_range())
     before = CohortSnapshotBuild.objects.count()
     ensure_built(dates, ON_DATE)
     ensure_built(dates, STARTS)

@@ -126,7 +126,8 @@ class Migration(migrations.Migration):
 CREATE FUNCTION core_episode_fill_cohort_columns() RETURNS trigger AS $$
 BEGIN
     IF NEW.child_ethnicity IS NULL OR NEW.child_birth_month_index IS NULL
-       OR NEW.child_sex IS NULL THEN
+       OR NEW.child_sex IS NULL
+       OR (TG_OP = 'UPDATE' AND NEW.child_id IS DISTINCT FROM OLD.child_id) THEN
         SELECT c.ethnicity_id, c.birth_year * 12 + c.birth_month - 1, c.sex
           INTO NEW.child_ethnicity, NEW.child_birth_month_index, NEW.child_sex
           FROM core_child c WHERE c.id = NEW.child_id;
@@ -141,8 +142,17 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
+-- On insert, the WHEN clause (evaluated without entering PL/pgSQL) skips rows whose writer
+-- filled the columns, as the importers do for a million rows at a time.
 CREATE TRIGGER core_episode_fill_cohort_columns
-    BEFORE INSERT OR UPDATE OF child_id, team_id ON core_episode
+    BEFORE INSERT ON core_episode
+    FOR EACH ROW
+    WHEN (NEW.child_ethnicity IS NULL OR NEW.child_birth_month_index IS NULL
+          OR NEW.child_sex IS NULL OR (NEW.team_id IS NOT NULL AND NEW.locality_id IS NULL))
+    EXECUTE FUNCTION core_episode_fill_cohort_columns();
+
+CREATE TRIGGER core_episode_refill_cohort_columns
+    BEFORE UPDATE OF child_id, team_id ON core_episode
     FOR EACH ROW EXECUTE FUNCTION core_episode_fill_cohort_columns();
 
 CREATE FUNCTION core_child_sync_episodes() RETURNS trigger AS $$
@@ -187,6 +197,7 @@ DROP TRIGGER core_team_sync_episodes ON core_team;
 DROP FUNCTION core_team_sync_episodes();
 DROP TRIGGER core_child_sync_episodes ON core_child;
 DROP FUNCTION core_child_sync_episodes();
+DROP TRIGGER core_episode_refill_cohort_columns ON core_episode;
 DROP TRIGGER core_episode_fill_cohort_columns ON core_episode;
 DROP FUNCTION core_episode_fill_cohort_columns();
 """,
