@@ -77,6 +77,6 @@ class ImportCommand(BaseCommand):
             started = time.monotonic()
             built = refresh_after_import()
             self.stdout.write(
-                f"Dashboard figures for the last five 31 Marches prepared in "
+                f"Dashboard figures for every 31 March prepared in "
                 f"{time.monotonic() - started:.1f} s ({built} snapshots)."
             )
