@@ -83,3 +83,7 @@ bench-dashboards: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# The workforce dashboard's response times on the demo data (docs/workforce.md).
+bench-workforce: demo
+	$(PY) scripts/bench_workforce.py
