@@ -4,41 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_episode_cohort_columns_and_cin_plans'),
+        ("core", "0003_episode_cohort_columns_and_cin_plans"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CohortSnapshot',
+            name="CohortSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference_date', models.DateField()),
-                ('measure', models.CharField(max_length=8)),
-                ('cohort', models.CharField(max_length=4)),
-                ('scope', models.CharField(max_length=8)),
-                ('locality_id', models.IntegerField(null=True)),
-                ('team_id', models.IntegerField(null=True)),
-                ('ethnicity', models.CharField(max_length=4)),
-                ('age_band', models.CharField(max_length=6)),
-                ('sex', models.PositiveSmallIntegerField()),
-                ('children', models.PositiveIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference_date", models.DateField()),
+                ("measure", models.CharField(max_length=8)),
+                ("cohort", models.CharField(max_length=4)),
+                ("scope", models.CharField(max_length=8)),
+                ("locality_id", models.IntegerField(null=True)),
+                ("team_id", models.IntegerField(null=True)),
+                ("ethnicity", models.CharField(max_length=4)),
+                ("age_band", models.CharField(max_length=6)),
+                ("sex", models.PositiveSmallIntegerField()),
+                ("children", models.PositiveIntegerField()),
             ],
             options={
-                'indexes': [models.Index(fields=['reference_date', 'measure', 'cohort', 'scope'], name='cohort_snapshot_lookup')],
+                "indexes": [
+                    models.Index(
+                        fields=["reference_date", "measure", "cohort", "scope"],
+                        name="cohort_snapshot_lookup",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CohortSnapshotBuild',
+            name="CohortSnapshotBuild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference_date', models.DateField()),
-                ('measure', models.CharField(max_length=8)),
-                ('built_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference_date", models.DateField()),
+                ("measure", models.CharField(max_length=8)),
+                ("built_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('reference_date', 'measure'), name='cohort_snapshot_build_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("reference_date", "measure"), name="cohort_snapshot_build_unique"
+                    )
+                ],
             },
         ),
     ]
