@@ -10,7 +10,7 @@ IMPORT_KINDS = [
         "from your case management system, with the child's birth date, sex, ethnicity and "
         "team.",
         url_name="dashboards:import_cases",
-        command="import_cases",
+        command="python manage.py import_cases FILE.csv",
     ),
     ImportKind(
         slug="cin_census",
@@ -18,7 +18,7 @@ IMPORT_KINDS = [
         description="The children in need census return for a year: referrals, child in need "
         "plans and child protection plans.",
         url_name="dashboards:import_cin_census",
-        command="import_cin_census",
+        command="python manage.py import_cin_census FILE.xml",
     ),
     ImportKind(
         slug="ssda903",
@@ -26,7 +26,7 @@ IMPORT_KINDS = [
         description="The looked-after children return's Header and Episodes tables: who was in "
         "care, and when.",
         url_name="dashboards:import_ssda903",
-        command="import_ssda903",
+        command="python manage.py import_ssda903 HEADER.csv EPISODES.csv",
     ),
     ImportKind(
         slug="population",
@@ -34,6 +34,6 @@ IMPORT_KINDS = [
         description="Children aged 0 to 17 by ethnicity, age band and locality: the "
         "denominator of every rate.",
         url_name="dashboards:import_population",
-        command="import_population",
+        command="python manage.py import_population FILE.csv",
     ),
 ]

@@ -118,7 +118,6 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
         except (ValueError, KeyError):
             _case_row_problems(name, line, row, teams, folded_teams, problems)
             continue
-        place = Place(name, line)
         known = children.get(child_ref)
         if known is None:
             children[child_ref] = (birth, sex, ethnicity, line)
@@ -126,10 +125,10 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
             _case_child_disagrees(name, line, child_ref, known, (birth, sex, ethnicity), problems)
         append(
             EpisodeRecord(
-                child_ref, EPISODE_TYPES[episode_type], start_date, end_date, place, team_id
+                child_ref, EPISODE_TYPES[episode_type], start_date, end_date, line, team_id
             )
         )
-    check_episode_rules(episodes, problems, referral_kind=EpisodeKind.CHILD_IN_NEED)
+    check_episode_rules(episodes, problems, referral_kind=EpisodeKind.CHILD_IN_NEED, file_name=name)
     problems.raise_if_any()
     _tick(progress, total, total)
     child_rows = (

@@ -141,7 +141,8 @@ def episodes_replace(
             f"{_copy_text(e.child_ref)}\t{e.kind}\t{e.start_date}\t"
             f"{_NULL if e.end_date is None else e.end_date}\t"
             f"{_NULL if e.team_id is None else e.team_id}\t"
-            f"{_copy_text(e.plan_category)}\t{_copy_text(e.legal_status)}\n"
+            f"{_copy_text(e.plan_category) if e.plan_category else ''}\t"
+            f"{_copy_text(e.legal_status) if e.legal_status else ''}\n"
         )
     buffer.seek(0)
     cursor.copy_expert(
@@ -237,6 +238,10 @@ def children_and_episodes_write(
     **episode_options,
 ) -> dict:
     with connection.cursor() as cursor:
+        # Memory for this transaction's sorts and hashes: building an index over a million
+        # episodes, or joining them to their children, in memory rather than on disk.
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute("SET LOCAL work_mem = '128MB'")
         # Check foreign keys as each statement runs: Postgres's queue of deferred checks costs
         # several times more at COMMIT for a million rows.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -43,7 +43,9 @@ class EpisodeRecord:
     kind: str
     start_date: dt.date
     end_date: dt.date | None
-    place: Place
+    # Where it came from; a bare line number for a CSV of a million rows (file given to the
+    # checks), so no Place is made for a row unless it is reported.
+    place: "Place | int"
     team_id: int | None = None
     plan_category: str = ""
     legal_status: str = ""
@@ -145,8 +147,28 @@ def check_child_consistent(
             )
 
 
+class _Reporter:
+    """Adds problems for episodes whose place may be a bare line number of `file_name`."""
+
+    def __init__(self, problems: ProblemCollector, file_name: str):
+        self.problems = problems
+        self.file_name = file_name
+
+    def place(self, episode: EpisodeRecord) -> Place:
+        place = episode.place
+        return place if isinstance(place, Place) else Place(self.file_name, place)
+
+    def add(self, episode: EpisodeRecord, field: str, message: str) -> None:
+        place = self.place(episode)
+        self.problems.add(place.file, place.location, field, message)
+
+
 def check_episode_rules(
-    episodes: list[EpisodeRecord], problems: ProblemCollector, *, referral_kind: str
+    episodes: list[EpisodeRecord],
+    problems: ProblemCollector,
+    *,
+    referral_kind: str,
+    file_name: str = "",
 ) -> None:
     """Sanity rules across a child's episodes (DOMAIN.md, the CIN census rules):
 
@@ -154,15 +176,15 @@ def check_episode_rules(
     - a protection plan does not start before its referral (when the referral is in the file);
     - protection plans for one child do not overlap, and at most one is open.
     """
+    report = _Reporter(problems, file_name)
     first_referral: dict[str, dt.date] = {}
     plans_by_child: dict[str, list[EpisodeRecord]] = {}
     protection = EpisodeKind.CHILD_PROTECTION
     for episode in episodes:
         end = episode.end_date
         if end is not None and end < episode.start_date:
-            problems.add(
-                episode.place.file,
-                episode.place.location,
+            report.add(
+                episode,
                 episode.end_field,
                 f"ends ({end:%Y-%m-%d}) before it starts ({episode.start_date:%Y-%m-%d})",
             )
@@ -179,9 +201,8 @@ def check_episode_rules(
         if referral is not None:
             for plan in plans:
                 if plan.start_date < referral:
-                    problems.add(
-                        plan.place.file,
-                        plan.place.location,
+                    report.add(
+                        plan,
                         plan.start_field,
                         f"the child protection plan starts ({plan.start_date:%Y-%m-%d}) before "
                         f"the child's referral ({referral:%Y-%m-%d})",
@@ -189,20 +210,18 @@ def check_episode_rules(
         open_plans = [plan for plan in plans if plan.end_date is None]
         if len(open_plans) > 1:
             plan = open_plans[-1]
-            problems.add(
-                plan.place.file,
-                plan.place.location,
+            report.add(
+                plan,
                 plan.end_field,
                 f"child {child_ref} has {len(open_plans)} open child protection plans; at most "
                 "one may be open",
             )
         for before, after in zip(plans, plans[1:], strict=False):
             if before.end_date is None or after.start_date < before.end_date:
-                problems.add(
-                    after.place.file,
-                    after.place.location,
+                report.add(
+                    after,
                     after.start_field,
                     f"child {child_ref}'s child protection plan starting "
                     f"{after.start_date:%Y-%m-%d} overlaps the plan starting "
-                    f"{before.start_date:%Y-%m-%d} ({before.place.location})",
+                    f"{before.start_date:%Y-%m-%d} ({report.place(before).location})",
                 )
