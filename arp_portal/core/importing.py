@@ -166,8 +166,8 @@ def read_csv_values(
                 continue
             values = values + [""] * (width - len(values))
         row = [values[position].strip() for position in positions]
-        if not any(row) and not any(value.strip() for value in values):
-            continue
+        if not row[0] and not any(row) and not any(value.strip() for value in values):
+            continue  # a row of empty cells, as Excel saves below the data
         yield line_number, row
 
 

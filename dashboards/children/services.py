@@ -208,6 +208,10 @@ def episodes_replace(
         rebuilt = _secondary_indexes(cursor, "core_episode")
         for name, _definition in rebuilt:
             cursor.execute(f'DROP INDEX "{name}"')
+    # Nothing of this source held yet (a first import): nothing to compare each row with.
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM core_episode WHERE source = %s)", [source])
+    compare = cursor.fetchone()[0]
+    new_only = f"WHERE NOT EXISTS (SELECT 1 FROM core_episode e WHERE e.source = %s AND {same})"
     cursor.execute(
         f"""
         INSERT INTO core_episode (child_id, kind, start_date, end_date, team_id, plan_category,
@@ -216,9 +220,9 @@ def episodes_replace(
         SELECT k.child_id, k.kind, k.start_date, k.end_date, k.team_id, k.plan_category,
                k.legal_status, %s, k.ethnicity_id, k.birth_month_index, k.sex, k.locality_id
           FROM import_episode_keyed k
-         WHERE NOT EXISTS (SELECT 1 FROM core_episode e WHERE e.source = %s AND {same})
+        {new_only if compare else ""}
         """,
-        [source, source],
+        [source, source] if compare else [source],
     )
     added = cursor.rowcount
     for _name, definition in rebuilt:

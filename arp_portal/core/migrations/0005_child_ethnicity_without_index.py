@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_cohort_snapshots'),
+        ("core", "0004_cohort_snapshots"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='child',
-            name='ethnicity',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.ethnicity'),
+            model_name="child",
+            name="ethnicity",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.ethnicity",
+            ),
         ),
     ]
