@@ -76,6 +76,11 @@ format: install
 assets:
 	scripts/refresh_frontend_assets.sh
 
+# Children's dashboard at national scale (issue 4): 1,000,000 synthetic children in a database of
+# its own (BENCH_DATABASE_URL, default arp_bench_dashboards on 127.0.0.1), dropped at the end.
+bench-dashboards: install
+	$(PY) scripts/bench_dashboards.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
 
