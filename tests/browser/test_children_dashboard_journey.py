@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from arp_portal.core.models import Child, Episode, Locality, PopulationEstimate, Team
 from tests.accessibility import assert_accessible
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SOURCE = "Journey mid-year estimates (Census 2021 base)"
 CASES_HEADER = "child_id,date_of_birth,sex,ethnicity,episode_type,start_date,end_date,team\n"

@@ -11,7 +11,7 @@ from arp_portal.core.models import StaffMember
 from dashboards.models import WorkforceEvent
 from tests.accessibility import assert_accessible
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 STAFF_HEADER = "staff_id,ethnicity,grade_band,role,team,fte,hourly_pay,start_date,leaving_date\n"
 
