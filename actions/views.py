@@ -1,0 +1,535 @@
+"""Action plan pages. Everyone with view_action_plan reads; edit_action_plan changes.
+
+Each view runs scope (access, the object) -> query (selectors) -> presenter -> render.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from actions import exports, history, selectors, services
+from actions.forms import (
+    COMPUTED,
+    ActionFilterForm,
+    ActionForm,
+    AreaForm,
+    BoardReportForm,
+    MeasureLinkForm,
+    MilestoneForm,
+    OutcomeForm,
+    PlanForm,
+    ProgressUpdateForm,
+    ReflectionForm,
+)
+from actions.measures import measure_status
+from actions.models import Action, MeasureLink, Milestone, Plan, Reflection, Status
+from actions.rag import target_percent
+from arp_portal.accounts.decorators import role_required
+
+READ = "core.view_action_plan"
+EDIT = "core.edit_action_plan"
+PAGE_SIZE = 50
+
+
+def _can_edit(request: HttpRequest) -> bool:
+    return request.user.has_perm(EDIT)
+
+
+def _stale_form_data(post: QueryDict, current_version: int) -> QueryDict:
+    """Keep everything the person typed, but at the current version, so saving again is a
+    deliberate choice made after seeing what changed."""
+    data = post.copy()
+    data["version"] = str(current_version)
+    return data
+
+
+# --- Plans -------------------------------------------------------------------------------------
+
+
+@role_required(READ)
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "actions/index.html",
+        {"plans": selectors.plan_list(), "can_edit": _can_edit(request)},
+    )
+
+
+@role_required(EDIT)
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(**form.cleaned_data, by=request.user)
+        messages.success(request, f"Plan “{plan.name}” created.")
+        return redirect("actions:plan_overview", plan_id=plan.pk)
+    return render(request, "actions/plan_form.html", {"form": form, "plan": None})
+
+
+@role_required(EDIT)
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_id)
+    initial = {
+        "name": plan.name,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "governing_board": plan.governing_board,
+        "version": plan.version,
+    }
+    form = PlanForm(request.POST or None, initial=initial, editing=True)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.plan_update(
+                plan_id=plan.pk,
+                expected_version=data.pop("version") or 0,
+                by=request.user,
+                **data,
+            )
+        except services.StaleEditError as error:
+            stale = error
+            form = PlanForm(_stale_form_data(request.POST, error.current.version), editing=True)
+            form.is_valid()
+        else:
+            messages.success(request, "Plan details saved.")
+            return redirect("actions:plan_overview", plan_id=plan.pk)
+    return render(request, "actions/plan_form.html", {"form": form, "plan": plan, "stale": stale})
+
+
+@role_required(READ)
+def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_id)
+    today = timezone.localdate()
+    overdue = list(selectors.overdue_actions(plan, today)[: selectors.OVERVIEW_LIST_LIMIT + 1])
+    due_soon = list(selectors.due_soon_actions(plan, today)[: selectors.OVERVIEW_LIST_LIMIT + 1])
+    totals = selectors.plan_totals(plan, today)
+    return render(
+        request,
+        "actions/plan_overview.html",
+        {
+            "plan": plan,
+            "today": today,
+            "totals": totals,
+            "rag_order": selectors.RAG_ORDER,
+            "rag_labels": selectors.RAG_LABELS,
+            "statuses": Status.choices,
+            "outcomes": selectors.outcome_summaries(plan, today),
+            "overdue": overdue[: selectors.OVERVIEW_LIST_LIMIT],
+            "overdue_more": len(overdue) > selectors.OVERVIEW_LIST_LIMIT,
+            "due_soon": due_soon[: selectors.OVERVIEW_LIST_LIMIT],
+            "due_soon_more": len(due_soon) > selectors.OVERVIEW_LIST_LIMIT,
+            "due_soon_days": selectors.DUE_SOON_DAYS,
+            "recent_updates": selectors.recent_updates(plan),
+            "can_edit": _can_edit(request),
+        },
+    )
+
+
+@role_required(EDIT)
+def outcome_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_id)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = services.outcome_add(plan=plan, title=form.cleaned_data["title"], by=request.user)
+        messages.success(request, f"Outcome {outcome.number} added.")
+        return redirect("actions:plan_overview", plan_id=plan.pk)
+    return render(
+        request,
+        "actions/simple_form.html",
+        {"form": form, "plan": plan, "heading": "Add an outcome"},
+    )
+
+
+@role_required(EDIT)
+def area_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_id)
+    form = AreaForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        area = services.area_add(plan=plan, name=form.cleaned_data["name"], by=request.user)
+        messages.success(request, f"Area of focus “{area.name}” added.")
+        return redirect("actions:plan_overview", plan_id=plan.pk)
+    return render(
+        request,
+        "actions/simple_form.html",
+        {"form": form, "plan": plan, "heading": "Add an area of focus"},
+    )
+
+
+# --- The action list and exports ---------------------------------------------------------------
+
+
+def _filters(form: ActionFilterForm) -> selectors.ActionFilters:
+    if not form.is_valid():
+        return selectors.ActionFilters()
+    data = form.cleaned_data
+    return selectors.ActionFilters(
+        owner=data.get("owner"),
+        outcome=data.get("outcome"),
+        area=data.get("area"),
+        status=data.get("status") or "",
+        rag=data.get("rag") or "",
+        overdue=bool(data.get("overdue")),
+        sort=data.get("sort") or "reference",
+        descending=data.get("order") == "desc",
+    )
+
+
+def _filtered_actions(request: HttpRequest, plan: Plan):
+    choices = selectors.filter_choices(plan)
+    form = ActionFilterForm(request.GET, choices=choices, sort_labels=selectors.SORT_LABELS)
+    filters = _filters(form)
+    actions = selectors.filter_actions(selectors.actions_for_listing(plan), filters)
+    return form, filters, actions
+
+
+@role_required(READ)
+def action_list(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_id)
+    form, filters, actions = _filtered_actions(request, plan)
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    export_query = query.copy()
+    export_query["plan"] = str(plan.pk)
+    return render(
+        request,
+        "actions/action_list.html",
+        {
+            "plan": plan,
+            "form": form,
+            "filters": filters,
+            "sort_label": selectors.SORT_LABELS.get(filters.sort, "Reference"),
+            "page": page,
+            "query": query.urlencode(),
+            "export_query": export_query.urlencode(),
+            "today": timezone.localdate(),
+            "can_edit": _can_edit(request),
+        },
+    )
+
+
+def _export_plan(request: HttpRequest) -> Plan:
+    plan_id = request.GET.get("plan")
+    if plan_id:
+        try:
+            return get_object_or_404(Plan, pk=int(plan_id))
+        except ValueError:
+            raise Http404("No such plan") from None
+    plan = Plan.objects.order_by("-period_start", "-pk").first()
+    if plan is None:
+        raise Http404("There is no plan to export yet")
+    return plan
+
+
+def _export_name(plan: Plan, extension: str) -> str:
+    slug = "".join(c if c.isalnum() else "-" for c in plan.name.lower()).strip("-")
+    return f"action-plan-{slug}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@role_required(READ)
+def export_csv(request: HttpRequest) -> HttpResponse:
+    plan = _export_plan(request)
+    _form, _filters_used, actions = _filtered_actions(request, plan)
+    response = HttpResponse(
+        exports.csv_text(exports.rows(actions)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "csv")}"'
+    return response
+
+
+@role_required(READ)
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    plan = _export_plan(request)
+    _form, _filters_used, actions = _filtered_actions(request, plan)
+    response = HttpResponse(
+        exports.xlsx_bytes(exports.rows(actions)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "xlsx")}"'
+    return response
+
+
+@role_required(READ)
+def my_actions(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    actions = list(selectors.my_actions(request.user, today))
+    return render(
+        request,
+        "actions/my_actions.html",
+        {
+            "open_actions": [
+                a for a in actions if a.status not in (Status.COMPLETE, Status.DEFERRED)
+            ],
+            "closed_actions": [
+                a for a in actions if a.status in (Status.COMPLETE, Status.DEFERRED)
+            ],
+            "today": today,
+            "can_edit": _can_edit(request),
+        },
+    )
+
+
+# --- One action --------------------------------------------------------------------------------
+
+
+def _action(action_id: int) -> Action:
+    return get_object_or_404(
+        Action.objects.with_rag().select_related("plan", "owner", "area"), pk=action_id
+    )
+
+
+@role_required(READ)
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _action(action_id)
+    today = timezone.localdate()
+    updates = action.updates.select_related("author")
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "plan": action.plan,
+            "action": action,
+            "today": today,
+            "computed_rag": action.computed_rag(today),
+            "target": round(
+                target_percent(start_date=action.start_date, due_date=action.due_date, today=today)
+            ),
+            "overdue": action.is_overdue(today),
+            "outcomes": action.outcomes.order_by("number"),
+            "milestones": action.milestones.all(),
+            "measures": [
+                (link, measure_status(link.key, link.label)) for link in action.measure_links.all()
+            ],
+            "updates": updates,
+            "changes": history.action_changes(action),
+            "can_edit": _can_edit(request),
+        },
+    )
+
+
+@role_required(EDIT)
+def action_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_id)
+    initial = {
+        "owner": request.user.pk,
+        "start_date": timezone.localdate(),
+        "rag_override": COMPUTED,
+    }
+    form = ActionForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        action = services.action_create(
+            plan=plan,
+            outcomes=form.cleaned_data["outcomes"],
+            by=request.user,
+            **form.service_fields(),
+        )
+        messages.success(request, f"Action {action.reference} added.")
+        return redirect("actions:action_detail", action_id=action.pk)
+    return render(request, "actions/action_form.html", {"form": form, "plan": plan, "action": None})
+
+
+@role_required(EDIT)
+def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _action(action_id)
+    form = ActionForm(
+        request.POST or None, plan=action.plan, initial=ActionForm.initial_for(action), editing=True
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(
+                action_id=action.pk,
+                expected_version=form.cleaned_data.get("version") or 0,
+                by=request.user,
+                outcomes=form.cleaned_data["outcomes"],
+                **form.service_fields(),
+            )
+        except services.StaleEditError as error:
+            stale = error
+            form = ActionForm(
+                _stale_form_data(request.POST, error.current.version),
+                plan=action.plan,
+                editing=True,
+            )
+            form.is_valid()
+        else:
+            messages.success(request, f"Action {action.reference} saved.")
+            return redirect("actions:action_detail", action_id=action.pk)
+    return render(
+        request,
+        "actions/action_form.html",
+        {"form": form, "plan": action.plan, "action": action, "stale": stale},
+    )
+
+
+@role_required(EDIT)
+def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _action(action_id)
+    form = ProgressUpdateForm(request.POST or None, initial=ProgressUpdateForm.initial_for(action))
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        override = "" if data["rag_override"] == COMPUTED else data["rag_override"]
+        try:
+            update = services.progress_update_post(
+                action_id=action.pk,
+                expected_version=data["version"],
+                by=request.user,
+                narrative=data["narrative"],
+                status=data["status"],
+                percent_complete=data["percent_complete"],
+                rag_override=override,
+                rag_override_reason=data["rag_override_reason"] if override else "",
+            )
+        except services.StaleEditError as error:
+            stale = error
+            form = ProgressUpdateForm(_stale_form_data(request.POST, error.current.version))
+            form.is_valid()
+        else:
+            status = update.get_status_display().lower()
+            rag = f"RAG {update.rag}" if update.rag else "no RAG"
+            messages.success(
+                request,
+                f"Update posted on {action.reference}: {status}, "
+                f"{update.percent_complete}% complete, {rag}.",
+            )
+            if request.GET.get("from") == "mine":
+                return redirect("actions:my_actions")
+            return redirect("actions:action_detail", action_id=action.pk)
+    return render(
+        request,
+        "actions/update_form.html",
+        {
+            "form": form,
+            "plan": action.plan,
+            "action": action,
+            "stale": stale,
+            "computed_rag": action.computed_rag(),
+        },
+    )
+
+
+@role_required(EDIT)
+def milestone_add(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _action(action_id)
+    form = MilestoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.milestone_add(action=action, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Milestone added to {action.reference}.")
+        return redirect("actions:action_detail", action_id=action.pk)
+    return render(
+        request,
+        "actions/simple_form.html",
+        {"form": form, "plan": action.plan, "action": action, "heading": "Add a milestone"},
+    )
+
+
+@role_required(EDIT)
+@require_POST
+def milestone_toggle(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = get_object_or_404(Milestone.objects.select_related("action"), pk=milestone_id)
+    done = milestone.completed_on is None
+    services.milestone_set_completed(
+        milestone=milestone, completed_on=timezone.localdate() if done else None, by=request.user
+    )
+    messages.success(
+        request,
+        f"Milestone “{milestone.title}” marked as {'done' if done else 'not done'}.",
+    )
+    return redirect("actions:action_detail", action_id=milestone.action_id)
+
+
+@role_required(EDIT)
+def measure_add(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _action(action_id)
+    form = MeasureLinkForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        services.measure_link_add(
+            action=action,
+            key=form.cleaned_data["chosen_key"],
+            label=form.cleaned_data.get("label") or "",
+            by=request.user,
+        )
+        messages.success(request, f"Measure linked to {action.reference}.")
+        return redirect("actions:action_detail", action_id=action.pk)
+    return render(
+        request,
+        "actions/simple_form.html",
+        {"form": form, "plan": action.plan, "action": action, "heading": "Link a measure"},
+    )
+
+
+@role_required(EDIT)
+@require_POST
+def measure_remove(request: HttpRequest, link_id: int) -> HttpResponse:
+    link = get_object_or_404(MeasureLink, pk=link_id)
+    services.measure_link_remove(link=link, by=request.user)
+    messages.success(request, f"Measure “{link.label or link.key}” unlinked.")
+    return redirect("actions:action_detail", action_id=link.action_id)
+
+
+# --- Board report and reflections --------------------------------------------------------------
+
+
+@role_required(READ)
+def board_report(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_id)
+    today = timezone.localdate()
+    default_since = today - dt.timedelta(days=42)
+    form = BoardReportForm(request.GET if "since_0" in request.GET else None)
+    since = form.cleaned_data["since"] if form.is_bound and form.is_valid() else default_since
+    if not form.is_bound:
+        form = BoardReportForm(initial={"since": default_since})
+    return render(
+        request,
+        "actions/board_report.html",
+        {
+            "plan": plan,
+            "today": today,
+            "since": since,
+            "form": form,
+            "totals": selectors.plan_totals(plan, today),
+            "outcomes": selectors.outcome_summaries(plan, today),
+            "rag_order": selectors.RAG_ORDER,
+            "rag_labels": selectors.RAG_LABELS,
+            "overdue": selectors.overdue_actions(plan, today),
+            "updates": selectors.updates_since(plan, since),
+            "reflections": plan.reflections.select_related("author"),
+        },
+    )
+
+
+@role_required(READ)
+def reflections(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_id)
+    entries = list(plan.reflections.select_related("author"))
+    return render(
+        request,
+        "actions/reflections.html",
+        {
+            "plan": plan,
+            "went_well": [r for r in entries if r.kind == Reflection.Kind.WENT_WELL],
+            "lessons": [r for r in entries if r.kind == Reflection.Kind.LESSON],
+            "can_edit": _can_edit(request),
+        },
+    )
+
+
+@role_required(EDIT)
+def reflection_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_id)
+    form = ReflectionForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    if request.method == "POST" and form.is_valid():
+        services.reflection_add(plan=plan, by=request.user, **form.cleaned_data)
+        messages.success(request, "Reflection added.")
+        return redirect("actions:reflections", plan_id=plan.pk)
+    return render(
+        request,
+        "actions/simple_form.html",
+        {"form": form, "plan": plan, "heading": "Add a reflection"},
+    )
