@@ -619,6 +619,7 @@ def _remove_previous() -> None:
     if not plans:
         return
     action_ids = list(Action.objects.filter(plan_id__in=plans).values_list("pk", flat=True))
+    Action.objects.filter(plan_id__in=plans).delete()  # before the areas they protect
     Plan.objects.filter(pk__in=plans).delete()
     Plan.history.filter(id__in=plans).delete()
     Outcome.history.filter(plan_id__in=plans).delete()

@@ -40,6 +40,11 @@ def _can_edit(request: HttpRequest) -> bool:
     return request.user.has_perm(EDIT)
 
 
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data on a POST (even an empty one, so its errors show), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _stale_form_data(post: QueryDict, current_version: int) -> QueryDict:
     """Keep everything the person typed, but at the current version, so saving again is a
     deliberate choice made after seeing what changed."""
@@ -62,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @role_required(EDIT)
 def plan_create(request: HttpRequest) -> HttpResponse:
-    form = PlanForm(request.POST or None)
+    form = PlanForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(**form.cleaned_data, by=request.user)
         messages.success(request, f"Plan “{plan.name}” created.")
@@ -80,7 +85,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "governing_board": plan.governing_board,
         "version": plan.version,
     }
-    form = PlanForm(request.POST or None, initial=initial, editing=True)
+    form = PlanForm(_posted(request), initial=initial, editing=True)
     stale = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -133,7 +138,7 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
 @role_required(EDIT)
 def outcome_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
-    form = OutcomeForm(request.POST or None)
+    form = OutcomeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         outcome = services.outcome_add(plan=plan, title=form.cleaned_data["title"], by=request.user)
         messages.success(request, f"Outcome {outcome.number} added.")
@@ -148,7 +153,7 @@ def outcome_add(request: HttpRequest, plan_id: int) -> HttpResponse:
 @role_required(EDIT)
 def area_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
-    form = AreaForm(request.POST or None, plan=plan)
+    form = AreaForm(_posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         area = services.area_add(plan=plan, name=form.cleaned_data["name"], by=request.user)
         messages.success(request, f"Area of focus “{area.name}” added.")
@@ -320,7 +325,7 @@ def action_create(request: HttpRequest, plan_id: int) -> HttpResponse:
         "start_date": timezone.localdate(),
         "rag_override": COMPUTED,
     }
-    form = ActionForm(request.POST or None, plan=plan, initial=initial)
+    form = ActionForm(_posted(request), plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         action = services.action_create(
             plan=plan,
@@ -337,7 +342,7 @@ def action_create(request: HttpRequest, plan_id: int) -> HttpResponse:
 def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     form = ActionForm(
-        request.POST or None, plan=action.plan, initial=ActionForm.initial_for(action), editing=True
+        _posted(request), plan=action.plan, initial=ActionForm.initial_for(action), editing=True
     )
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -370,7 +375,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
 @role_required(EDIT)
 def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
-    form = ProgressUpdateForm(request.POST or None, initial=ProgressUpdateForm.initial_for(action))
+    form = ProgressUpdateForm(_posted(request), initial=ProgressUpdateForm.initial_for(action))
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -417,7 +422,7 @@ def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
 @role_required(EDIT)
 def milestone_add(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
-    form = MilestoneForm(request.POST or None)
+    form = MilestoneForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.milestone_add(action=action, by=request.user, **form.cleaned_data)
         messages.success(request, f"Milestone added to {action.reference}.")
@@ -447,7 +452,7 @@ def milestone_toggle(request: HttpRequest, milestone_id: int) -> HttpResponse:
 @role_required(EDIT)
 def measure_add(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
-    form = MeasureLinkForm(request.POST or None, action=action)
+    form = MeasureLinkForm(_posted(request), action=action)
     if request.method == "POST" and form.is_valid():
         services.measure_link_add(
             action=action,
@@ -523,7 +528,7 @@ def reflections(request: HttpRequest, plan_id: int) -> HttpResponse:
 @role_required(EDIT)
 def reflection_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
-    form = ReflectionForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    form = ReflectionForm(_posted(request), initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST" and form.is_valid():
         services.reflection_add(plan=plan, by=request.user, **form.cleaned_data)
         messages.success(request, "Reflection added.")
