@@ -78,3 +78,7 @@ assets:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# The action plan's overview and list at 2,000 actions and 20,000 updates (target p95 <= 150 ms).
+bench-actions: migrate
+	$(PY) scripts/bench_actions.py $(BENCH_ARGS)

@@ -613,9 +613,10 @@ def _users() -> dict:
     return {user.username: user for user in User.objects.filter(username__in=usernames)}
 
 
-def _remove_previous() -> None:
-    """Delete the demo plan and every history row it left, so a second run doubles nothing."""
-    plans = list(Plan.objects.filter(name=PLAN_NAME).values_list("pk", flat=True))
+def remove_plan_and_history(name: str) -> None:
+    """Delete plans of this name and every history row they left (for demo and benchmark data
+    only: a real plan's history is never deleted)."""
+    plans = list(Plan.objects.filter(name=name).values_list("pk", flat=True))
     if not plans:
         return
     action_ids = list(Action.objects.filter(plan_id__in=plans).values_list("pk", flat=True))
@@ -640,7 +641,7 @@ def _backdate(action: Action, when: dt.datetime) -> None:
 def load_demo_data(*, log: Callable[[str], object]) -> dict:
     users = _users()
     lead = users["steering.member"]
-    _remove_previous()
+    remove_plan_and_history(PLAN_NAME)  # so a second run doubles nothing
     plan = services.plan_create(
         name=PLAN_NAME,
         period_start=PLAN_START,
@@ -686,7 +687,9 @@ def load_demo_data(*, log: Callable[[str], object]) -> dict:
                 services.milestone_set_completed(
                     milestone=milestone, completed_on=_d(done), by=owner
                 )
-            milestone.history.update(history_date=_at(spec["start"], 11))
+            milestone.history.filter(history_type="+").update(history_date=_at(spec["start"], 11))
+            if done:
+                milestone.history.filter(history_type="~").update(history_date=_at(done, 16))
         for key in spec["measures"]:
             link = services.measure_link_add(action=action, key=key, label="", by=lead)
             link.history.update(history_date=_at(spec["start"], 11))

@@ -235,6 +235,9 @@ class ActionForm(forms.Form):
         min_value=0,
         max_value=100,
         initial=0,
+        # A text input, as the GOV.UK Design System advises for numbers.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        help_text="A whole number from 0 to 100.",
         error_messages={
             "required": "Enter percent complete, from 0 to 100",
             "invalid": "Percent complete must be a whole number, from 0 to 100",
@@ -283,7 +286,7 @@ class ActionForm(forms.Form):
             Field("start_date"),
             Field("due_date"),
             Field.radios("status", legend_size=Size.SMALL, small=True),
-            Field.text("percent_complete", field_width=3, inputmode="numeric"),
+            Field.text("percent_complete", field_width=3),
             Field.radios("priority", legend_size=Size.SMALL, small=True, inline=True),
             Field.radios("rag_override", legend_size=Size.SMALL, small=True),
             Field.textarea("rag_override_reason", rows=3),
@@ -353,9 +356,7 @@ class ProgressUpdateForm(forms.Form):
         self.helper = _helper(
             Field.textarea("narrative", rows=5, label_size=Size.MEDIUM, label_tag="h2"),
             Field.radios("status", legend_size=Size.MEDIUM, small=True, inline=False),
-            Field.text(
-                "percent_complete", field_width=3, inputmode="numeric", label_size=Size.MEDIUM
-            ),
+            Field.text("percent_complete", field_width=3, label_size=Size.MEDIUM),
             Field.radios("rag_override", legend_size=Size.MEDIUM, small=True),
             Field.textarea("rag_override_reason", rows=3),
             Hidden("version", self["version"].value() or ""),

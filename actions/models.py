@@ -172,6 +172,9 @@ class Action(models.Model):
     rag_override_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the latest progress update was posted (kept by progress_update_post), so lists can
+    # sort by it without reading every update.
+    last_update_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=[outcomes])
@@ -293,7 +296,11 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["action", "-created_at"])]
+        indexes = [
+            models.Index(fields=["action", "-created_at"]),
+            # "Recent updates" and "updates since" read newest first across a plan.
+            models.Index(fields=["-created_at"]),
+        ]
         get_latest_by = "created_at"
 
     def __str__(self) -> str:
@@ -316,7 +323,7 @@ class Reflection(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["kind", "-recorded_on", "-id"]
+        ordering = ["-kind", "-recorded_on", "-id"]  # what went well, then lessons
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:40]}"

@@ -39,11 +39,8 @@ def _latest_update() -> QuerySet:
 
 
 def with_last_update(actions: QuerySet) -> QuerySet:
-    latest = _latest_update()
-    return actions.annotate(
-        last_update_at=Subquery(latest.values("created_at")[:1]),
-        last_update_text=Subquery(latest.values("narrative")[:1]),
-    )
+    """The latest update's narrative; its date is Action.last_update_at."""
+    return actions.annotate(last_update_text=Subquery(_latest_update().values("narrative")[:1]))
 
 
 def _rag_rank():

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from actions import history
-from actions.measures import MeasureKey
+from actions.measures import SUGGESTED_LABELS, MeasureKey
 from actions.models import (
     Action,
     Area,
@@ -226,6 +226,7 @@ def progress_update_post(
     action.full_clean()
     action.version += 1
     action.updated_at = when or timezone.now()
+    action.last_update_at = max(filter(None, [action.last_update_at, action.updated_at]))
     if when:
         action._history_date = when
     _by(action, by).save()
@@ -275,7 +276,7 @@ def milestone_set_completed(
 @transaction.atomic
 def measure_link_add(*, action: Action, key: str, label: str, by: AbstractBaseUser) -> MeasureLink:
     key = str(MeasureKey.parse(key))  # raises ValueError with a message for the person
-    link = MeasureLink(action=action, key=key, label=label.strip())
+    link = MeasureLink(action=action, key=key, label=label.strip() or SUGGESTED_LABELS.get(key, ""))
     link.full_clean()
     _by(link, by).save()
     return link

@@ -504,7 +504,8 @@ def board_report(request: HttpRequest, plan_id: int) -> HttpResponse:
             "rag_labels": selectors.RAG_LABELS,
             "overdue": selectors.overdue_actions(plan, today),
             "updates": selectors.updates_since(plan, since),
-            "reflections": plan.reflections.select_related("author"),
+            "went_well": plan.reflections.filter(kind=Reflection.Kind.WENT_WELL),
+            "lessons": plan.reflections.filter(kind=Reflection.Kind.LESSON),
         },
     )
 

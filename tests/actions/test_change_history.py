@@ -62,7 +62,9 @@ def test_outcome_changes_milestones_and_measures_are_in_the_history(
     assert "Outcomes" in history and "Outcome 1" in history and "Outcome 2, Outcome 6" in history
     assert "Milestone “Pilot” created" in history
     assert "Milestone “Pilot”: Completed on" in history
-    assert "Linked measure “children:cic:rri:Black” created" in history
+    assert (
+        "Linked measure “Children in care: relative rate index, Black children” created" in history
+    )
 
 
 def test_plans_actions_and_updates_all_keep_history(steering_client, steering_member):

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from tests.actions import factories
@@ -35,6 +36,7 @@ def _grow(plan, owners, count):
         )
         action.outcomes.set(outcomes[index % 6 : index % 6 + 2])
         actions.append(action)
+    Action.objects.filter(pk__in=[a.pk for a in actions]).update(last_update_at=timezone.now())
     ProgressUpdate.objects.bulk_create(
         ProgressUpdate(
             action=a,
