@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -38,6 +39,11 @@ PAGE_SIZE = 50
 
 def _can_edit(request: HttpRequest) -> bool:
     return request.user.has_perm(EDIT)
+
+
+def _action_url_prefix() -> str:
+    """Tables link to prefix + pk + "/": one reverse() per page rather than two per row."""
+    return reverse("actions:action_detail", args=[0]).removesuffix("0/")
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -130,6 +136,8 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
             "due_soon_more": len(due_soon) > selectors.OVERVIEW_LIST_LIMIT,
             "due_soon_days": selectors.DUE_SOON_DAYS,
             "recent_updates": selectors.recent_updates(plan),
+            "list_url": reverse("actions:action_list", args=[plan.pk]),
+            "action_url": _action_url_prefix(),
             "can_edit": _can_edit(request),
         },
     )
@@ -212,6 +220,7 @@ def action_list(request: HttpRequest, plan_id: int) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "export_query": export_query.urlencode(),
+            "action_url": _action_url_prefix(),
             "today": timezone.localdate(),
             "can_edit": _can_edit(request),
         },

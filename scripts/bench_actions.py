@@ -177,7 +177,11 @@ def main() -> None:
             f"/actions/plans/{plan.pk}/actions/?sort=updated&order=desc&page=20",
         ),
     ]
-    print(f"\n{args.requests} requests each; target p95 <= {TARGET_P95_MS:.0f} ms\n")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"\n{args.requests} requests each; target p95 <= {TARGET_P95_MS:.0f} ms "
+        f"(machine load average {load} on {os.cpu_count()} CPUs)\n"
+    )
     print(f"{'page':34} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}  verdict")
     failed = False
     try:
