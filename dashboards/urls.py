@@ -1,3 +1,5 @@
+from dashboards.workforce.urls import urlpatterns as workforce_urlpatterns
+
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns: list = [*workforce_urlpatterns]

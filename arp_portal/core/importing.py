@@ -1,0 +1,203 @@
+"""What every import shares: reading files as Excel saves them, reporting problems precisely,
+writing all-or-nothing, and logging each run (who, when, file hash, counts).
+
+An importer validates the whole file first and collects every problem it finds, so a data manager
+can fix a file in one pass; then it writes in one transaction. `run_import` does the bookkeeping
+around an importer:
+
+    def import_population(files, *, user=None, progress=None) -> dict: ...  # returns counts
+
+    result = run_import(kind="population", files=[UploadedData(name, data)], user=user,
+                        importer=import_population)
+
+If the importer raises ImportRejected, nothing it wrote survives, and the rejected run (with its
+problems) is still logged.
+"""
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from arp_portal.core.models import ImportRun
+
+MAX_PROBLEMS_REPORTED = 500
+
+
+@dataclass(frozen=True)
+class UploadedData:
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    file: str
+    location: str  # "line 12", or an XML path such as "Child 3 > CINdetails 1"
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, {self.location}" if self.location else self.file
+        return (
+            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class ImportRejected(Exception):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, problems: Sequence[ImportProblem]):
+        self.problems = list(problems)
+        super().__init__(f"{len(self.problems)} problem(s) found; nothing was imported")
+
+
+@dataclass
+class ProblemCollector:
+    """Collects problems while validating; `raise_if_any()` at the end of validation."""
+
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def add(self, file: str, location: str, field_name: str, message: str) -> None:
+        self.problems.append(ImportProblem(file, location, field_name, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ImportRejected(self.problems)
+
+
+def decode_text(data: bytes) -> str:
+    """Text as Excel and case systems save it: UTF-8 with or without a BOM, else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def read_csv(
+    upload: UploadedData, required_columns: Sequence[str], collector: ProblemCollector
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a CSV as (line number, {column: stripped value}), headers matched case-blind.
+
+    Missing columns are reported once, as a problem on line 1; then nothing is yielded.
+    """
+    reader = csv.reader(io.StringIO(decode_text(upload.data), newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        collector.add(upload.name, "line 1", "", "the file is empty")
+        return
+    columns = [name.strip().lower() for name in header]
+    missing = [name for name in required_columns if name not in columns]
+    if missing:
+        collector.add(
+            upload.name,
+            "line 1",
+            ", ".join(missing),
+            f"missing column(s); the header must include {', '.join(required_columns)}",
+        )
+        return
+    for line_number, values in enumerate(reader, start=2):
+        if not any(value.strip() for value in values):
+            continue  # Excel leaves blank lines at the end
+        if len(values) > len(columns):
+            collector.add(
+                upload.name,
+                f"line {line_number}",
+                "",
+                f"{len(values)} values but the header has {len(columns)} columns",
+            )
+            continue
+        values = values + [""] * (len(columns) - len(values))
+        yield (
+            line_number,
+            {name: value.strip() for name, value in zip(columns, values, strict=True)},
+        )
+
+
+@dataclass
+class ImportResult:
+    run: ImportRun
+    counts: dict
+
+    @property
+    def succeeded(self) -> bool:
+        return self.run.status == ImportRun.Status.SUCCEEDED
+
+
+def run_import(
+    *,
+    kind: str,
+    files: Sequence[UploadedData],
+    importer: Callable[..., dict],
+    user=None,
+    progress: Callable[[int, int], None] | None = None,
+    **options,
+) -> ImportResult:
+    """Run an importer in one transaction and log the run; re-raises ImportRejected."""
+    file_name = ", ".join(upload.name for upload in files)
+    file_hash = (
+        files[0].sha256
+        if len(files) == 1
+        else hashlib.sha256("".join(upload.sha256 for upload in files).encode()).hexdigest()
+    )
+    try:
+        with transaction.atomic():
+            counts = importer(files, progress=progress, **options)
+            run = ImportRun.objects.create(
+                kind=kind,
+                file_name=file_name[:255],
+                file_sha256=file_hash,
+                imported_by=user,
+                status=ImportRun.Status.SUCCEEDED,
+                finished_at=timezone.now(),
+                counts=counts,
+            )
+    except ImportRejected as rejected:
+        ImportRun.objects.create(
+            kind=kind,
+            file_name=file_name[:255],
+            file_sha256=file_hash,
+            imported_by=user,
+            status=ImportRun.Status.REJECTED,
+            finished_at=timezone.now(),
+            counts={"problems": len(rejected.problems)},
+            problems=[asdict(p) for p in rejected.problems[:MAX_PROBLEMS_REPORTED]],
+        )
+        raise
+    return ImportResult(run=run, counts=counts)
+
+
+class TerminalProgress:
+    """A progress bar for management commands: `progress(done, total)` redraws one line."""
+
+    def __init__(self, stream, label: str, width: int = 30):
+        self.stream = stream
+        self.label = label
+        self.width = width
+        self._last_percent = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 if not total else min(100, int(done * 100 / total))
+        if percent == self._last_percent:
+            return
+        self._last_percent = percent
+        filled = self.width * percent // 100
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {percent:3d}% ({done:,}/{total:,})", ending="")
+        if percent == 100:
+            self.stream.write("")
+        self.stream.flush()
