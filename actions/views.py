@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actions import exports, history, selectors, services
+from actions import concurrency, exports, history, selectors, services
 from actions.forms import (
     COMPUTED,
     ActionFilterForm,
@@ -51,12 +51,78 @@ def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def _stale_form_data(post: QueryDict, current_version: int) -> QueryDict:
-    """Keep everything the person typed, but at the current version, so saving again is a
-    deliberate choice made after seeing what changed."""
-    data = post.copy()
-    data["version"] = str(current_version)
-    return data
+ACTION_FORM_FIELDS = [
+    "title",
+    "description",
+    "outcomes",
+    "area",
+    "owner",
+    "lead_team",
+    "partners",
+    "start_date",
+    "due_date",
+    "status",
+    "percent_complete",
+    "priority",
+    "rag_override",
+    "rag_override_reason",
+]
+PLAN_FORM_FIELDS = ["name", "period_start", "period_end", "governing_board"]
+UPDATE_FORM_FIELDS = ["status", "percent_complete", "rag_override", "rag_override_reason"]
+
+
+def _record_at(history, version: int):
+    """The history record as it stood at a version (its last record, after any outcome change)."""
+    return history.filter(version=version).order_by("-history_date", "-history_id").first()
+
+
+def _action_values(action, outcome_ids) -> dict:
+    """An action (or a historical record of one) as the edit form's values, for comparing."""
+    return {
+        "title": action.title,
+        "description": action.description,
+        "outcomes": frozenset(outcome_ids),
+        "area": action.area_id,
+        "owner": action.owner_id,
+        "lead_team": action.lead_team,
+        "partners": action.partners,
+        "start_date": action.start_date,
+        "due_date": action.due_date,
+        "status": action.status,
+        "percent_complete": action.percent_complete,
+        "priority": action.priority,
+        "rag_override": action.rag_override or COMPUTED,
+        "rag_override_reason": action.rag_override_reason,
+    }
+
+
+def _submitted_action_values(data: dict) -> dict:
+    values = {name: data.get(name) for name in ACTION_FORM_FIELDS}
+    values["outcomes"] = frozenset(outcome.pk for outcome in data.get("outcomes") or [])
+    values["area"] = data["area"].pk if data.get("area") else None
+    values["owner"] = data["owner"].pk if data.get("owner") else None
+    if values["rag_override"] == COMPUTED:
+        values["rag_override_reason"] = ""
+    return values
+
+
+def _merged_action_form(action: Action, form: ActionForm, error) -> tuple[ActionForm, list[str]]:
+    current = Action.objects.get(pk=action.pk)
+    saved = _action_values(current, current.outcomes.values_list("pk", flat=True))
+    submitted = _submitted_action_values(form.cleaned_data)
+    record = _record_at(current.history, form.cleaned_data.get("version") or 0)
+    loaded = (
+        _action_values(record, record.outcomes.values_list("outcome_id", flat=True))
+        if record
+        else submitted
+    )
+    merge = concurrency.merge_stale_edit(
+        fields=ACTION_FORM_FIELDS, loaded=loaded, submitted=submitted, saved=saved
+    )
+    initial = {**merge.values, "outcomes": list(merge.values["outcomes"])}
+    initial["version"] = current.version
+    merged = ActionForm(plan=action.plan, initial=initial, editing=True)
+    return merged, [str(merged.fields[name].label) for name in merge.conflicts]
 
 
 # --- Plans -------------------------------------------------------------------------------------
@@ -92,7 +158,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "version": plan.version,
     }
     form = PlanForm(_posted(request), initial=initial, editing=True)
-    stale = None
+    stale, conflicts = None, []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -104,12 +170,27 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             )
         except services.StaleEditError as error:
             stale = error
-            form = PlanForm(_stale_form_data(request.POST, error.current.version), editing=True)
-            form.is_valid()
+            current = Plan.objects.get(pk=plan.pk)
+            record = _record_at(current.history, form.cleaned_data.get("version") or 0)
+            submitted = {name: form.cleaned_data[name] for name in PLAN_FORM_FIELDS}
+            merge = concurrency.merge_stale_edit(
+                fields=PLAN_FORM_FIELDS,
+                loaded={name: getattr(record, name) for name in PLAN_FORM_FIELDS}
+                if record
+                else submitted,
+                submitted=submitted,
+                saved={name: getattr(current, name) for name in PLAN_FORM_FIELDS},
+            )
+            form = PlanForm(initial={**merge.values, "version": current.version}, editing=True)
+            conflicts = [str(form.fields[name].label) for name in merge.conflicts]
         else:
             messages.success(request, "Plan details saved.")
             return redirect("actions:plan_overview", plan_id=plan.pk)
-    return render(request, "actions/plan_form.html", {"form": form, "plan": plan, "stale": stale})
+    return render(
+        request,
+        "actions/plan_form.html",
+        {"form": form, "plan": plan, "stale": stale, "conflicts": conflicts},
+    )
 
 
 @role_required(READ)
@@ -353,7 +434,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     form = ActionForm(
         _posted(request), plan=action.plan, initial=ActionForm.initial_for(action), editing=True
     )
-    stale = None
+    stale, conflicts = None, []
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(
@@ -365,19 +446,20 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
             )
         except services.StaleEditError as error:
             stale = error
-            form = ActionForm(
-                _stale_form_data(request.POST, error.current.version),
-                plan=action.plan,
-                editing=True,
-            )
-            form.is_valid()
+            form, conflicts = _merged_action_form(action, form, error)
         else:
             messages.success(request, f"Action {action.reference} saved.")
             return redirect("actions:action_detail", action_id=action.pk)
     return render(
         request,
         "actions/action_form.html",
-        {"form": form, "plan": action.plan, "action": action, "stale": stale},
+        {
+            "form": form,
+            "plan": action.plan,
+            "action": action,
+            "stale": stale,
+            "conflicts": conflicts,
+        },
     )
 
 
@@ -385,7 +467,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
 def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     form = ProgressUpdateForm(_posted(request), initial=ProgressUpdateForm.initial_for(action))
-    stale = None
+    stale, conflicts = None, []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         override = "" if data["rag_override"] == COMPUTED else data["rag_override"]
@@ -402,8 +484,23 @@ def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
             )
         except services.StaleEditError as error:
             stale = error
-            form = ProgressUpdateForm(_stale_form_data(request.POST, error.current.version))
-            form.is_valid()
+            current = Action.objects.get(pk=action.pk)
+            record = _record_at(current.history, data["version"])
+            submitted = {name: data[name] for name in UPDATE_FORM_FIELDS}
+            merge = concurrency.merge_stale_edit(
+                fields=UPDATE_FORM_FIELDS,
+                loaded=ProgressUpdateForm.initial_for(record) if record else submitted,
+                submitted=submitted,
+                saved=ProgressUpdateForm.initial_for(current),
+            )
+            form = ProgressUpdateForm(
+                initial={
+                    **merge.values,
+                    "narrative": data["narrative"],
+                    "version": current.version,
+                }
+            )
+            conflicts = [str(form.fields[name].label) for name in merge.conflicts]
         else:
             status = update.get_status_display().lower()
             rag = f"RAG {update.rag}" if update.rag else "no RAG"
@@ -423,6 +520,7 @@ def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
             "plan": action.plan,
             "action": action,
             "stale": stale,
+            "conflicts": conflicts,
             "computed_rag": action.computed_rag(),
         },
     )
