@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actions import concurrency, exports, history, selectors, services
+from actions import concurrency, exports, history, presenters, selectors, services
 from actions.forms import (
     COMPUTED,
     ActionFilterForm,
@@ -299,10 +299,11 @@ def action_list(request: HttpRequest, plan_id: int) -> HttpResponse:
             "filters": filters,
             "sort_label": selectors.SORT_LABELS.get(filters.sort, "Reference"),
             "page": page,
+            "rows": presenters.action_rows(
+                page, today=timezone.localdate(), url_prefix=_action_url_prefix()
+            ),
             "query": query.urlencode(),
             "export_query": export_query.urlencode(),
-            "action_url": _action_url_prefix(),
-            "today": timezone.localdate(),
             "can_edit": _can_edit(request),
         },
     )
