@@ -173,3 +173,19 @@ def test_a_service_manager_reads_the_demo_plan_without_edit_buttons(page, live_s
     then_the_accessibility_baseline_is_met(page, "14-reflections")
     page.goto(f"{live_server.url}/actions/plans/{plan.pk}/board-report/")
     then_the_accessibility_baseline_is_met(page, "15-demo-board-report")
+
+
+def test_a_mistake_in_an_update_is_explained_accessibly(page, live_server, sign_in_as):
+    member = sign_in_as("steering_member")
+    action = factories.action(by=member)
+    page.goto(f"{live_server.url}/actions/action/{action.pk}/update/")
+    page.get_by_label("Percent complete").fill("120")
+    page.get_by_label("Red, set by hand").check()
+    page.get_by_role("button", name="Post update").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter what has happened since the last update")
+    expect(summary).to_contain_text("Percent complete must be 100 or less")
+    expect(summary).to_contain_text("Enter why you are setting the RAG by hand")
+    expect(page).to_have_title(re.compile(r"^Post an update on A-1 - Error"))
+    expect(page.get_by_label("Red, set by hand")).to_be_checked()  # what was chosen is kept
+    then_the_accessibility_baseline_is_met(page, "16-update-errors")
