@@ -46,12 +46,18 @@ def _helper(*layout, method: str = "post") -> FormHelper:
     return helper
 
 
-def owner_choices():
-    """People who may own an action: active accounts with a portal role."""
+def owner_choices(current_owner_id: int | None = None):
+    """People who may own an action: active accounts whose role lets them post its updates (an
+    action's present owner stays selectable even if their role has changed since)."""
+    can_edit = Q(
+        groups__permissions__codename="edit_action_plan",
+        groups__permissions__content_type__app_label="core",
+    )
     return (
         get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__isnull=False) | Q(is_superuser=True))
+        .objects.filter(
+            (Q(is_active=True) & (can_edit | Q(is_superuser=True))) | Q(pk=current_owner_id)
+        )
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -207,7 +213,11 @@ class ActionForm(forms.Form):
         label="Owner",
         queryset=None,
         help_text="The person who answers for the action and posts its updates.",
-        error_messages={"required": "Select the action's owner"},
+        error_messages={
+            "required": "Select the action's owner",
+            "invalid_choice": "Select an owner from the list: owners must be in the steering "
+            "group or be data managers",
+        },
     )
     lead_team = forms.CharField(
         label="Lead team",
@@ -274,7 +284,7 @@ class ActionForm(forms.Form):
         self.plan = plan
         self.fields["outcomes"].queryset = plan.outcomes.all()
         self.fields["area"].queryset = plan.areas.all()
-        self.fields["owner"].queryset = owner_choices()
+        self.fields["owner"].queryset = owner_choices(self.initial.get("owner"))
         layout = [
             Field.text("title", field_width=Fluid.TWO_THIRDS),
             Field.textarea("description", rows=4),

@@ -5,6 +5,7 @@ import pytest
 from actions.models import Action
 from tests.actions import factories
 from tests.actions.forms_data import action_post, date_fields
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,22 @@ def test_a_manual_rag_needs_a_reason_and_is_shown_as_set_by_hand(steering_client
     page = steering_client.get(f"/actions/action/{action.pk}/").content.decode()
     assert "set by hand" in page
     assert "Reason: Funding agreed; delivery catches up by February" in page
+
+
+def test_owners_are_people_who_can_post_updates(steering_client, steering_member, service_manager):
+    plan = factories.plan(by=steering_member)
+    page = steering_client.get(f"/actions/plans/{plan.pk}/actions/new/").content.decode()
+    assert "steering.member" in page and "service.manager" not in page
+    response = steering_client.post(
+        f"/actions/plans/{plan.pk}/actions/new/",
+        action_post(outcomes=plan.outcomes.all()[:1], owner=service_manager),
+    )
+    assert "Select an owner from the list" in response.content.decode()
+    assert Action.objects.count() == 0
+
+
+def test_an_owner_whose_role_changed_stays_on_their_action(steering_client, steering_member):
+    former = make_user("former.member")  # no role any more
+    action = factories.action(by=steering_member, owner=former)
+    page = steering_client.get(f"/actions/action/{action.pk}/edit/").content.decode()
+    assert "former.member" in page
