@@ -142,11 +142,11 @@ class OutcomeForm(forms.Form):
         error_messages={"required": "Enter the outcome"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field.textarea("title", rows=3, label_size=Size.MEDIUM),
-            Button("submit", "Add outcome"),
+            Button("submit", "Save outcome" if editing else "Add outcome"),
         )
 
 
@@ -158,17 +158,18 @@ class AreaForm(forms.Form):
         error_messages={"required": "Enter the area of focus"},
     )
 
-    def __init__(self, *args, plan: Plan, **kwargs):
-        self.plan = plan
+    def __init__(self, *args, plan: Plan, area=None, **kwargs):
+        self.plan, self.area = plan, area
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field.text("name", field_width=Fluid.ONE_HALF, label_size=Size.MEDIUM),
-            Button("submit", "Add area of focus"),
+            Button("submit", "Save area of focus" if area else "Add area of focus"),
         )
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if self.plan.areas.filter(name__iexact=name).exists():
+        others = self.plan.areas.exclude(pk=self.area.pk) if self.area else self.plan.areas
+        if others.filter(name__iexact=name).exists():
             raise ValidationError(f"The plan already has an area of focus called “{name}”")
         return name
 

@@ -134,6 +134,22 @@ def outcome_add(*, plan: Plan, title: str, by: AbstractBaseUser) -> Outcome:
 
 
 @transaction.atomic
+def outcome_update(*, outcome: Outcome, title: str, by: AbstractBaseUser) -> Outcome:
+    outcome.title = title.strip()
+    outcome.full_clean()
+    _by(outcome, by).save()
+    return outcome
+
+
+@transaction.atomic
+def area_update(*, area: Area, name: str, by: AbstractBaseUser) -> Area:
+    area.name = name.strip()
+    area.full_clean()
+    _by(area, by).save()
+    return area
+
+
+@transaction.atomic
 def area_add(*, plan: Plan, name: str, by: AbstractBaseUser) -> Area:
     area = Area(plan=plan, name=name.strip())
     area.full_clean()

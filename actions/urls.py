@@ -14,6 +14,12 @@ urlpatterns = [
     path("plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:plan_id>/outcomes/new/", views.outcome_add, name="outcome_add"),
     path("plans/<int:plan_id>/areas/new/", views.area_add, name="area_add"),
+    path(
+        "plans/<int:plan_id>/outcomes/<int:outcome_id>/edit/",
+        views.outcome_edit,
+        name="outcome_edit",
+    ),
+    path("plans/<int:plan_id>/areas/<int:area_id>/edit/", views.area_edit, name="area_edit"),
     path("plans/<int:plan_id>/actions/", views.action_list, name="action_list"),
     path("plans/<int:plan_id>/actions/new/", views.action_create, name="action_create"),
     path("plans/<int:plan_id>/board-report/", views.board_report, name="board_report"),

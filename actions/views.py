@@ -28,7 +28,7 @@ from actions.forms import (
     ReflectionForm,
 )
 from actions.measures import measure_status
-from actions.models import Action, MeasureLink, Milestone, Plan, Reflection, Status
+from actions.models import Action, Area, MeasureLink, Milestone, Outcome, Plan, Reflection, Status
 from actions.rag import target_percent
 from arp_portal.accounts.decorators import role_required
 
@@ -189,7 +189,14 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "actions/plan_form.html",
-        {"form": form, "plan": plan, "stale": stale, "conflicts": conflicts},
+        {
+            "form": form,
+            "plan": plan,
+            "stale": stale,
+            "conflicts": conflicts,
+            "outcomes": plan.outcomes.all(),
+            "areas": plan.areas.all(),
+        },
     )
 
 
@@ -236,6 +243,38 @@ def outcome_add(request: HttpRequest, plan_id: int) -> HttpResponse:
         request,
         "actions/simple_form.html",
         {"form": form, "plan": plan, "heading": "Add an outcome"},
+    )
+
+
+@role_required(EDIT)
+def outcome_edit(request: HttpRequest, plan_id: int, outcome_id: int) -> HttpResponse:
+    outcome = get_object_or_404(
+        Outcome.objects.select_related("plan"), pk=outcome_id, plan_id=plan_id
+    )
+    form = OutcomeForm(_posted(request), initial={"title": outcome.title}, editing=True)
+    if request.method == "POST" and form.is_valid():
+        services.outcome_update(outcome=outcome, title=form.cleaned_data["title"], by=request.user)
+        messages.success(request, f"Outcome {outcome.number} saved.")
+        return redirect("actions:plan_edit", plan_id=plan_id)
+    return render(
+        request,
+        "actions/simple_form.html",
+        {"form": form, "plan": outcome.plan, "heading": f"Change outcome {outcome.number}"},
+    )
+
+
+@role_required(EDIT)
+def area_edit(request: HttpRequest, plan_id: int, area_id: int) -> HttpResponse:
+    area = get_object_or_404(Area.objects.select_related("plan"), pk=area_id, plan_id=plan_id)
+    form = AreaForm(_posted(request), plan=area.plan, area=area, initial={"name": area.name})
+    if request.method == "POST" and form.is_valid():
+        services.area_update(area=area, name=form.cleaned_data["name"], by=request.user)
+        messages.success(request, f"Area of focus “{area.name}” saved.")
+        return redirect("actions:plan_edit", plan_id=plan_id)
+    return render(
+        request,
+        "actions/simple_form.html",
+        {"form": form, "plan": area.plan, "heading": f"Change the area of focus “{area.name}”"},
     )
 
 

@@ -37,6 +37,16 @@ def _measure_link():
     )
 
 
+def _outcome_kwargs():
+    plan = _plan()
+    return {"plan_id": plan.pk, "outcome_id": plan.outcomes.first().pk}
+
+
+def _area_kwargs():
+    plan = _plan()
+    return {"plan_id": plan.pk, "area_id": plan.areas.first().pk}
+
+
 ROUTES = [
     Route("actions:index", READERS),
     Route("actions:my_actions", READERS),
@@ -47,6 +57,8 @@ ROUTES = [
     Route("actions:plan_edit", EDITORS, kwargs=lambda: {"plan_id": _plan().pk}),
     Route("actions:outcome_add", EDITORS, kwargs=lambda: {"plan_id": _plan().pk}),
     Route("actions:area_add", EDITORS, kwargs=lambda: {"plan_id": _plan().pk}),
+    Route("actions:outcome_edit", EDITORS, kwargs=lambda: _outcome_kwargs()),
+    Route("actions:area_edit", EDITORS, kwargs=lambda: _area_kwargs()),
     Route("actions:action_list", READERS, kwargs=lambda: {"plan_id": _plan().pk}),
     Route("actions:action_create", EDITORS, kwargs=lambda: {"plan_id": _plan().pk}),
     Route("actions:board_report", READERS, kwargs=lambda: {"plan_id": _plan().pk}),

@@ -77,3 +77,29 @@ def test_service_managers_cannot_create_plans(service_manager_client):
     response = service_manager_client.post("/actions/plans/new/", plan_post())
     assert response.status_code == 403
     assert Plan.objects.count() == 0
+
+
+def test_outcomes_and_areas_can_be_reworded_and_history_kept(steering_client, steering_member):
+    from actions.models import Area
+    from tests.actions import factories
+
+    plan = factories.plan(by=steering_member)
+    outcome = plan.outcomes.get(number=4)
+    data = plan.areas.get(name="Data")
+    page = steering_client.get(f"/actions/plans/{plan.pk}/edit/").content.decode()
+    assert f"/actions/plans/{plan.pk}/outcomes/{outcome.pk}/edit/" in page
+    steering_client.post(
+        f"/actions/plans/{plan.pk}/outcomes/{outcome.pk}/edit/",
+        {"title": "Families guided to early help from first contact"},
+    )
+    response = steering_client.post(
+        f"/actions/plans/{plan.pk}/areas/{data.pk}/edit/", {"name": "governance"}
+    )
+    assert "already has an area of focus called" in response.content.decode()
+    steering_client.post(
+        f"/actions/plans/{plan.pk}/areas/{data.pk}/edit/", {"name": "Data and insight"}
+    )
+    outcome.refresh_from_db()
+    assert outcome.title == "Families guided to early help from first contact"
+    assert outcome.history.count() == 2
+    assert Area.objects.get(pk=data.pk).name == "Data and insight"

@@ -189,3 +189,16 @@ def test_a_mistake_in_an_update_is_explained_accessibly(page, live_server, sign_
     expect(page).to_have_title(re.compile(r"^Post an update on A-1 - Error"))
     expect(page.get_by_label("Red, set by hand")).to_be_checked()  # what was chosen is kept
     then_the_accessibility_baseline_is_met(page, "16-update-errors")
+
+
+def test_the_plans_outcomes_can_be_reworded(page, live_server, sign_in_as):
+    member = sign_in_as("steering_member")
+    plan = factories.plan(by=member)
+    page.goto(f"{live_server.url}/actions/plans/{plan.pk}/edit/")
+    then_the_accessibility_baseline_is_met(page, "17-plan-edit")
+    page.get_by_role("link", name="Change outcome 4").click()
+    page.get_by_label("Outcome").fill("Families are guided to early help from first contact")
+    page.get_by_role("button", name="Save outcome").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Outcome 4 saved.")
+    expect(page.locator("main")).to_contain_text("Families are guided to early help")
+    then_the_accessibility_baseline_is_met(page)
