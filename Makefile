@@ -87,3 +87,7 @@ clean:
 # The workforce dashboard's response times on the demo data (docs/workforce.md).
 bench-workforce: demo
 	$(PY) scripts/bench_workforce.py
+
+# The action plan's overview and list at 2,000 actions and 20,000 updates (target p95 <= 150 ms).
+bench-actions: migrate
+	$(PY) scripts/bench_actions.py $(BENCH_ARGS)
