@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class DashboardsConfig(AppConfig):
     name = "dashboards"
+
+    def ready(self):
+        from actions.measures import register_provider
+        from dashboards.measure_providers import children_measure, workforce_measure
+
+        register_provider("children", children_measure, label="Children's disproportionality")
+        register_provider("workforce", workforce_measure, label="Workforce equality")

@@ -1,0 +1,241 @@
+"""The dashboards' figures as linked measures for the action plan (actions/measures.py).
+
+Keys, and what they read:
+
+    children:<cin|cp|cic>:<rri|rate>:<group>   relative rate index (against White British) or rate
+                                               per 10,000 on 31 March; group is a major group
+                                               (White, Mixed, Asian, Black, Other) or a DfE code
+    children:ethnicity_unknown:<cin|cp|cic>    % of the cohort with ethnicity unknown
+    workforce:<disciplinary|appointment>:rli:<bme|black|asian|mixed|other>
+                                               relative likelihood against White staff, by year
+    workforce:training:arp:all                 % of staff in post who completed ARP training
+    workforce:representation:senior:<bme|black|asian|mixed|other>
+                                               share of team manager grade and above
+
+Every figure goes through the dashboards' own disclosure control, so a hidden cell comes back
+as "c" here too.
+"""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from actions.measures import MeasureKey, MeasureReading, TrendPoint
+from arp_portal.core.ethnicity import UNKNOWN_CODES, VALID_CODES
+from arp_portal.core.models import GradeBand
+from arp_portal.statistics.disclosure import is_small
+from dashboards.children import presenters as children_presenters
+from dashboards.children import selectors as children_selectors
+from dashboards.children.views import _default_date as default_children_date
+from dashboards.models import WorkforceEventKind
+from dashboards.workforce import measures as workforce_measures
+from dashboards.workforce import selectors as workforce_selectors
+
+COHORTS = {"cin": "in need", "cp": "on a child protection plan", "cic": "in care"}
+WORKFORCE_GROUPS = {"bme": "BAME", "black": "Black", "asian": "Asian", "mixed": "Mixed",
+                    "other": "Other"}  # fmt: skip
+SENIOR_GRADES = {GradeBand.TEAM_MANAGER, GradeBand.SERVICE_MANAGER, GradeBand.SENIOR_LEADER}
+
+
+def _children_tables(cohort: str, detail: str) -> list[tuple[dt.date, object]]:
+    reference_date = default_children_date()
+    filters = children_selectors.ChildFilters(
+        cohort=cohort, reference_date=reference_date, detail=detail
+    )
+    groups = children_selectors.ethnic_groups(detail)
+    dates = children_presenters.trend_dates(reference_date)
+    counts = children_selectors.trend_counts(filters, dates)
+    tables = []
+    for date in dates:
+        population = children_selectors.population_for(
+            area=None, date=date, age_band=filters.age_band
+        )
+        tables.append(
+            (date, children_presenters.build_table(filters, counts[date], population, groups))
+        )
+    return tables
+
+
+def children_measure(key: MeasureKey) -> MeasureReading | None:
+    parts = key.parts
+    if children_selectors.latest_episode_date() is None:
+        return None  # nothing imported yet: the page says the measure is not yet available
+    if len(parts) == 2 and parts[0] == "ethnicity_unknown" and parts[1] in COHORTS:
+        tables = _children_tables(parts[1], "major")
+        trend = tuple(
+            TrendPoint(children_presenters.long_date(date), round(table.unknown_pct, 1))
+            for date, table in tables
+            if table.unknown_pct is not None and not table.unknown_suppressed
+        )
+        date, table = tables[-1]
+        hidden = table.unknown_suppressed or table.unknown_pct is None
+        return MeasureReading(
+            label=f"Children {COHORTS[parts[1]]} whose ethnicity is unknown (%)",
+            value=None if hidden else round(table.unknown_pct, 1),
+            display_value="c" if hidden else f"{table.unknown_pct:.1f}%",
+            as_of=children_presenters.long_date(date),
+            trend=trend,
+            better="down",
+            url=reverse("dashboards:children") + f"?cohort={parts[1]}",
+        )
+    if len(parts) != 3 or parts[0] not in COHORTS or parts[1] not in {"rri", "rate"}:
+        return None
+    cohort, metric, group_key = parts
+    detail = "detailed" if group_key in VALID_CODES - UNKNOWN_CODES else "major"
+    tables = _children_tables(cohort, detail)
+    points = []
+    for date, table in tables:
+        row = table.row(group_key)
+        if row is None:
+            return None
+        estimate = row.rri if metric == "rri" else row.rate
+        points.append((date, row, estimate))
+    trend = tuple(
+        TrendPoint(children_presenters.long_date(date), round(estimate.value, 2))
+        for date, row, estimate in points
+        if not row.suppressed and estimate.value is not None
+    )
+    date, row, estimate = points[-1]
+    label = row.group.label
+    if metric == "rri":
+        title = f"Relative rate index, {label} children {COHORTS[cohort]} (against White British)"
+        shown = None if row.suppressed or estimate.value is None else round(estimate.value, 2)
+        display = "c" if row.suppressed else ("" if shown is None else f"{shown:.2f}")
+    else:
+        title = f"Rate per 10,000, {label} children {COHORTS[cohort]}"
+        shown = None if row.suppressed or estimate.value is None else round(estimate.value, 1)
+        display = "c" if row.suppressed else ("" if shown is None else f"{shown:.1f}")
+    note = ""
+    if shown is not None and estimate.low is not None:
+        note = f"95% confidence interval {estimate.low:.2f} to {estimate.high:.2f}"
+    return MeasureReading(
+        label=title,
+        value=shown,
+        display_value=display or "no figure",
+        as_of=children_presenters.long_date(date),
+        trend=trend,
+        better="down",
+        url=reverse("dashboards:children") + f"?cohort={cohort}&detail={detail}",
+        note=note,
+    )
+
+
+def _find(rows, measure: str, group: str):
+    return next((row for row in rows if row.measure == measure and row.group == group), None)
+
+
+def workforce_measure(key: MeasureKey) -> MeasureReading | None:
+    parts = key.parts
+    years = workforce_selectors.data_years()
+    if not years or len(parts) != 3:
+        return None
+    scope = workforce_selectors.WHOLE_WORKFORCE
+    url = reverse("dashboards:workforce")
+    subject, metric, group_key = parts
+    if subject in {"disciplinary", "appointment"} and metric == "rli":
+        group = WORKFORCE_GROUPS.get(group_key)
+        if group is None:
+            return None
+        kind = (
+            WorkforceEventKind.DISCIPLINARY_OPENED
+            if subject == "disciplinary"
+            else WorkforceEventKind.APPOINTED
+        )
+        _, ratio_measure = workforce_measures.LIKELIHOODS[kind]
+        rows = [
+            (year, _find(workforce_measures.likelihood(scope, kind, year), ratio_measure, group))
+            for year in years
+        ]
+        verb = "enter a formal disciplinary process" if subject == "disciplinary" else (
+            "be appointed from shortlisting")  # fmt: skip
+        return _yearly_reading(
+            rows,
+            label=f"{workforce_measures.GROUP_LABELS[group]} staff: likelihood to {verb}, "
+            "against White staff",
+            places=2,
+            better="down" if subject == "disciplinary" else "up",
+            url=url,
+        )
+    if subject == "representation" and metric == "senior":
+        group = WORKFORCE_GROUPS.get(group_key)
+        if group is None:
+            return None
+        readings = []
+        for year in years:
+            # The senior grades pooled: per grade, the top ones are too small to show.
+            counts = workforce_selectors.staff_by_grade_and_group(
+                scope, workforce_measures.period_end(year)
+            )
+            by_group = workforce_measures.with_bame(
+                {
+                    name: sum(counts.get((grade, name), 0) for grade in SENIOR_GRADES)
+                    for name in [*workforce_measures.MAJOR_GROUPS, workforce_measures.UNKNOWN]
+                }
+            )
+            people = by_group[group]
+            known = by_group[workforce_measures.WHITE] + by_group[workforce_measures.BAME]
+            hidden = (
+                not known
+                or is_small(people, workforce_measures.THRESHOLD)
+                or is_small(known - people, workforce_measures.THRESHOLD)
+            )
+            readings.append((year, None if hidden else people / known * 100))
+        return _plain_reading(
+            readings,
+            label=f"{workforce_measures.GROUP_LABELS[group]} staff at team manager grade and "
+            "above (% of known ethnicity)",
+            suffix="%",
+            better="up",
+            url=url,
+        )
+    if subject == "training" and metric == "arp" and group_key == "all":
+        over_time = workforce_measures.training(scope, years[-1])["over_time"]
+        if not over_time:
+            return None
+        trend = tuple(
+            TrendPoint(row.period, round(row.value, 1))
+            for row in over_time
+            if not row.suppressed and row.value is not None
+        )
+        latest = over_time[-1]
+        hidden = latest.suppressed or latest.value is None
+        return MeasureReading(
+            label="Staff in post who have completed anti-racist practice training (%)",
+            value=None if hidden else round(latest.value, 1),
+            display_value="c" if hidden else f"{latest.value:.1f}%",
+            as_of=latest.period,
+            trend=trend,
+            better="up",
+            url=url,
+        )
+    return None
+
+
+def _yearly_reading(rows, *, label: str, places: int, better: str, url: str) -> MeasureReading:
+    readings = [
+        (year, None if row is None or row.suppressed or row.value is None else row.value)
+        for year, row in rows
+    ]
+    note = ""
+    latest = rows[-1][1]
+    if latest is not None and not latest.suppressed and latest.ci_low is not None:
+        note = f"95% confidence interval {latest.ci_low:.2f} to {latest.ci_high:.2f}"
+    reading = _plain_reading(readings, label=label, suffix="", better=better, url=url,
+                             places=places)  # fmt: skip
+    return MeasureReading(**{**reading.__dict__, "note": note})
+
+
+def _plain_reading(readings, *, label, suffix, better, url, places=1) -> MeasureReading:
+    trend = tuple(
+        TrendPoint(str(year), round(value, places)) for year, value in readings if value is not None
+    )
+    year, value = readings[-1]
+    return MeasureReading(
+        label=label,
+        value=None if value is None else round(value, places),
+        display_value="c" if value is None else f"{value:.{places}f}{suffix}",
+        as_of=str(year),
+        trend=trend,
+        better=better,
+        url=url,
+    )
