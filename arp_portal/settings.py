@@ -1,6 +1,12 @@
 """Settings for the ARP portal, read from the environment (see README.md, "Configuration")."""
 
+import os
 from pathlib import Path
+
+# One BLAS thread per process: requests run in parallel across gunicorn workers already, and
+# threads fighting over the same cores make small matrix sums (survey disclosure audit) 4x slower.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured

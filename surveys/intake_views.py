@@ -80,7 +80,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         return _closed(request, survey)
     form = None
     if survey.access == SurveyAccess.INVITATION:
-        form = InvitationCodeForm(request.POST or None)
+        form = InvitationCodeForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             if not ratelimit.code_attempts_within_limit(request):
                 return render(
@@ -115,7 +115,7 @@ def page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     state = _state(request, survey)
     changing = request.GET.get("change") == "1"
     form = QuestionPageForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         questions=current.questions,
         initial=initial_from_answers(current.questions, state["answers"]),
     )
@@ -150,7 +150,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     pages = selectors.intake_pages(questions)
     state = _state(request, survey)
     rows = _summary(questions, state["answers"], pages)
-    form = SubmitAnswersForm(request.POST or None)
+    form = SubmitAnswersForm(request.POST if request.method == "POST" else None)
     problem = ""
     if request.method == "POST":
         if form.caught_a_robot:
@@ -197,7 +197,7 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     if not survey.accepting_responses:
         return _closed(request, survey)
-    form = FollowUpForm(request.POST or None)
+    form = FollowUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.submissions_within_limit(request):
             return render(

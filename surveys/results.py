@@ -233,10 +233,13 @@ def _size_counts(raw_sizes, groups, views) -> dict:
     return counts
 
 
-def _suppress_sizes(counts, groups, views, threshold, *, fixed=None):
+def _suppress_sizes(counts, groups, views, threshold, *, fixed=None, base_groups=None):
     constraints = []
-    for view in views:
-        constraints += _group_constraints(groups, lambda g, v=view: ("size", v, g))
+    # With a filter, the unfiltered view's equations are included too (its cells are fixed), so
+    # the audit sees every way the published numbers add up.
+    for view in views if fixed is None else [*views, None]:
+        view_groups = base_groups if view is None and base_groups else groups
+        constraints += _group_constraints(view_groups, lambda g, v=view: ("size", v, g))
     if fixed is not None:
         for group in groups:
             constraints.append(
@@ -254,7 +257,9 @@ def _question_groups(question: Question, groups: list[Group]) -> list[Group]:
     return groups if not question.is_demographic else [groups[0]]
 
 
-def _suppress_question(question, groups, views, counts, hidden_sizes, threshold, fixed=None):
+def _suppress_question(
+    question, groups, views, counts, hidden_sizes, threshold, fixed=None, base_groups=None
+):
     """Decide, for one question in every view, which cells to hide."""
     constraints = []
     options = result_options(question)
@@ -263,11 +268,17 @@ def _suppress_question(question, groups, views, counts, hidden_sizes, threshold,
     option_ids = [o.pk for o in options]
     pk_of = {o.code: o.pk for o in real}
     fixed_status = dict(fixed or {})
-    for view in views:
-        for group in groups:
+    for view in views if fixed is None else [*views, None]:
+        # The unfiltered view (fixed) brings all its equations, detailed groups included.
+        view_groups = base_groups if view is None and base_groups else groups
+        for group in view_groups:
             size_key = ("size", view, group.key)
             fixed_status[size_key] = size_key in hidden_sizes
             cells = [("cell", view, question.pk, o, group.key) for o in option_ids]
+            if counts[size_key] == 0:
+                # Nobody in the group: every answer is a known zero.
+                fixed_status.update({cell: False for cell in cells})
+                continue
             if size_key in hidden_sizes:
                 fixed_status.update({cell: True for cell in cells})
                 if question.is_multiple:
@@ -280,6 +291,19 @@ def _suppress_question(question, groups, views, counts, hidden_sizes, threshold,
                 constraints.append(
                     Constraint(
                         size_key, tuple(("cell", view, question.pk, o.pk, group.key) for o in real)
+                    )
+                )
+            if derived and not question.is_multiple:
+                # The totals with the answers they leave out also add up to the group: without
+                # this, "prefer not to say" = size - never - "at least once" would be open.
+                in_a_total = {code for total in derived for code in total.members}
+                constraints.append(
+                    Constraint(
+                        size_key,
+                        tuple(
+                            ("cell", view, question.pk, o.pk, group.key)
+                            for o in [*derived, *(o for o in real if o.code not in in_a_total)]
+                        ),
                     )
                 )
             for total in derived:
@@ -296,7 +320,7 @@ def _suppress_question(question, groups, views, counts, hidden_sizes, threshold,
             kinds = ("cell", "not") if question.is_multiple else ("cell",)
             for kind in kinds:
                 constraints += _group_constraints(
-                    groups, lambda g, v=view, o=option, k=kind: (k, v, question.pk, o, g)
+                    view_groups, lambda g, v=view, o=option, k=kind: (k, v, question.pk, o, g)
                 )
     if fixed is not None:
         for group in groups:
@@ -371,13 +395,19 @@ def compute(survey: Survey, *, view: str = "", questions=None) -> SurveyResults:
 
     shown_view = None
     if dimension:
+        # Detailed groups are not broken down by role, grade or locality: nearly every cell would
+        # be "c", and each would be one more way to subtract.
+        all_groups = groups
+        groups = [g for g in groups if g.kind != "detailed"]
         views = values
         view_sizes = _size_counts(raw_sizes, groups, views)
         fixed_sizes = {
             "counts": size_counts,
             "hidden": {k: k in hidden_sizes for k in size_counts},
         }
-        hidden_view_sizes = _suppress_sizes(view_sizes, groups, views, threshold, fixed=fixed_sizes)
+        hidden_view_sizes = _suppress_sizes(
+            view_sizes, groups, views, threshold, fixed=fixed_sizes, base_groups=all_groups
+        )
         for question in list(decided):
             q = next(q for q in questions if q.pk == question)
             qgroups = _question_groups(q, groups)
@@ -389,7 +419,14 @@ def compute(survey: Survey, *, view: str = "", questions=None) -> SurveyResults:
             fixed = {k: k in base_hidden for k in base_counts}
             fixed.update({k: k in hidden_sizes for k in size_counts})
             hidden = _suppress_question(
-                q, qgroups, views, counts, hidden_view_sizes, threshold, fixed=fixed
+                q,
+                qgroups,
+                views,
+                counts,
+                hidden_view_sizes,
+                threshold,
+                fixed=fixed,
+                base_groups=_question_groups(q, all_groups),
             )
             decided[question] = (counts, hidden)
         size_counts, hidden_sizes, shown_view = view_sizes, hidden_view_sizes, value
@@ -536,7 +573,7 @@ def figure_for(result: QuestionResult) -> dict:
                 "name": option.label,
                 "y": [r.group.label for r in shown],
                 "x": [
-                    None if r.cells[index].suppressed else round(r.cells[index].percent, 1)
+                    None if r.cells[index].percent is None else round(r.cells[index].percent, 1)
                     for r in shown
                 ],
                 "hovertemplate": "%{y}: %{x:.1f}%<extra>" + option.label + "</extra>",
@@ -561,6 +598,8 @@ def summary_for(result: QuestionResult) -> str:
     everyone = result.rows_of("all")[0]
     if everyone.size is None:
         return "Too few people answered for any result to be shown."
+    if everyone.size == 0:
+        return "Nobody has answered yet."
     shown = [
         (c, o) for c, o in zip(everyone.cells, result.options, strict=True) if not c.suppressed
     ]
@@ -576,6 +615,8 @@ def summary_for(result: QuestionResult) -> str:
         )
     else:
         top_cell, top = max(answers, key=lambda pair: pair[0].count)
+        if not top_cell.count:
+            return "Nobody chose an answer other than “Prefer not to say”, where that is shown."
         sentence = (
             f"The most common answer was “{top.label}”, given by {top_cell.percent:.1f}% of "
             f"{everyone.size} respondents."
@@ -587,6 +628,8 @@ def summary_for(result: QuestionResult) -> str:
         if row is None:
             continue
         cell = row.cells[result.options.index(top)]
+        if cell.percent is None:
+            continue
         if cell.suppressed:
             parts.append(f"{row.group.label} respondents: hidden (too few)")
         else:

@@ -77,7 +77,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
         "reporting_threshold": 10,
         "access": SurveyAccess.OPEN_LINK,
     }
-    form = SurveyForm(request.POST or None, initial=initial)
+    form = SurveyForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_create(created_by=request.user, **form.cleaned_data)
@@ -95,7 +95,7 @@ def survey_new_from_template(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     title = f"Experiences of racism at work {year}"
     form = WaveForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"title": title, "slug": slugify(title)},
         button="Create from template",
     )
@@ -140,7 +140,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_edit(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
-    form = SurveyForm(request.POST or None, instance=survey)
+    form = SurveyForm(request.POST if request.method == "POST" else None, instance=survey)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_update(survey=Survey.objects.get(pk=survey.pk), **form.cleaned_data)
@@ -171,7 +171,11 @@ def survey_status(request: HttpRequest, slug: str, status: str) -> HttpResponse:
     if status not in STATUS_ACTIONS:
         raise Http404("No such status.")
     title, explanation = STATUS_ACTIONS[status]
-    form = ConfirmForm(request.POST or None, button=title, warning=status == SurveyStatus.CLOSED)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        button=title,
+        warning=status == SurveyStatus.CLOSED,
+    )
     problem = ""
     if request.method == "POST":
         try:
@@ -202,7 +206,7 @@ def survey_next_wave(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     title = services.next_wave_title(survey.title)
     form = WaveForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"title": title, "slug": slugify(title)},
         button="Copy as next wave",
     )
@@ -227,7 +231,7 @@ def _question_or_404(survey: Survey, pk: int) -> Question:
 @require_http_methods(["GET", "POST"])
 def question_new(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -258,7 +262,7 @@ def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     question = _question_or_404(survey, pk)
     own_options = [o.label for o in question.options.all() if not o.is_prefer_not_to_say]
     form = QuestionForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         editing=True,
         initial={
             "kind": question.kind,
@@ -295,7 +299,9 @@ def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     question = _question_or_404(survey, pk)
-    form = ConfirmForm(request.POST or None, button="Delete question", warning=True)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, button="Delete question", warning=True
+    )
     problem = ""
     if request.method == "POST":
         try:
@@ -336,7 +342,7 @@ def question_move(request: HttpRequest, slug: str, pk: int, direction: str) -> H
 @require_http_methods(["GET", "POST"])
 def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
-    form = InvitationsForm(request.POST or None)
+    form = InvitationsForm(request.POST if request.method == "POST" else None)
     codes: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -394,7 +400,7 @@ def moderation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         FreeTextAnswer.objects.select_related("question"), pk=pk, response__survey=survey
     )
     form = ModerationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "moderated_text": answer.moderated_text or answer.text,
             "status": answer.status if answer.status != ModerationStatus.PENDING else None,
@@ -431,7 +437,11 @@ def volunteers(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete_responses(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey.objects.with_response_counts(), slug=slug)
-    form = ConfirmForm(request.POST or None, button="Delete the responses", warning=True)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        button="Delete the responses",
+        warning=True,
+    )
     problem = ""
     if request.method == "POST":
         try:

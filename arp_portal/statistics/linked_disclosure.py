@@ -16,10 +16,19 @@ Each constraint says `total = sum(members)`. The rules, applied until nothing ch
   strict mode hidden cells that together reach the threshold);
 - where the total is hidden: at least one member is hidden, so the total cannot be had by
   addition.
+
+Those rules look at one constraint at a time, and constraints combine: a hidden cell can be pinned
+down by adding and subtracting several of them (a zero hidden in one table, say, fixing a cell of
+another). So an audit follows (`audit=True`): the shown cells leave a linear system in the hidden
+ones, and a hidden cell is exposed exactly when it takes the same value in every solution, i.e.
+when it is zero in every vector of the system's null space. Each exposed cell that
+is not zero gets a further cell hidden beside it, and the rules and audit run again.
 """
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+
+import numpy as np
 
 from arp_portal.statistics.disclosure import is_small, secondary_suppression
 
@@ -37,6 +46,7 @@ def suppress_linked(
     *,
     fixed: Mapping[Hashable, bool] | None = None,
     strict: bool = True,
+    audit: bool = True,
 ) -> set[Hashable]:
     """The cells to hide. `fixed` maps cells whose fate is already decided (True: hidden,
     False: shown) and which must not change; they are usually totals from a wider table.
@@ -68,16 +78,74 @@ def suppress_linked(
     def free(keys):
         return [key for key in keys if key not in fixed and key not in hidden]
 
+    _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict)
+    if not audit:
+        return hidden
+    for _ in range(len(counts)):
+        exposed = exposed_cells(counts, constraints, hidden)
+        if not exposed:
+            break
+        grew = False
+        for key in sorted(exposed, key=repr):
+            # Hide the smallest shown cell that shares a constraint with the exposed one.
+            around = [
+                other
+                for c in constraints
+                if key == c.total or key in c.members
+                for other in (c.total, *c.members)
+            ]
+            candidates = sorted(
+                (k for k in free(around) if counts[k] > 0), key=lambda k: (counts[k], repr(k))
+            )
+            if candidates:
+                hidden.add(candidates[0])
+                grew = True
+        if not grew:
+            break
+        _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict)
+    return hidden
+
+
+def exposed_cells(
+    counts: Mapping[Hashable, int], constraints: Iterable[Constraint], hidden: set[Hashable]
+) -> set[Hashable]:
+    """Hidden cells (other than zeros) whose value follows from the shown ones."""
+    keys = sorted(hidden, key=repr)
+    index = {key: i for i, key in enumerate(keys)}
+    rows = []
+    for constraint in constraints:
+        row = np.zeros(len(keys))
+        if constraint.total in index:
+            row[index[constraint.total]] += 1
+        for member in constraint.members:
+            if member in index:
+                row[index[member]] -= 1
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return set()  # no equation touches a hidden cell
+    matrix = np.array(rows)
+    # The null space of A is that of AᵀA (small and square): eigenvectors of eigenvalue ~0.
+    values, vectors = np.linalg.eigh(matrix.T @ matrix)
+    null_basis = vectors[:, values < 1e-8]
+    return {
+        key for key, i in index.items() if counts[key] > 0 and np.all(np.abs(null_basis[i]) < 1e-6)
+    }
+
+
+def _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict) -> None:
     changed = True
     while changed:
         changed = False
         for constraint in constraints:
             members = constraint.members
             if constraint.total in hidden:
-                if any(key in hidden for key in members):
+                if any(key in hidden and counts[key] > 0 for key in members):
                     continue
+                # A hidden zero protects nothing: cells that cannot be below zero and must add
+                # up to little give themselves away. Only cells with people in them are hidden.
                 candidates = sorted(
-                    free(members), key=lambda k: (counts[k] == 0, counts[k], str(k))
+                    (k for k in free(members) if counts[k] > 0), key=lambda k: (counts[k], str(k))
                 )
                 if candidates:
                     hidden.add(candidates[0])
@@ -86,7 +154,11 @@ def suppress_linked(
             already = {key for key in members if key in hidden}
             if not already:
                 continue
-            cells = {key: counts[key] for key in members if key in hidden or key not in fixed}
+            cells = {
+                key: counts[key]
+                for key in members
+                if key in hidden or (key not in fixed and counts[key] > 0)
+            }
             extra = secondary_suppression(cells, already, threshold, strict=strict) - hidden
             if extra:
                 hidden |= extra
@@ -99,4 +171,3 @@ def suppress_linked(
                 # cannot be had by subtraction.
                 hidden.add(constraint.total)
                 changed = True
-    return hidden
