@@ -78,3 +78,8 @@ assets:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# The survey intake over HTTP against gunicorn on 127.0.0.1:8300, and the results page at
+# 100,000 responses (docs/surveys.md, "Speed"). BENCH_ARGS="--duration 60 --clients 12" to vary.
+bench-survey: install
+	$(PY) scripts/bench_survey.py $(BENCH_ARGS)

@@ -117,12 +117,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: survey rate limits only (docs/surveys.md, "Abuse control"). Never the database: a
-# client address must not reach it. locmem:// (the default) is per process, so with several
-# gunicorn workers each keeps its own count; set file:// or redis:// to share one count.
+# --- Cache: survey rate limits and computed survey results (docs/surveys.md). Never the
+# database: a client address must not reach it. locmem:// (the default) is per process, so
+# each gunicorn worker keeps its own count; file:// or redis:// share one count.
 CACHES = {"default": parse_cache_url(env_str("ARP_CACHE_URL", "locmem://"))}
 SURVEY_SUBMISSIONS_PER_HOUR = env_int("ARP_SURVEY_SUBMISSIONS_PER_HOUR", 600)
 SURVEY_CODE_ATTEMPTS_PER_HOUR = env_int("ARP_SURVEY_CODE_ATTEMPTS_PER_HOUR", 60)
+# Computed (suppressed) survey results are cached under a key that changes with the data.
+SURVEY_RESULTS_CACHE_SECONDS = env_int("ARP_SURVEY_RESULTS_CACHE_SECONDS", 3600)
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

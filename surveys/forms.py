@@ -93,6 +93,10 @@ class QuestionPageForm(forms.Form):
                 )
                 layout.append(Field.radios(name, legend_size=Size.MEDIUM, legend_tag="h2"))
         self.helper = _helper(*layout)
+        # The page template writes the <form> tag and CSRF token, so the fields' HTML is the
+        # same for every visitor and can be cached (intake_views.page).
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,10 @@ The session holds only the answers and, for an invitation-only survey, the keyed
 code: nothing that says who someone is. No view here logs the client's address or user agent.
 """
 
+import hashlib
+
+from crispy_forms.utils import render_crispy_form
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -108,7 +112,7 @@ def page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         return _closed(request, survey)
     if not _may_answer(request, survey):
         return redirect("surveys:start", slug=slug)
-    pages = selectors.intake_pages(selectors.survey_questions(survey))
+    pages = selectors.intake_pages(selectors.survey_questions_for_intake(survey))
     if not 1 <= number <= len(pages):
         raise Http404("No such page in this survey.")
     current = pages[number - 1]
@@ -125,6 +129,11 @@ def page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         if changing or number == len(pages):
             return redirect("surveys:check", slug=slug)
         return redirect("surveys:page", slug=slug, number=number + 1)
+    form_html = ""
+    if not form.is_bound and not form.initial:
+        # A first visit to the page: the same HTML for everyone, so it is rendered once per
+        # process and kept (keyed by the questions' content, so a changed question is new HTML).
+        form_html = _blank_form_html(survey, current, form)
     if changing:
         back = reverse("surveys:check", kwargs={"slug": slug})
     elif number > 1:
@@ -134,8 +143,29 @@ def page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return render(
         request,
         "surveys/intake/page.html",
-        {"survey": survey, "page": current, "pages": len(pages), "form": form, "back": back},
+        {
+            "survey": survey,
+            "page": current,
+            "pages": len(pages),
+            "form": form,
+            "form_html": form_html,
+            "back": back,
+        },
     )
+
+
+def _blank_form_html(survey: Survey, page, form) -> str:
+    content = [
+        (q.pk, q.kind, q.text, q.hint, [(o.code, o.label) for o in q.options.all()])
+        for q in page.questions
+    ]
+    digest = hashlib.sha256(repr(content).encode()).hexdigest()[:32]
+    key = f"survey-page-html:{survey.pk}:{page.number}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_crispy_form(form, helper=form.helper)
+        cache.set(key, html, timeout=60 * 60)
+    return html
 
 
 @never_cache
@@ -146,7 +176,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
         return _closed(request, survey)
     if not _may_answer(request, survey):
         return redirect("surveys:start", slug=slug)
-    questions = selectors.survey_questions(survey)
+    questions = selectors.survey_questions_for_intake(survey)
     pages = selectors.intake_pages(questions)
     state = _state(request, survey)
     rows = _summary(questions, state["answers"], pages)
@@ -170,6 +200,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
                     survey=survey,
                     answers=state["answers"],
                     invitation_code_hash=state.get("invitation", ""),
+                    questions=questions,
                 )
             except ValidationError as error:
                 problem = " ".join(error.messages)

@@ -68,6 +68,8 @@ class Survey(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_waves"
     )
     responses_deleted_on = models.DateField(null=True, blank=True, editable=False)
+    # Bumped by every change to the questions, so the intake can keep them in memory.
+    questions_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

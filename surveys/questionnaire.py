@@ -18,7 +18,7 @@ from surveys.models import (
     QuestionKind,
 )
 
-QUESTIONS_PER_PAGE = 4
+QUESTIONS_PER_PAGE = 5
 # Options that cannot be chosen alongside others in a multiple-choice question.
 EXCLUSIVE_OPTION_CODES = {PREFER_NOT_TO_SAY, "none"}
 
@@ -88,6 +88,12 @@ RACISM_TEMPLATE_PRIVACY = (
     "answers."
 )
 
+# Sections: consecutive questions of one section share an intake page.
+EXPERIENCE = "Racism at work in the last 12 months"
+IMPACT = "How racism affects you, and the support you have"
+CAREER = "Your career and workload, in your own words"
+ABOUT_YOU = "About you"
+
 _FROM = "In the last 12 months, how often have you experienced racism"
 _SAW = "In the last 12 months, how often have you seen a colleague experience racism"
 
@@ -96,37 +102,37 @@ RACISM_TEMPLATE: list[TemplateQuestion] = [
         "racism_from_service_users",
         QuestionKind.FREQUENCY,
         f"{_FROM} from people who use our services or their families?",
-        "Racism you have experienced",
+        EXPERIENCE,
     ),
     TemplateQuestion(
         "racism_from_colleagues",
         QuestionKind.FREQUENCY,
         f"{_FROM} from colleagues?",
-        "Racism you have experienced",
+        EXPERIENCE,
     ),
     TemplateQuestion(
         "racism_from_managers",
         QuestionKind.FREQUENCY,
         f"{_FROM} from managers?",
-        "Racism you have experienced",
+        EXPERIENCE,
     ),
     TemplateQuestion(
         "witnessed_from_service_users",
         QuestionKind.FREQUENCY,
         f"{_SAW} from people who use our services or their families?",
-        "Racism you have seen",
+        EXPERIENCE,
     ),
     TemplateQuestion(
         "witnessed_from_colleagues",
         QuestionKind.FREQUENCY,
         f"{_SAW} from other colleagues or managers?",
-        "Racism you have seen",
+        EXPERIENCE,
     ),
     TemplateQuestion(
         "impact",
         QuestionKind.MULTIPLE,
         "In the last 12 months, has racism at work done any of the following?",
-        "How racism at work has affected you",
+        IMPACT,
         hint="Select all that apply.",
         options=[
             ("anxiety", "Increased my anxiety"),
@@ -140,51 +146,49 @@ RACISM_TEMPLATE: list[TemplateQuestion] = [
         "confident_to_intervene",
         QuestionKind.AGREEMENT,
         "I feel confident to intervene when I see racism at work.",
-        "Support and confidence",
+        IMPACT,
     ),
     TemplateQuestion(
         "someone_to_approach",
         QuestionKind.AGREEMENT,
         "I have someone at work I can approach for support if I experience racism.",
-        "Support and confidence",
+        IMPACT,
     ),
     TemplateQuestion(
         "organisation_does_enough",
         QuestionKind.AGREEMENT,
         "This organisation is doing enough to tackle racism.",
-        "Support and confidence",
+        IMPACT,
     ),
     TemplateQuestion(
         "career_progression",
         QuestionKind.AGREEMENT,
         "Racism has held back my career progression here.",
-        "Your career and workload",
+        CAREER,
     ),
     TemplateQuestion(
         "workload_and_scrutiny",
         QuestionKind.AGREEMENT,
         "I am given a higher workload, or more scrutiny, than colleagues because of my ethnicity.",
-        "Your career and workload",
+        CAREER,
     ),
     TemplateQuestion(
         "in_your_own_words",
         QuestionKind.FREE_TEXT,
         "Is there anything else you would like to tell us about racism at work?",
-        "In your own words",
+        CAREER,
         hint="Optional. Please do not name anyone or describe anything that could identify you "
         "or someone else: a data manager removes such details before anyone reads it.",
     ),
     TemplateQuestion(
-        "ethnic_group", QuestionKind.ETHNICITY, "What is your ethnic group?", "About you: ethnicity"
+        "ethnic_group", QuestionKind.ETHNICITY, "What is your ethnic group?", ABOUT_YOU
     ),
-    TemplateQuestion("role", QuestionKind.ROLE, "What is your role?", "About you: your work"),
-    TemplateQuestion(
-        "grade_band", QuestionKind.GRADE, "What is your grade band?", "About you: your work"
-    ),
+    TemplateQuestion("role", QuestionKind.ROLE, "What is your role?", ABOUT_YOU),
+    TemplateQuestion("grade_band", QuestionKind.GRADE, "What is your grade band?", ABOUT_YOU),
     TemplateQuestion(
         "locality",
         QuestionKind.LOCALITY,
         "Which locality do you mostly work in?",
-        "About you: your work",
+        ABOUT_YOU,
     ),
 ]

@@ -186,6 +186,7 @@ class SurveyResults:
     sizes: list[GroupRow]  # group sizes, as rows with no cells
     questions: list[QuestionResult]
     threshold: int
+    cache_key: str = ""
 
 
 def view_choices(questions: list[Question]) -> list:
@@ -662,7 +663,7 @@ def _wave_cells(wave: Survey) -> dict[tuple[str, str, str], str]:
         return cells
     if wave.responses_deleted_on:
         return cells
-    computed = compute(wave, questions=questions)
+    computed = compute_cached(wave, questions=questions)
     for result in computed.questions:
         for row in result.rows:
             if row.group.key not in COMPARED_GROUPS:
@@ -713,3 +714,21 @@ def wave_comparison(survey: Survey, current: SurveyResults) -> list[Survey]:
                 )
         result.waves = rows
     return earlier
+
+
+def compute_cached(survey: Survey, *, view: str = "", questions=None) -> SurveyResults:
+    """compute(), kept in Django's cache under a key that changes with everything the results
+    depend on (selectors.results_version): a closed survey's results are worked out once."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    seconds = settings.SURVEY_RESULTS_CACHE_SECONDS
+    if not seconds:
+        return compute(survey, view=view, questions=questions)
+    key = f"survey-results:{survey.pk}:{view}:{selectors.results_version(survey)}"
+    computed = cache.get(key)
+    if computed is None:
+        computed = compute(survey, view=view, questions=questions)
+        computed.cache_key = key
+        cache.set(key, computed, timeout=seconds)
+    return computed

@@ -1,5 +1,6 @@
 """Reads: intake pages, survey lists, and the counts that results are built from (GROUP BY)."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
@@ -29,6 +30,23 @@ def survey_questions(survey: Survey) -> list[Question]:
             Prefetch("options", queryset=Option.objects.order_by("position"))
         )
     )
+
+
+_QUESTIONS_CACHE: dict[tuple[int, int], list[Question]] = {}
+
+
+def survey_questions_for_intake(survey: Survey) -> list[Question]:
+    """The questions, kept in this process's memory until they change (questions_version).
+
+    Every intake page needs them; questions change rarely and never once people answer."""
+    key = (survey.pk, survey.questions_version)
+    questions = _QUESTIONS_CACHE.get(key)
+    if questions is None:
+        questions = survey_questions(survey)
+        if len(_QUESTIONS_CACHE) > 100:
+            _QUESTIONS_CACHE.clear()
+        _QUESTIONS_CACHE[key] = questions
+    return questions
 
 
 def intake_pages(questions: list[Question]) -> list[IntakePage]:
@@ -131,3 +149,16 @@ def unused_invitations(survey: Survey) -> dict[str, int]:
         unused=Count("pk", filter=Q(used=False)), used=Count("pk", filter=Q(used=True))
     )
     return counts
+
+
+def results_version(survey: Survey) -> str:
+    """A short digest of everything a survey's results depend on (for caching them)."""
+    from arp_portal.core.models import Ethnicity
+
+    responses = Response.objects.filter(survey=survey).count()
+    approved = FreeTextAnswer.objects.filter(
+        response__survey=survey, status=ModerationStatus.APPROVED
+    ).count()
+    labels = list(Ethnicity.objects.values_list("code", "label"))
+    parts = (responses, approved, labels, survey.questions_version, survey.reporting_threshold)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
@@ -102,6 +102,7 @@ def survey_set_status(*, survey: Survey, status: str) -> Survey:
 def _ensure_editable(survey: Survey) -> None:
     if survey.responses.exists() or survey.responses_deleted_on:
         raise QuestionsFrozen()
+    Survey.objects.filter(pk=survey.pk).update(questions_version=F("questions_version") + 1)
 
 
 def _option_list(kind: str, options: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
@@ -383,7 +384,11 @@ def validate_answers(questions, answers: Mapping[str, object]) -> dict[int, list
 
 @transaction.atomic
 def response_submit(
-    *, survey: Survey, answers: Mapping[str, object], invitation_code_hash: str = ""
+    *,
+    survey: Survey,
+    answers: Mapping[str, object],
+    invitation_code_hash: str = "",
+    questions: list[Question] | None = None,
 ) -> Response:
     """Stores one response: the survey, the answers and today's date. Nothing else.
 
@@ -399,7 +404,8 @@ def response_submit(
         ).update(used=True)
         if used != 1:
             raise ValidationError("This invitation code has already been used or is not valid.")
-    questions = list(survey.questions.prefetch_related("options"))
+    if questions is None:
+        questions = list(survey.questions.prefetch_related("options"))
     clean = validate_answers(questions, answers)
 
     demographics = {"ethnicity": "", "role": "", "grade_band": "", "locality": ""}

@@ -8,11 +8,14 @@ import csv
 import datetime as dt
 import io
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -489,7 +492,7 @@ def _computed(request: HttpRequest, survey: Survey):
     if survey.responses_deleted_on:
         return form, None
     try:
-        computed = survey_results.compute(survey, view=view, questions=questions)
+        computed = survey_results.compute_cached(survey, view=view, questions=questions)
     except ValueError as error:
         raise Http404(str(error)) from error
     return form, computed
@@ -499,21 +502,24 @@ def _computed(request: HttpRequest, survey: Survey):
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _results_scope(request, slug)
     form, computed = _computed(request, survey)
-    waves = []
-    if computed is not None and not computed.view:
-        waves = survey_results.wave_comparison(survey, computed)
-    return render(
-        request,
-        "surveys/results.html",
-        {
-            "survey": survey,
-            "form": form,
-            "results": computed,
-            "published": getattr(survey, "published", None) if computed is None else None,
-            "waves": waves,
-            "query": request.GET.urlencode(),
-        },
-    )
+    context = {
+        "survey": survey,
+        "form": form,
+        "results": computed,
+        "published": getattr(survey, "published", None) if computed is None else None,
+        "query": request.GET.urlencode(),
+    }
+    body_key = computed.cache_key and f"{computed.cache_key}:html" if computed else ""
+    body = cache.get(body_key) if body_key else None
+    if body is None:
+        if computed is not None and not computed.view:
+            survey_results.wave_comparison(survey, computed)
+        # The tables and charts hold nothing about the reader, so their HTML is kept with the
+        # results it was made from.
+        body = render_to_string("surveys/_results_body.html", context, request=request)
+        if body_key:
+            cache.set(body_key, body, timeout=settings.SURVEY_RESULTS_CACHE_SECONDS)
+    return render(request, "surveys/results.html", {**context, "body": body})
 
 
 def _export_rows(request: HttpRequest, survey: Survey) -> list[dict]:
