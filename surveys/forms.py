@@ -274,6 +274,12 @@ class SurveyForm(forms.ModelForm):
             button="Save survey",
         )
 
+    def clean_reporting_threshold(self):
+        threshold = self.cleaned_data["reporting_threshold"]
+        if threshold is not None and threshold < MINIMUM_THRESHOLD:
+            raise forms.ValidationError(f"Reporting threshold must be {MINIMUM_THRESHOLD} or more")
+        return threshold
+
     def clean(self):
         data = super().clean()
         opens, closes = data.get("opens_on"), data.get("closes_on")

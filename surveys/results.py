@@ -250,7 +250,21 @@ def _suppress_sizes(counts, groups, views, threshold, *, fixed=None, base_groups
                 )
             )
         counts = {**counts, **{k: v for k, v in fixed["counts"].items() if k[0] == "size"}}
-    return suppress_linked(counts, constraints, threshold, fixed=fixed["hidden"] if fixed else None)
+    return suppress_linked(
+        counts, constraints, threshold, fixed=fixed["hidden"] if fixed else None, keep=_headline
+    )
+
+
+HEADLINE_GROUPS = {ALL, BLACK_OR_ASIAN, "major:White"}
+
+
+def _headline(key) -> int:
+    """How much a cell is worth keeping: the totals the national report leads with ("at least
+    once", "agree") most, then the all / Black or Asian / White comparison. Where a further cell
+    must be hidden, the others go first."""
+    option = key[3] if len(key) == 5 else None
+    derived = isinstance(option, str) and option.startswith("d:")
+    return 2 * derived + (key[-1] in HEADLINE_GROUPS)
 
 
 def _question_groups(question: Question, groups: list[Group]) -> list[Group]:
@@ -334,7 +348,7 @@ def _suppress_question(
                             tuple((kind, v, question.pk, option, group.key) for v in views),
                         )
                     )
-    return suppress_linked(counts, constraints, threshold, fixed=fixed_status)
+    return suppress_linked(counts, constraints, threshold, fixed=fixed_status, keep=_headline)
 
 
 def _answer_counts(question, groups, views, raw_answers, size_counts) -> dict:

@@ -25,7 +25,7 @@ when it is zero in every vector of the system's null space. Each exposed cell th
 is not zero gets a further cell hidden beside it, and the rules and audit run again.
 """
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,9 +47,12 @@ def suppress_linked(
     fixed: Mapping[Hashable, bool] | None = None,
     strict: bool = True,
     audit: bool = True,
+    keep: Callable[[Hashable], int] | None = None,
 ) -> set[Hashable]:
     """The cells to hide. `fixed` maps cells whose fate is already decided (True: hidden,
     False: shown) and which must not change; they are usually totals from a wider table.
+    `keep(key)` ranks how much a cell is worth keeping (0 = ordinary; higher = a headline
+    figure): where another cell must be hidden, lower ranks are chosen first.
 
     Raises ValueError if a constraint's members do not add up to its total: a table that does
     not add up would make the protection meaningless.
@@ -78,7 +81,12 @@ def suppress_linked(
     def free(keys):
         return [key for key in keys if key not in fixed and key not in hidden]
 
-    _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict)
+    keep = keep or (lambda key: 0)
+
+    def order(key):
+        return (keep(key), counts[key], repr(key))
+
+    _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict, order)
     if not audit:
         return hidden
     for _ in range(len(counts)):
@@ -94,15 +102,13 @@ def suppress_linked(
                 if key == c.total or key in c.members
                 for other in (c.total, *c.members)
             ]
-            candidates = sorted(
-                (k for k in free(around) if counts[k] > 0), key=lambda k: (counts[k], repr(k))
-            )
+            candidates = sorted((k for k in free(around) if counts[k] > 0), key=order)
             if candidates:
                 hidden.add(candidates[0])
                 grew = True
         if not grew:
             break
-        _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict)
+        _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict, order)
     return hidden
 
 
@@ -133,7 +139,7 @@ def exposed_cells(
     }
 
 
-def _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict) -> None:
+def _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict, order) -> None:
     changed = True
     while changed:
         changed = False
@@ -144,9 +150,7 @@ def _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict) ->
                     continue
                 # A hidden zero protects nothing: cells that cannot be below zero and must add
                 # up to little give themselves away. Only cells with people in them are hidden.
-                candidates = sorted(
-                    (k for k in free(members) if counts[k] > 0), key=lambda k: (counts[k], str(k))
-                )
+                candidates = sorted((k for k in free(members) if counts[k] > 0), key=order)
                 if candidates:
                     hidden.add(candidates[0])
                     changed = True
@@ -159,7 +163,13 @@ def _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict) ->
                 for key in members
                 if key in hidden or (key not in fixed and counts[key] > 0)
             }
-            extra = secondary_suppression(cells, already, threshold, strict=strict) - hidden
+            # Cells worth keeping are offered only if the others are not enough.
+            for level in sorted({order(key)[0] for key in cells}):
+                offered = {k: n for k, n in cells.items() if k in hidden or order(k)[0] <= level}
+                extra = secondary_suppression(offered, already, threshold, strict=strict) - hidden
+                still = already | extra
+                if len(still) > 1 and not (strict and sum(counts[k] for k in still) < threshold):
+                    break
             if extra:
                 hidden |= extra
                 changed = True

@@ -222,7 +222,7 @@ def test_free_text_is_shown_only_moderated_and_for_large_enough_groups(
 ):
     survey = make_survey(status="closed")
     submit_many(survey, 12, ethnic_group="BAFR")
-    submit_many(survey, 12, ethnic_group="WBRI")
+    submit_many(survey, 12, ethnic_group="MWBC")
     submit(survey, ethnic_group="BAFR", free_text="My manager Jo Bloggs said something racist.")
     submit(survey, ethnic_group="OOTH", free_text="Story from a tiny group.")
     page = service_manager_client.get(f"/surveys/{survey.slug}/results/").content.decode()
