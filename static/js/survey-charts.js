@@ -7,6 +7,6 @@
     var source = document.getElementById(element.getAttribute('data-plotly-figure'))
     if (!source) { return }
     var figure = JSON.parse(source.textContent)
-    Plotly.newPlot(element, figure.data, figure.layout, { displaylogo: false, responsive: true })
+    Plotly.newPlot(element, figure.data, figure.layout, { displayModeBar: false, responsive: true })
   })
 })()
