@@ -5,6 +5,7 @@ reads the suppressed results and downloads the CSV. Every page passes axe (WCAG 
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -89,7 +90,7 @@ def then_a_service_manager_reads_suppressed_results_and_the_csv(page: Page, live
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download these tables (CSV)").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     # One person answered: every figure about them is "c"; only empty groups show zeros.
     assert rows and {row["count"] for row in rows} <= {"c", "0"}
     assert {r["suppressed"] for r in rows if r["group"] == "All respondents"} == {"true"}
