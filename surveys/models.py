@@ -237,8 +237,11 @@ class Answer(models.Model):
 
     class Meta:
         indexes = [
+            # Covers the filtered views too (INCLUDE), so every results query is index-only.
             models.Index(
-                fields=["survey", "question", "option", "ethnicity"], name="answer_results_idx"
+                fields=["survey", "question", "option", "ethnicity"],
+                include=["role", "grade_band", "locality"],
+                name="answer_results_idx",
             )
         ]
 
