@@ -76,8 +76,21 @@ format: install
 assets:
 	scripts/refresh_frontend_assets.sh
 
+# Children's dashboard at national scale (issue 4): 1,000,000 synthetic children in a database of
+# its own (BENCH_DATABASE_URL, default arp_bench_dashboards on 127.0.0.1), dropped at the end.
+bench-dashboards: install
+	$(PY) scripts/bench_dashboards.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# The workforce dashboard's response times on the demo data (docs/workforce.md).
+bench-workforce: demo
+	$(PY) scripts/bench_workforce.py
+
+# The action plan's overview and list at 2,000 actions and 20,000 updates (target p95 <= 150 ms).
+bench-actions: migrate
+	$(PY) scripts/bench_actions.py $(BENCH_ARGS)
 
 # The survey intake over HTTP against gunicorn on 127.0.0.1:8300, and the results page at
 # 100,000 responses (docs/surveys.md, "Speed"). BENCH_ARGS="--duration 60 --clients 12" to vary.

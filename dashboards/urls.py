@@ -1,3 +1,14 @@
+from django.urls import path
+
+from dashboards import import_views
+from dashboards.children.urls import urlpatterns as children_urlpatterns
+from dashboards.workforce.urls import urlpatterns as workforce_urlpatterns
+
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("imports/", import_views.imports, name="imports"),
+    path("imports/runs/<int:pk>/", import_views.import_run, name="import_run"),
+    *children_urlpatterns,
+    *workforce_urlpatterns,
+]

@@ -74,3 +74,31 @@ def test_a_successful_import_is_logged_with_its_hash_and_counts():
     assert result.run.file_sha256 == (
         "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
     )
+
+
+def test_read_csv_values_gives_the_asked_columns_in_order_and_skips_empty_rows():
+    from arp_portal.core.importing import read_csv_values
+
+    upload = UploadedData(
+        "cases.csv",
+        b"\xef\xbb\xbfTeam , Child_ID,extra\r\n North , C1 ,x\r\n,,\r\n\r\nSouth,C2\r\n",
+    )
+    collector = ProblemCollector()
+    rows = list(read_csv_values(upload, ["child_id", "team"], collector))
+    assert rows == [(2, ["C1", "North"]), (5, ["C2", "South"])]
+    assert not collector
+
+
+def test_read_csv_values_reports_missing_columns_and_long_rows():
+    from arp_portal.core.importing import read_csv_values
+
+    collector = ProblemCollector()
+    assert list(read_csv_values(UploadedData("a.csv", b"a\n1\n"), ["a", "b"], collector)) == []
+    assert (
+        str(collector.problems[0])
+        == "a.csv, line 1, b: missing column(s); the header must include a, b"
+    )
+    collector = ProblemCollector()
+    rows = list(read_csv_values(UploadedData("a.csv", b"a,b\n1,2,3\n4,5\n"), ["a", "b"], collector))
+    assert rows == [(3, ["4", "5"])]
+    assert str(collector.problems[0]) == "a.csv, line 2: 3 values but the header has 2 columns"

@@ -1,7 +1,10 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+
+from arp_portal.accounts.roles import ROLE_DESCRIPTIONS, ROLE_PERMISSIONS
 
 
 class LoginForm(AuthenticationForm):
@@ -40,3 +43,78 @@ class PortalPasswordChangeForm(PasswordChangeForm):
 
 class SignOutForm(forms.Form):
     """Sign-out is a POST (Django 5), so the header carries this tiny form."""
+
+
+NO_ROLE = ""
+
+
+def _role_choices():
+    return [
+        *[(role, f"{role}: {ROLE_DESCRIPTIONS[role]}") for role in ROLE_PERMISSIONS],
+        (NO_ROLE, "No role: can sign in but see nothing"),
+    ]
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(
+        max_length=150,
+        help_text="Usually the person's council username, e.g. jane.smith",
+        error_messages={"required": "Enter a username"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+        },
+    )
+    role = forms.ChoiceField(
+        choices=_role_choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select a role"},
+    )
+    password = forms.CharField(
+        label="Initial password",
+        help_text="At least 12 characters. Give it to the person securely; they should change it "
+        "when they first sign in.",
+        widget=forms.PasswordInput(render_value=True),
+        error_messages={"required": "Enter an initial password"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("username", field_width=Fluid.ONE_HALF),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.radios("role", legend_size=Size.MEDIUM),
+            Field.text("password", field_width=Fluid.ONE_HALF),
+            Button("submit", "Add user"),
+        )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("A user with this username already exists")
+        return username
+
+
+class UserUpdateForm(forms.Form):
+    email = UserCreateForm.base_fields["email"]
+    role = UserCreateForm.base_fields["role"]
+    is_active = forms.BooleanField(
+        label="This person can sign in",
+        required=False,
+        help_text="Untick when someone leaves: their history in the action plan is kept.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.radios("role", legend_size=Size.MEDIUM),
+            Field.checkbox("is_active"),
+            Button("submit", "Save changes"),
+        )

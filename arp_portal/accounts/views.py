@@ -1,8 +1,21 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 
-from arp_portal.accounts.forms import LoginForm, PortalPasswordChangeForm
+from arp_portal.accounts.decorators import role_required
+from arp_portal.accounts.forms import (
+    LoginForm,
+    PortalPasswordChangeForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from arp_portal.accounts.roles import ROLE_PERMISSIONS
+from arp_portal.accounts.services import user_create, user_update
 
 
 class LoginView(auth_views.LoginView):
@@ -24,3 +37,60 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, "Your password has been changed.")
         return response
+
+
+@role_required("core.manage_users")
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = get_user_model().objects.prefetch_related("groups").order_by("username")
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+@role_required("core.manage_users")
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_create(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"] or None,
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            messages.success(request, f"{user.username} has been added.")
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "title": "Add a user"})
+
+
+@role_required("core.manage_users")
+def user_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(get_user_model(), pk=pk)
+    current_role = user.groups.filter(name__in=ROLE_PERMISSIONS).values_list("name", flat=True)
+    initial = {
+        "email": user.email,
+        "role": next(iter(current_role), ""),
+        "is_active": user.is_active,
+    }
+    form = UserUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_update(
+                user=user,
+                changed_by=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"] or None,
+                is_active=form.cleaned_data["is_active"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{user.username} has been updated.")
+            return redirect("accounts:users")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": f"Change {user.username}", "account": user},
+    )

@@ -5,3 +5,12 @@ class CoreConfig(AppConfig):
     name = "arp_portal.core"
     label = "core"
     verbose_name = "Shared model: teams, staff, children, population"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from arp_portal.core.reference_data import ensure_reference_data
+
+        # Sent for core after contenttypes and auth have made core's permissions (they connect
+        # first), and again after every flush.
+        post_migrate.connect(ensure_reference_data, sender=self)

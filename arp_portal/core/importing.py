@@ -53,10 +53,11 @@ class ImportProblem:
 
 
 class ImportRejected(Exception):
-    """The file has problems; nothing was written."""
+    """The file has problems; nothing was written. run_import sets `run` to the logged run."""
 
     def __init__(self, problems: Sequence[ImportProblem]):
         self.problems = list(problems)
+        self.run: ImportRun | None = None
         super().__init__(f"{len(self.problems)} problem(s) found; nothing was imported")
 
 
@@ -128,6 +129,48 @@ def read_csv(
         )
 
 
+def read_csv_values(
+    upload: UploadedData, columns: Sequence[str], collector: ProblemCollector
+) -> Iterator[tuple[int, list[str]]]:
+    """Like read_csv, for large files: rows as (line number, [stripped values in the order of
+    `columns`]), without building a dict a row. Other columns in the file are ignored."""
+    reader = csv.reader(io.StringIO(decode_text(upload.data), newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        collector.add(upload.name, "line 1", "", "the file is empty")
+        return
+    names = [name.strip().lower() for name in header]
+    missing = [name for name in columns if name not in names]
+    if missing:
+        collector.add(
+            upload.name,
+            "line 1",
+            ", ".join(missing),
+            f"missing column(s); the header must include {', '.join(columns)}",
+        )
+        return
+    width = len(names)
+    positions = [names.index(name) for name in columns]
+    for line_number, values in enumerate(reader, start=2):
+        if len(values) != width:
+            if not any(value.strip() for value in values):
+                continue  # Excel leaves blank lines at the end
+            if len(values) > width:
+                collector.add(
+                    upload.name,
+                    f"line {line_number}",
+                    "",
+                    f"{len(values)} values but the header has {width} columns",
+                )
+                continue
+            values = values + [""] * (width - len(values))
+        row = [values[position].strip() for position in positions]
+        if not row[0] and not any(row) and not any(value.strip() for value in values):
+            continue  # a row of empty cells, as Excel saves below the data
+        yield line_number, row
+
+
 @dataclass
 class ImportResult:
     run: ImportRun
@@ -167,7 +210,7 @@ def run_import(
                 counts=counts,
             )
     except ImportRejected as rejected:
-        ImportRun.objects.create(
+        rejected.run = ImportRun.objects.create(
             kind=kind,
             file_name=file_name[:255],
             file_sha256=file_hash,

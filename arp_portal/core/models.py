@@ -171,20 +171,32 @@ class ChildQuerySet(models.QuerySet):
 class Child(models.Model):
     """A pseudonymised child: case-system reference, birth month and year, sex and ethnicity."""
 
-    child_ref = models.CharField(max_length=64, unique=True)
+    # Unique by a constraint rather than unique=True, which would add a second (LIKE) index
+    # that nothing uses and every import of a million children would pay for.
+    child_ref = models.CharField(max_length=64)
     birth_year = models.PositiveSmallIntegerField()
     birth_month = models.PositiveSmallIntegerField()
     sex = models.PositiveSmallIntegerField(choices=Sex.choices)
-    ethnicity = models.ForeignKey(Ethnicity, on_delete=models.PROTECT, related_name="+")
+    # Not a database foreign key: the 20 DfE codes are fixed rows (migration 0002) and every
+    # importer checks codes against them, while a per-row key check locks one of those 20 rows
+    # for each of a million children, which trebles an import's time (ADR 020).
+    ethnicity = models.ForeignKey(
+        Ethnicity,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # counts go through the episodes' copy of the code (ADR 020)
+    )
 
     objects = ChildQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "children"
         constraints = [
+            models.UniqueConstraint(fields=["child_ref"], name="child_ref_unique"),
             models.CheckConstraint(
                 condition=Q(birth_month__gte=1) & Q(birth_month__lte=12), name="child_birth_month"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +210,9 @@ class Child(models.Model):
 
 class EpisodeKind(models.TextChoices):
     CHILD_IN_NEED = "CIN", "Child in need"
+    # A child in need plan (CIN census CINPlanDates): a stage of the pathway between referral
+    # and a protection plan. Flat case exports and SSDA903 do not carry it.
+    CIN_PLAN = "CINP", "Child in need plan"
     CHILD_PROTECTION = "CP", "Child protection plan"
     IN_CARE = "CIC", "In care"
 
@@ -222,12 +237,29 @@ class Episode(models.Model):
     every child with any episode open on that date (see ChildQuerySet.in_cohort_on).
     """
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
-    kind = models.CharField(max_length=3, choices=EpisodeKind.choices)
+    # Episode is the fact table imports write a million rows into, so its references are
+    # checked by the importers (which join on them) and Django's on_delete, not by Postgres:
+    # a foreign-key check per row, with its row lock on the child, would triple an import's
+    # time (docs/adr/020-denormalised-episode-cohort-columns.md). No index of its own: the
+    # (child, kind, start_date) index below serves lookups by child.
+    child = models.ForeignKey(
+        Child,
+        on_delete=models.CASCADE,
+        related_name="episodes",
+        db_index=False,
+        db_constraint=False,
+    )
+    kind = models.CharField(max_length=4, choices=EpisodeKind.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="episodes"
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="episodes",
+        db_constraint=False,
+        db_index=False,  # teams are rarely changed or removed; imports pay for every index
     )
     # CP: initial category of abuse (NEG, PHY, SAB, EMO, MUL); CIC: legal status (C1, C2, V2 ...).
     plan_category = models.CharField(max_length=10, blank=True)
@@ -235,12 +267,44 @@ class Episode(models.Model):
     # Which return or export the episode came from, so a newer return can replace its period.
     source = models.CharField(max_length=30, blank=True)
 
+    # The child's ethnicity, birth month (year * 12 + month - 1), sex and the team's locality,
+    # copied onto each episode so a dashboard's cohort count is one GROUP BY over an index of
+    # this table (docs/adr/020-denormalised-episode-cohort-columns.md). Database triggers fill
+    # them on insert and keep them in step when a child or a team changes (migration 0003):
+    # nothing in Python needs to set them.
+    child_ethnicity = models.CharField(max_length=4, null=True, editable=False)
+    child_birth_month_index = models.IntegerField(null=True, editable=False)
+    child_sex = models.PositiveSmallIntegerField(null=True, editable=False)
+    locality = models.ForeignKey(
+        Locality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
     objects = EpisodeQuerySet.as_manager()
 
     class Meta:
         indexes = [
-            models.Index(fields=["kind", "start_date", "end_date"]),
             models.Index(fields=["child", "kind", "start_date"]),
+            # Covers the dashboard's cohort counts: an index-only scan by kind and start date.
+            models.Index(
+                fields=["kind", "start_date"],
+                include=[
+                    "end_date",
+                    "child_ethnicity",
+                    "child_birth_month_index",
+                    "child_sex",
+                    "locality",
+                    "team",
+                    "child",
+                ],
+                name="episode_cohort_covering",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -321,3 +385,57 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} {self.status}"
+
+
+class CohortSnapshot(models.Model):
+    """Children counted on a reference date (or starting in the year to it), by ethnicity, age
+    band, sex and area: the children's dashboard reads these instead of scanning every episode.
+
+    Built from Episode one (reference date, measure) at a time by dashboards.children.snapshots,
+    for every 31 March after an import and for any other date when first asked for. Any write to
+    core_child or core_episode empties CohortSnapshotBuild (a statement trigger, migration 0004),
+    so a snapshot is never read after the data under it has changed.
+
+    scope "all" counts each child once; "locality" and "team" count the children with an
+    episode in that locality or team (a child in two teams counts in each).
+    """
+
+    reference_date = models.DateField()
+    measure = models.CharField(max_length=8)  # on_date | starts
+    cohort = models.CharField(max_length=4)  # on_date: cin, cp, cic; starts: an EpisodeKind
+    scope = models.CharField(max_length=8)  # all | locality | team
+    locality_id = models.IntegerField(null=True)
+    team_id = models.IntegerField(null=True)
+    ethnicity = models.CharField(max_length=4)
+    age_band = models.CharField(max_length=6)
+    sex = models.PositiveSmallIntegerField()
+    children = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["reference_date", "measure", "cohort", "scope"],
+                name="cohort_snapshot_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference_date} {self.measure} {self.cohort} {self.scope}: {self.children}"
+
+
+class CohortSnapshotBuild(models.Model):
+    """Which (reference date, measure) snapshots are complete and current."""
+
+    reference_date = models.DateField()
+    measure = models.CharField(max_length=8)
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference_date", "measure"], name="cohort_snapshot_build_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference_date} {self.measure}"

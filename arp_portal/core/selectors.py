@@ -80,6 +80,13 @@ def next_steps_for(user) -> list[dict]:
     if user.has_perm("core.manage_users"):
         steps.append(
             {
+                "title": "Manage users",
+                "text": "Add people, give them a role, and switch off accounts when people leave.",
+                "url_name": "accounts:users",
+            }
+        )
+        steps.append(
+            {
                 "title": "Edit ethnicity labels",
                 "text": "Word the DfE ethnicity categories as your case system does.",
                 "url_name": "core:ethnicity_labels",

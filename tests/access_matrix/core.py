@@ -1,4 +1,11 @@
+from arp_portal.accounts.roles import SERVICE_MANAGER
 from tests.access_matrix import DATA_MANAGERS, PUBLIC, SIGNED_IN, Route, statuses
+from tests.personas import make_user
+
+
+def _a_user():
+    return make_user("someone.else", SERVICE_MANAGER)
+
 
 ROUTES = [
     Route("core:home", SIGNED_IN),
@@ -13,6 +20,9 @@ ROUTES = [
     # Sign-out is POST only.
     Route("accounts:logout", statuses(405, 405, 405, 405)),
     Route("accounts:password_change", SIGNED_IN),
+    Route("accounts:users", DATA_MANAGERS),
+    Route("accounts:user_create", DATA_MANAGERS),
+    Route("accounts:user_update", DATA_MANAGERS, kwargs=lambda: {"pk": _a_user().pk}),
     # The admin is for superusers only: staff roles are sent to its own sign-in page.
     Route("admin:index", statuses(302, 302, 302, 302)),
 ]

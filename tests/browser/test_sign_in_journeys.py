@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from tests.accessibility import assert_accessible
 from tests.personas import PASSWORD, make_persona
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def given_i_have_an_account_as(persona: str):

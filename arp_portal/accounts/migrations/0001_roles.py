@@ -4,6 +4,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 from arp_portal.accounts.roles import ROLE_PERMISSIONS
+from arp_portal.core.reference_data import ensure_roles
 
 
 def create_roles(apps, schema_editor):
@@ -12,16 +13,7 @@ def create_roles(apps, schema_editor):
     core.models_module = True
     create_permissions(core, apps=apps, verbosity=0)
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        permissions = Permission.objects.filter(
-            content_type__app_label="core", codename__in=codenames
-        )
-        if permissions.count() != len(codenames):
-            raise RuntimeError(f"Missing permissions for the {role} role")
-        group.permissions.set(permissions)
+    ensure_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_roles(apps, schema_editor):

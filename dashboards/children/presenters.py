@@ -1,0 +1,551 @@
+"""Turns counts into what the page and the exports show: tables with "c" for hidden counts,
+Plotly figures (plain dicts for plotly.js) and plain-English sentences."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES
+from arp_portal.core.models import AgeBand, Sex
+from arp_portal.statistics.disproportionality import (
+    CohortTable,
+    Group,
+    GroupRow,
+    PathwayStage,
+    cohort_table,
+    format_rate,
+    format_ratio,
+    pathway,
+    rri_sentence,
+    since_when,
+)
+from dashboards.children import selectors
+from dashboards.children.selectors import ChildFilters, PopulationSelection
+
+SUPPRESSED = "c"
+TREND_YEARS = 5
+# GOV.UK palette: colours that keep 3:1 contrast against white.
+COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738", "#5694ca", "#912b88", "#28a197"]
+PARITY_COLOUR = "#505a5f"
+
+
+def long_date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def group_phrase(group: Group, detail: str) -> str:
+    """How a sentence names a group's children: 'Black children', 'Black Caribbean children'."""
+    if detail != "detailed":
+        return f"{group.label} children"
+    major = MAJOR_GROUP_OF.get(group.codes[0], "")
+    label = group.label
+    if label.lower().startswith("any other") or major.lower() in label.lower() or not major:
+        return f"children recorded as {label[0].lower()}{label[1:]}"
+    if major == "Other":
+        return f"{label} children"
+    return f"{major} {label} children"
+
+
+def outcome_phrase(filters: ChildFilters, date: dt.date | None = None) -> str:
+    date = date or filters.reference_date
+    if filters.measure == "starts":
+        start = selectors.same_day_years_before(date, 1) + dt.timedelta(days=1)
+        verb = {
+            "cin": "to be referred as a child in need",
+            "cp": "to start a child protection plan",
+            "cic": "to come into care",
+        }[filters.cohort]
+        return f"{verb} between {long_date(start)} and {long_date(date)}"
+    verb = {
+        "cin": "to be a child in need",
+        "cp": "to be on a child protection plan",
+        "cic": "to be in care",
+    }[filters.cohort]
+    return f"{verb} on {long_date(date)}"
+
+
+def cohort_title(filters: ChildFilters) -> str:
+    name = {
+        "cin": "Children in need",
+        "cp": "Children on a child protection plan",
+        "cic": "Children in care",
+    }[filters.cohort]
+    if filters.measure == "starts":
+        name = {
+            "cin": "Referrals (children starting a child in need episode)",
+            "cp": "Children starting a child protection plan",
+            "cic": "Children coming into care",
+        }[filters.cohort]
+        return (
+            f"{name} between {long_date(filters.year_start)} and "
+            f"{long_date(filters.reference_date)}"
+        )
+    return f"{name} on {long_date(filters.reference_date)}"
+
+
+def scope_phrase(filters: ChildFilters) -> str:
+    parts = []
+    if filters.team is not None:
+        parts.append(f"{filters.team.name} (a team in {filters.team.locality.name})")
+    elif filters.locality is not None:
+        parts.append(f"the {filters.locality.name} locality")
+    else:
+        parts.append("the whole authority")
+    if filters.age_band != AgeBand.ALL:
+        parts.append(f"aged {AgeBand(filters.age_band).label.lower()}")
+    if filters.sex is not None:
+        parts.append(Sex(filters.sex).label.lower())
+    return ", ".join(parts)
+
+
+def show_count(count: int, suppressed: bool) -> str:
+    return SUPPRESSED if suppressed else f"{count:,}"
+
+
+def _interval(low: float | None, high: float | None, fmt) -> str:
+    return "" if low is None or high is None else f"{fmt(low)} to {fmt(high)}"
+
+
+@dataclass
+class TableRow:
+    """One group's line of the page's tables, already formatted."""
+
+    key: str
+    label: str
+    count: str
+    population: str
+    rate: str
+    rate_interval: str
+    rri: str
+    rri_interval: str
+    disproportionality_index: str
+    share_of_cohort: str
+    share_of_population: str
+    flag: str  # "Over-represented", "Under-represented" or ""
+    suppressed: bool
+
+
+def table_rows(table: CohortTable) -> list[TableRow]:
+    rows = []
+    for row in table.rows:
+        flag = ""
+        if row.over_represented:
+            flag = "Over-represented"
+        elif row.under_represented:
+            flag = "Under-represented"
+        rows.append(
+            TableRow(
+                key=row.group.key,
+                label=row.group.label,
+                count=show_count(row.count, row.suppressed),
+                population="" if row.population is None else f"{row.population:,}",
+                rate=format_rate(row.rate.value),
+                rate_interval=_interval(row.rate.low, row.rate.high, format_rate),
+                rri=format_ratio(row.rri.value),
+                rri_interval=_interval(row.rri.low, row.rri.high, format_ratio),
+                disproportionality_index=format_ratio(row.disproportionality_index),
+                share_of_cohort=format_rate(row.share_of_cohort_pct),
+                share_of_population=format_rate(row.share_of_population_pct),
+                flag=flag,
+                suppressed=row.suppressed,
+            )
+        )
+    return rows
+
+
+def _axis_font() -> dict:
+    return {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"}
+
+
+def rate_figure(table: CohortTable) -> dict:
+    shown = [row for row in table.rows if row.rate.value is not None]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [row.group.label for row in shown],
+                "x": [round(row.rate.value, 1) for row in shown],
+                "marker": {"color": COLOURS[0]},
+                "error_x": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [round(row.rate.high - row.rate.value, 1) for row in shown],
+                    "arrayminus": [round(row.rate.value - row.rate.low, 1) for row in shown],
+                    "color": "#0b0c0c",
+                },
+                "hovertemplate": "%{y}: %{x} per 10,000<extra></extra>",
+                "name": "Rate per 10,000",
+            }
+        ],
+        "layout": {
+            "font": _axis_font(),
+            "height": max(280, 32 * len(shown) + 100),
+            "margin": {"l": 230, "r": 20, "t": 10, "b": 50},
+            "xaxis": {"title": {"text": "Children per 10,000 (95% confidence interval)"}},
+            "yaxis": {"autorange": "reversed"},
+            "showlegend": False,
+        },
+    }
+
+
+def rri_figure(table: CohortTable) -> dict:
+    shown = [row for row in table.rows if row.rri.value is not None]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "y": [row.group.label for row in shown],
+                "x": [round(row.rri.value, 2) for row in shown],
+                "marker": {
+                    "size": 11,
+                    "color": [COLOURS[1] if row.over_represented else COLOURS[0] for row in shown],
+                },
+                "error_x": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [round(row.rri.high - row.rri.value, 2) for row in shown],
+                    "arrayminus": [round(row.rri.value - row.rri.low, 2) for row in shown],
+                    "color": "#0b0c0c",
+                },
+                "hovertemplate": "%{y}: %{x}<extra></extra>",
+                "name": "Relative rate index",
+            }
+        ],
+        "layout": {
+            "font": _axis_font(),
+            "height": max(280, 32 * len(shown) + 100),
+            "margin": {"l": 230, "r": 20, "t": 10, "b": 50},
+            "xaxis": {
+                "title": {"text": f"Relative rate index against {table.reference.label}"},
+                "type": "log",
+            },
+            "yaxis": {"autorange": "reversed"},
+            "shapes": [
+                {
+                    "type": "line",
+                    "x0": 1,
+                    "x1": 1,
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": PARITY_COLOUR, "dash": "dash", "width": 2},
+                }
+            ],
+            "annotations": [
+                {
+                    "x": 0,
+                    "xref": "x",
+                    "y": 1.02,
+                    "yref": "paper",
+                    "text": "parity (1)",
+                    "showarrow": False,
+                    "font": {"size": 12, "color": PARITY_COLOUR},
+                }
+            ],
+            "showlegend": False,
+        },
+    }
+
+
+@dataclass
+class TrendSeries:
+    key: str
+    label: str
+    cells: list[str]  # "2.31 (1.80 to 2.95)", "c", or "" per year
+    since: str | None  # the first year of the unbroken run of over-representation, if any
+    rri: list[float | None] = field(default_factory=list)
+
+
+def trend_dates(reference_date: dt.date) -> list[dt.date]:
+    return [
+        selectors.same_day_years_before(reference_date, years)
+        for years in range(TREND_YEARS - 1, -1, -1)
+    ]
+
+
+def trend_series(tables: list[tuple[dt.date, CohortTable]]) -> list[TrendSeries]:
+    if not tables:
+        return []
+    series = []
+    for index, group_row in enumerate(tables[0][1].rows):
+        cells, values, flags = [], [], []
+        for date, table in tables:
+            row: GroupRow = table.rows[index]
+            if row.suppressed:
+                cells.append(SUPPRESSED)
+            elif row.rri.value is None:
+                cells.append("")
+            else:
+                cells.append(f"{row.rri.value:.2f} ({row.rri.low:.2f} to {row.rri.high:.2f})")
+            values.append(None if row.rri.value is None else round(row.rri.value, 2))
+            flags.append((str(date.year), row.over_represented))
+        series.append(
+            TrendSeries(
+                group_row.group.key, group_row.group.label, cells, since_when(flags), values
+            )
+        )
+    return series
+
+
+def trend_figure(series: list[TrendSeries], dates: list[dt.date], reference_label: str) -> dict:
+    years = [long_date(date) for date in dates]
+    data = []
+    for index, line in enumerate(s for s in series if any(v is not None for v in s.rri)):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": line.label,
+                "x": years,
+                "y": line.rri,
+                "line": {"color": COLOURS[index % len(COLOURS)], "width": 2},
+                "marker": {"size": 7},
+                "connectgaps": False,
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "font": _axis_font(),
+            "height": 420,
+            "margin": {"l": 60, "r": 20, "t": 10, "b": 60},
+            "yaxis": {"title": {"text": f"RRI against {reference_label}"}, "type": "log"},
+            "xaxis": {"type": "category"},
+            "shapes": [
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": 1,
+                    "y1": 1,
+                    "line": {"color": PARITY_COLOUR, "dash": "dash", "width": 2},
+                }
+            ],
+            "legend": {"orientation": "h", "y": -0.2},
+        },
+    }
+
+
+def pathway_figure(stages: list[PathwayStage], groups: list[Group]) -> dict:
+    data = []
+    for index, group in enumerate(groups):
+        values = [
+            None
+            if stage.cells[group.key].rri.value is None
+            else round(stage.cells[group.key].rri.value, 2)
+            for stage in stages
+        ]
+        if all(value is None for value in values):
+            continue
+        data.append(
+            {
+                "type": "bar",
+                "name": group.label,
+                "x": [stage.label for stage in stages],
+                "y": values,
+                "marker": {"color": COLOURS[index % len(COLOURS)]},
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "font": _axis_font(),
+            "height": 420,
+            "barmode": "group",
+            "margin": {"l": 60, "r": 20, "t": 10, "b": 60},
+            "yaxis": {"title": {"text": "RRI against the stage before"}},
+            "shapes": [
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": 1,
+                    "y1": 1,
+                    "line": {"color": PARITY_COLOUR, "dash": "dash", "width": 2},
+                }
+            ],
+            "legend": {"orientation": "h", "y": -0.2},
+        },
+    }
+
+
+def build_table(
+    filters: ChildFilters,
+    counts: dict[str, int],
+    population: PopulationSelection,
+    groups: list[Group],
+) -> CohortTable:
+    return cohort_table(
+        counts,
+        population.counts or None,
+        groups=groups,
+        reference=selectors.REFERENCES[filters.reference],
+        unknown_codes=sorted(UNKNOWN_CODES),
+        # Population estimates are not split by sex: a rate for one sex would be wrong, but a
+        # ratio stands if each group's sex ratio is alike, so ratios stay and rates go.
+        rates_shown=filters.sex is None,
+    )
+
+
+def dashboard(filters: ChildFilters) -> dict:
+    """Everything the page shows, from five queries (cohort, trend, pathway, population)."""
+    groups = selectors.ethnic_groups(filters.detail)
+    reference = selectors.REFERENCES[filters.reference]
+    population = selectors.population_for(
+        area=filters.area, date=filters.reference_date, age_band=filters.age_band
+    )
+    dates = trend_dates(filters.reference_date)
+    trend_counts = selectors.trend_counts(filters, dates)
+    table = build_table(filters, trend_counts[filters.reference_date], population, groups)
+
+    trend_tables = []
+    populations = {population.year: population}
+    for date in dates:
+        if date == filters.reference_date:
+            year_population = population
+        else:
+            year_population = selectors.population_for(
+                area=filters.area, date=date, age_band=filters.age_band
+            )
+        populations.setdefault(year_population.year, year_population)
+        trend_tables.append(
+            (date, build_table(filters, trend_counts[date], year_population, groups))
+        )
+    series = trend_series(trend_tables)
+
+    stage_counts = selectors.pathway_counts(filters)
+    stages = pathway(
+        [(key, label, stage_counts[str(kind)]) for key, label, kind in selectors.PATHWAY_STAGES],
+        population.counts or None,
+        groups=groups,
+        reference=reference,
+        unknown_codes=sorted(UNKNOWN_CODES),
+    )
+
+    sentences = summary_sentences(filters, table)
+    trend_sentences = []
+    for line in series:
+        if line.since:
+            trend_sentences.append(
+                f"{group_phrase(_group(groups, line.key), filters.detail)[0].upper()}"
+                f"{group_phrase(_group(groups, line.key), filters.detail)[1:]} have been "
+                f"over-represented against {reference.label} (interval above 1) every year "
+                f"since {line.since}."
+            )
+    if not trend_sentences:
+        trend_sentences.append(
+            "No group has been over-represented (interval above 1) every year up to "
+            f"{long_date(filters.reference_date)}."
+        )
+    empty_years = [long_date(date) for date in dates if not trend_counts[date]]
+
+    return {
+        "filters": filters,
+        "title": cohort_title(filters),
+        "scope": scope_phrase(filters),
+        "table": table,
+        "rows": table_rows(table),
+        "total": show_count(table.total_count, False),
+        "unknown": show_count(table.unknown_count, table.unknown_suppressed),
+        "unknown_pct": format_rate(table.unknown_pct) if not table.unknown_suppressed else "",
+        "population": population,
+        "trend_populations": [p for year, p in sorted(populations.items()) if year],
+        "sentences": sentences,
+        "rate_figure": rate_figure(table),
+        "rri_figure": rri_figure(table),
+        "trend_dates": [long_date(date) for date in dates],
+        "trend_series": series,
+        "trend_figure": trend_figure(series, dates, reference.label),
+        "trend_sentences": trend_sentences,
+        "empty_years": empty_years,
+        "stages": stages,
+        "stage_rows": pathway_rows(stages, groups),
+        "pathway_figure": pathway_figure(stages, groups),
+        "pathway_sentence": pathway_sentence(stages, groups, filters, reference.label),
+        "reference": reference,
+        "latest_import": selectors.latest_import(),
+    }
+
+
+def _group(groups: list[Group], key: str) -> Group:
+    return next(group for group in groups if group.key == key)
+
+
+def summary_sentences(filters: ChildFilters, table: CohortTable) -> list[str]:
+    """One sentence per group whose interval lies wholly above or below 1, largest first."""
+    outcome = outcome_phrase(filters)
+    flagged = [
+        row
+        for row in table.rows
+        if (row.over_represented or row.under_represented)
+        and row.group.codes != table.reference.codes
+    ]
+    flagged.sort(key=lambda row: -(row.rri.value or 0))
+    sentences = [
+        rri_sentence(
+            group_phrase=group_phrase(row.group, filters.detail),
+            reference_phrase=table.reference.label,
+            outcome_phrase=outcome,
+            rri=row.rri,
+        )
+        for row in flagged
+    ]
+    if table.reference_suppressed:
+        sentences.insert(
+            0,
+            f"No ratio is shown: the number of {table.reference.label} is too small to show.",
+        )
+    elif not sentences and table.total_count:
+        sentences.append(
+            f"No group's rate differs from that of {table.reference.label} by more than chance "
+            "would explain (every interval includes 1)."
+        )
+    return sentences
+
+
+@dataclass
+class PathwayRow:
+    label: str
+    cells: list[tuple[str, str]]  # (count, "RRI (low to high)") per stage
+
+
+def pathway_rows(stages: list[PathwayStage], groups: list[Group]) -> list[PathwayRow]:
+    rows = []
+    for group in groups:
+        cells = []
+        for stage in stages:
+            cell = stage.cells[group.key]
+            rri = cell.rri
+            text = "" if rri.value is None else f"{rri.value:.2f} ({rri.low:.2f} to {rri.high:.2f})"
+            cells.append((show_count(cell.count, cell.suppressed), text))
+        rows.append(PathwayRow(group.label, cells))
+    return rows
+
+
+def pathway_sentence(
+    stages: list[PathwayStage], groups: list[Group], filters: ChildFilters, reference: str
+) -> str:
+    """Where disproportionality is largest: the stage with the highest flagged RRI."""
+    best = None
+    for stage in stages:
+        for group in groups:
+            cell = stage.cells[group.key]
+            flagged = cell.rri.excludes_one and (cell.rri.value or 0) > 1
+            if flagged and (best is None or cell.rri.value > best[2].rri.value):
+                best = (stage, group, cell)
+    if best is None:
+        return (
+            "At no stage of the pathway is any group's relative rate, against "
+            f"{reference} and taken against the stage before, clearly above 1."
+        )
+    stage, group, cell = best
+    against = "the population" if stage.against == "population" else stage.against.lower()
+    return (
+        f"The largest difference arises at “{stage.label.lower()}”: "
+        f"{group_phrase(group, filters.detail)} were {cell.rri.value:.1f} times as likely as "
+        f"{reference}, given {against}, to reach it (95% CI {cell.rri.low:.1f} to "
+        f"{cell.rri.high:.1f})."
+    )

@@ -1,0 +1,352 @@
+"""Reads for the children's dashboard: Postgres counts the children, Python only the results.
+
+Every count is one GROUP BY over core_episode, whose copied columns (the child's ethnicity,
+birth month and sex, the team's locality) and covering index make it an index-only scan
+(docs/adr/020-denormalised-episode-cohort-columns.md). A child is counted once however many
+episodes they have open, hence COUNT(DISTINCT child_id).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Max
+
+from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES, MajorGroup
+from arp_portal.core.models import (
+    AgeBand,
+    EpisodeKind,
+    Ethnicity,
+    ImportRun,
+    Locality,
+    PopulationEstimate,
+    Team,
+)
+from arp_portal.statistics.disproportionality import Group, Reference
+from dashboards.children import snapshots
+
+# Which episodes put a child in each cohort on a date. DfE counts children on a plan or in care
+# as children in need, so the CIN cohort is any open episode.
+COHORT_KINDS = {
+    "cin": (
+        EpisodeKind.CHILD_IN_NEED,
+        EpisodeKind.CIN_PLAN,
+        EpisodeKind.CHILD_PROTECTION,
+        EpisodeKind.IN_CARE,
+    ),
+    "cp": (EpisodeKind.CHILD_PROTECTION,),
+    "cic": (EpisodeKind.IN_CARE,),
+}
+# Starts within a year: a referral (a new CIN episode), a new plan, a new period in care.
+START_KINDS = {
+    "cin": (EpisodeKind.CHILD_IN_NEED,),
+    "cp": (EpisodeKind.CHILD_PROTECTION,),
+    "cic": (EpisodeKind.IN_CARE,),
+}
+COHORT_LABELS = {"cin": "children in need", "cp": "on a child protection plan", "cic": "in care"}
+PATHWAY_STAGES = [
+    ("referral", "Referral", EpisodeKind.CHILD_IN_NEED),
+    ("cin_plan", "Child in need plan", EpisodeKind.CIN_PLAN),
+    ("cp", "Child protection plan", EpisodeKind.CHILD_PROTECTION),
+    ("care", "Came into care", EpisodeKind.IN_CARE),
+]
+AGE_RANGES: dict[str, tuple[int, int]] = {
+    AgeBand.UNDER_1: (0, 0),
+    AgeBand.AGE_1_4: (1, 4),
+    AgeBand.AGE_5_9: (5, 9),
+    AgeBand.AGE_10_15: (10, 15),
+    AgeBand.AGE_16_17: (16, 17),
+    AgeBand.ALL: (0, 17),
+}
+CHILDREN_IMPORT_KINDS = ("cin_census", "ssda903", "cases", "population", "demo")
+
+
+@dataclass(frozen=True)
+class ChildFilters:
+    cohort: str = "cic"  # cin | cp | cic
+    measure: str = "on_date"  # on_date | starts (within the year to the reference date)
+    reference_date: dt.date = dt.date(2025, 3, 31)
+    locality: Locality | None = None
+    team: Team | None = None
+    age_band: str = AgeBand.ALL
+    sex: int | None = None
+    reference: str = "WBRI"  # WBRI | white | all
+    detail: str = "major"  # major | detailed
+
+    @property
+    def area(self) -> Locality | None:
+        """The area whose population is the denominator: a team's locality, or the locality."""
+        if self.team is not None:
+            return self.team.locality
+        return self.locality
+
+    @property
+    def year_start(self) -> dt.date:
+        return same_day_years_before(self.reference_date, 1) + dt.timedelta(days=1)
+
+
+def same_day_years_before(date: dt.date, years: int) -> dt.date:
+    try:
+        return date.replace(year=date.year - years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year - years, day=28)
+
+
+def _month_index(date: dt.date) -> int:
+    return date.year * 12 + date.month - 1
+
+
+def _birth_bounds(age_band: str, date: dt.date) -> tuple[int, int]:
+    """Birth month indexes of children whose age on the date lies in the band.
+
+    Age in whole years taking the birthday as the first of the birth month (as Child.age_on):
+    age = floor((date index - birth index) / 12).
+    """
+    youngest, oldest = AGE_RANGES[age_band]
+    index = _month_index(date)
+    return index - 12 * oldest - 11, index - 12 * youngest
+
+
+def _area_conditions(filters: ChildFilters, params: list) -> str:
+    sql = ""
+    if filters.team is not None:
+        sql += " AND e.team_id = %s"
+        params.append(filters.team.pk)
+    elif filters.locality is not None:
+        sql += " AND e.locality_id = %s"
+        params.append(filters.locality.pk)
+    if filters.sex is not None:
+        sql += " AND e.child_sex = %s"
+        params.append(filters.sex)
+    return sql
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Open on the date, aged within the band on it.
+_ON_DATE = (
+    "e.start_date <= d.ref AND (e.end_date IS NULL OR e.end_date >= d.ref)"
+    " AND e.child_birth_month_index BETWEEN d.low AND d.high"
+)
+# Started in the year to the date, aged within the band on the date (one band a child, so the
+# bands add up; see snapshots._build_starts).
+_STARTING = (
+    "e.start_date BETWEEN d.first AND d.ref AND e.child_birth_month_index BETWEEN d.low AND d.high"
+)
+
+
+def _bands(age_band: str) -> list[str]:
+    if age_band == AgeBand.ALL:
+        return [band for band in AgeBand.values if band != AgeBand.ALL]
+    return [age_band]
+
+
+def trend_counts(filters: ChildFilters, dates: list[dt.date]) -> dict[dt.date, dict[str, int]]:
+    """Children in the cohort by ethnicity code on (or in the year to) each date, from the
+    cohort snapshots (built on first use; see snapshots.py)."""
+    starts = filters.measure == "starts"
+    cohort = str(START_KINDS[filters.cohort][0]) if starts else filters.cohort
+    found = snapshots.counts(
+        dates=list(dates),
+        measure=filters.measure,
+        cohorts=[cohort],
+        age_bands=_bands(filters.age_band),
+        sex=filters.sex,
+        locality_id=filters.locality.pk if filters.locality is not None else None,
+        team_id=filters.team.pk if filters.team is not None else None,
+    )
+    return {date: found.get((date, cohort), {}) for date in dates}
+
+
+def live_trend_counts(filters: ChildFilters, dates: list[dt.date]) -> dict[dt.date, dict[str, int]]:
+    """The same counts straight from the episodes, in one query: the snapshots' reference."""
+    firsts = [same_day_years_before(date, 1) + dt.timedelta(days=1) for date in dates]
+    starts = filters.measure == "starts"
+    kinds = START_KINDS[filters.cohort] if starts else COHORT_KINDS[filters.cohort]
+    match = _STARTING if starts else _ON_DATE
+    bounds = [_birth_bounds(filters.age_band, date) for date in dates]
+    lows = [low for low, _ in bounds]
+    highs = [high for _, high in bounds]
+    params: list = [list(dates), firsts, lows, highs, [str(kind) for kind in kinds]]
+    extra = _area_conditions(filters, params)
+    sql = (
+        "SELECT d.ref, e.child_ethnicity, COUNT(DISTINCT e.child_id)"
+        " FROM unnest(%s::date[], %s::date[], %s::int[], %s::int[]) AS d(ref, first, low, high)"
+        f" JOIN core_episode e ON e.kind = ANY(%s) AND {match}{extra}"
+        " GROUP BY d.ref, e.child_ethnicity"
+    )
+    result: dict[dt.date, dict[str, int]] = {date: {} for date in dates}
+    for date, code, count in _fetch(sql, params):
+        result[date][code] = count
+    return result
+
+
+def cohort_counts(filters: ChildFilters) -> dict[str, int]:
+    return trend_counts(filters, [filters.reference_date])[filters.reference_date]
+
+
+def pathway_counts(filters: ChildFilters) -> dict[str, dict[str, int]]:
+    """Children starting each stage of the pathway in the year to the reference date."""
+    kinds = [str(kind) for _, _, kind in PATHWAY_STAGES]
+    found = snapshots.counts(
+        dates=[filters.reference_date],
+        measure="starts",
+        cohorts=kinds,
+        age_bands=_bands(filters.age_band),
+        sex=filters.sex,
+        locality_id=filters.locality.pk if filters.locality is not None else None,
+        team_id=filters.team.pk if filters.team is not None else None,
+    )
+    return {kind: found.get((filters.reference_date, kind), {}) for kind in kinds}
+
+
+def live_pathway_counts(filters: ChildFilters) -> dict[str, dict[str, int]]:
+    """The same counts straight from the episodes: the snapshots' reference."""
+    date = filters.reference_date
+    low, high = _birth_bounds(filters.age_band, date)
+    params: list = [
+        [date],
+        [filters.year_start],
+        [low],
+        [high],
+        [str(kind) for _, _, kind in PATHWAY_STAGES],
+    ]
+    extra = _area_conditions(filters, params)
+    sql = (
+        "SELECT e.kind, e.child_ethnicity, COUNT(DISTINCT e.child_id)"
+        " FROM unnest(%s::date[], %s::date[], %s::int[], %s::int[]) AS d(ref, first, low, high)"
+        f" JOIN core_episode e ON e.kind = ANY(%s) AND {_STARTING}{extra}"
+        " GROUP BY e.kind, e.child_ethnicity"
+    )
+    result: dict[str, dict[str, int]] = {str(kind): {} for _, _, kind in PATHWAY_STAGES}
+    for kind, code, count in _fetch(sql, params):
+        result[kind][code] = count
+    return result
+
+
+@dataclass(frozen=True)
+class PopulationSelection:
+    """The population estimate used as a denominator, and which one it is."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    year: int | None = None
+    source: str = ""
+    area: str = "the whole authority"
+    note: str = ""  # anything a reader should know: a later estimate used, no age bands ...
+
+    def __bool__(self) -> bool:
+        return bool(self.counts)
+
+
+def population_for(
+    *, area: Locality | None, date: dt.date, age_band: str = AgeBand.ALL
+) -> PopulationSelection:
+    """Children's population by ethnicity code for an area, from the latest mid-year estimate
+    at or before the date (mid-year: 30 June of its year).
+
+    Where several sources cover the same year, the one imported last is used. An authority's
+    file may give age bands or only 0-17; bands are added up for 0-17 where they exist.
+    """
+    area_name = area.name if area else "the whole authority"
+    rows = PopulationEstimate.objects.filter(locality=area)
+    vintages = list(
+        rows.values("year", "source").annotate(latest=Max("id")).order_by("-year", "-latest")
+    )
+    if not vintages:
+        return PopulationSelection(area=area_name, note=f"No population estimate for {area_name}.")
+    usable = [v for v in vintages if dt.date(v["year"], 6, 30) <= date]
+    note = ""
+    if usable:
+        chosen = usable[0]
+    else:
+        chosen = vintages[-1]
+        note = (
+            f"No estimate is as old as {date:%-d %B %Y}: the earliest, mid-{chosen['year']}, "
+            "is used."
+        )
+    by_band: dict[str, dict[str, int]] = {}
+    for code, band, count in rows.filter(year=chosen["year"], source=chosen["source"]).values_list(
+        "ethnicity_id", "age_band", "count"
+    ):
+        by_band.setdefault(band, {})[code] = count
+    if age_band == AgeBand.ALL:
+        bands = [band for band in by_band if band != AgeBand.ALL]
+        if bands:
+            counts: dict[str, int] = {}
+            for band in bands:
+                for code, count in by_band[band].items():
+                    counts[code] = counts.get(code, 0) + count
+        else:
+            counts = by_band.get(AgeBand.ALL, {})
+    else:
+        counts = by_band.get(age_band, {})
+        if not counts:
+            return PopulationSelection(
+                year=chosen["year"],
+                source=chosen["source"],
+                area=area_name,
+                note=f"The population estimate has no {AgeBand(age_band).label.lower()} band, "
+                "so rates cannot be given for this age band.",
+            )
+    counts = {code: count for code, count in counts.items() if code not in UNKNOWN_CODES}
+    return PopulationSelection(counts, chosen["year"], chosen["source"], area_name, note)
+
+
+def ethnic_groups(detail: str) -> list[Group]:
+    """Rows of the table: each DfE code (with the authority's label), or the five major groups."""
+    ethnicities = [e for e in Ethnicity.objects.all() if not e.is_unknown]
+    if detail == "detailed":
+        return [Group(e.code, e.label, (e.code,)) for e in ethnicities]
+    groups = []
+    for major in MajorGroup:
+        if major == MajorGroup.UNKNOWN:
+            continue
+        codes = tuple(e.code for e in ethnicities if e.major_group == major)
+        groups.append(Group(str(major), major.label, codes))
+    return groups
+
+
+KNOWN_CODES = tuple(code for code, group in MAJOR_GROUP_OF.items() if group != MajorGroup.UNKNOWN)
+REFERENCES = {
+    "WBRI": Reference("WBRI", "White British children", ("WBRI",)),
+    "white": Reference(
+        "white",
+        "White children",
+        tuple(code for code in KNOWN_CODES if MAJOR_GROUP_OF[code] == MajorGroup.WHITE),
+    ),
+    "all": Reference("all", "all children", KNOWN_CODES),
+}
+
+
+def latest_import() -> ImportRun | None:
+    return (
+        ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED, kind__in=CHILDREN_IMPORT_KINDS)
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+def latest_episode_date() -> dt.date | None:
+    """The latest start of any episode: one backward index probe per kind."""
+    probes = " UNION ALL ".join(
+        f"(SELECT MAX(start_date) FROM core_episode WHERE kind = '{kind}')"
+        for kind in EpisodeKind.values
+    )
+    dates = [date for (date,) in _fetch(probes, []) if date is not None]
+    return max(dates) if dates else None
+
+
+def episode_date_range() -> tuple[dt.date | None, dt.date | None]:
+    """The earliest and latest episode start: index probes, one a kind."""
+    probes = " UNION ALL ".join(
+        f"(SELECT MIN(start_date), MAX(start_date) FROM core_episode WHERE kind = '{kind}')"
+        for kind in EpisodeKind.values
+    )
+    rows = [row for row in _fetch(probes, []) if row[0] is not None]
+    if not rows:
+        return None, None
+    return min(row[0] for row in rows), max(row[1] for row in rows)

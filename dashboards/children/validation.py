@@ -1,0 +1,227 @@
+"""Checks shared by the children's importers: codes, dates, and the sanity rules of the returns.
+
+Each importer turns its format into ChildRecord and EpisodeRecord values, noting where each came
+from (file and line, or XML element), and these checks report problems against those places.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from arp_portal.core.ethnicity import DFE_ETHNICITY_CODES, VALID_CODES
+from arp_portal.core.importing import ProblemCollector
+from arp_portal.core.models import EpisodeKind
+
+LABEL_TO_CODE = {label.lower(): code for code, _, label in DFE_ETHNICITY_CODES}
+
+
+@dataclass(slots=True)
+class Place:
+    """Where a value came from, for the report: a CSV line number, or an XML path."""
+
+    file: str
+    where: int | str  # 12 (a line), or "Child 3 (LAchildID X) > CINdetails 1"
+
+    @property
+    def location(self) -> str:
+        return f"line {self.where}" if isinstance(self.where, int) else self.where
+
+
+@dataclass(slots=True)
+class ChildRecord:
+    child_ref: str
+    birth_year: int
+    birth_month: int
+    sex: int
+    ethnicity: str
+    place: Place
+    birth_date: dt.date | None = None
+
+
+@dataclass(slots=True)
+class EpisodeRecord:
+    child_ref: str
+    kind: str
+    start_date: dt.date
+    end_date: dt.date | None
+    # Where it came from; a bare line number for a CSV of a million rows (file given to the
+    # checks), so no Place is made for a row unless it is reported.
+    place: "Place | int"
+    team_id: int | None = None
+    plan_category: str = ""
+    legal_status: str = ""
+    start_field: str = "start_date"
+    end_field: str = "end_date"
+
+
+def check_ethnicity(value: str, place: Place, field: str, problems: ProblemCollector) -> str | None:
+    """A DfE code, exactly: lower case, labels, blanks and "NA" are reported, never guessed."""
+    if value in VALID_CODES:
+        return value
+    if not value:
+        problems.add(place.file, place.location, field, "the ethnicity code is blank")
+    elif value.upper() in VALID_CODES:
+        problems.add(
+            place.file,
+            place.location,
+            field,
+            f"ethnicity codes are upper case: '{value}' should be written '{value.upper()}'",
+        )
+    elif value.lower() in LABEL_TO_CODE:
+        problems.add(
+            place.file,
+            place.location,
+            field,
+            f"'{value}' is a label, not a DfE ethnicity code (the code is "
+            f"{LABEL_TO_CODE[value.lower()]})",
+        )
+    else:
+        problems.add(place.file, place.location, field, f"'{value}' is not a DfE ethnicity code")
+    return None
+
+
+def check_sex(value: str, place: Place, field: str, problems: ProblemCollector) -> int | None:
+    if value in ("1", "2", "9"):
+        return int(value)
+    problems.add(
+        place.file,
+        place.location,
+        field,
+        f"'{value}' is not a sex code: use 1 (male), 2 (female) or 9 (not known)"
+        if value
+        else "the sex code is blank: use 1 (male), 2 (female) or 9 (not known)",
+    )
+    return None
+
+
+def parse_iso_date(
+    value: str, place: Place, field: str, problems: ProblemCollector, *, required: bool = True
+) -> dt.date | None:
+    if not value:
+        if required:
+            problems.add(place.file, place.location, field, "the date is blank")
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.add(
+            place.file, place.location, field, f"'{value}' is not a date in the form YYYY-MM-DD"
+        )
+        return None
+
+
+def parse_uk_date(
+    value: str, place: Place, field: str, problems: ProblemCollector, *, required: bool = True
+) -> dt.date | None:
+    """dd/mm/YYYY, as SSDA903 files carry dates."""
+    if not value:
+        if required:
+            problems.add(place.file, place.location, field, "the date is blank")
+        return None
+    try:
+        day, month, year = value.split("/")
+        if len(year) != 4:
+            raise ValueError
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        problems.add(
+            place.file, place.location, field, f"'{value}' is not a date in the form dd/mm/YYYY"
+        )
+        return None
+
+
+def check_child_consistent(
+    existing: ChildRecord, new: ChildRecord, problems: ProblemCollector, fields: dict[str, str]
+) -> None:
+    """Rows for one child must agree on birth, sex and ethnicity."""
+    for attribute, field in fields.items():
+        old_value, new_value = getattr(existing, attribute), getattr(new, attribute)
+        if old_value != new_value:
+            problems.add(
+                new.place.file,
+                new.place.location,
+                field,
+                f"child {new.child_ref} has {field} '{new_value}' here but '{old_value}' at "
+                f"{existing.place.location}",
+            )
+
+
+class _Reporter:
+    """Adds problems for episodes whose place may be a bare line number of `file_name`."""
+
+    def __init__(self, problems: ProblemCollector, file_name: str):
+        self.problems = problems
+        self.file_name = file_name
+
+    def place(self, episode: EpisodeRecord) -> Place:
+        place = episode.place
+        return place if isinstance(place, Place) else Place(self.file_name, place)
+
+    def add(self, episode: EpisodeRecord, field: str, message: str) -> None:
+        place = self.place(episode)
+        self.problems.add(place.file, place.location, field, message)
+
+
+def check_episode_rules(
+    episodes: list[EpisodeRecord],
+    problems: ProblemCollector,
+    *,
+    referral_kind: str,
+    file_name: str = "",
+) -> None:
+    """Sanity rules across a child's episodes (DOMAIN.md, the CIN census rules):
+
+    - an episode does not end before it starts;
+    - a protection plan does not start before its referral (when the referral is in the file);
+    - protection plans for one child do not overlap, and at most one is open.
+    """
+    report = _Reporter(problems, file_name)
+    first_referral: dict[str, dt.date] = {}
+    plans_by_child: dict[str, list[EpisodeRecord]] = {}
+    protection = EpisodeKind.CHILD_PROTECTION
+    for episode in episodes:
+        end = episode.end_date
+        if end is not None and end < episode.start_date:
+            report.add(
+                episode,
+                episode.end_field,
+                f"ends ({end:%Y-%m-%d}) before it starts ({episode.start_date:%Y-%m-%d})",
+            )
+        kind = episode.kind
+        if kind == referral_kind:
+            known = first_referral.get(episode.child_ref)
+            if known is None or episode.start_date < known:
+                first_referral[episode.child_ref] = episode.start_date
+        elif kind == protection:
+            plans_by_child.setdefault(episode.child_ref, []).append(episode)
+    for child_ref, plans in plans_by_child.items():
+        plans.sort(key=lambda e: e.start_date)
+        referral = first_referral.get(child_ref)
+        if referral is not None:
+            for plan in plans:
+                if plan.start_date < referral:
+                    report.add(
+                        plan,
+                        plan.start_field,
+                        f"the child protection plan starts ({plan.start_date:%Y-%m-%d}) before "
+                        f"the child's referral ({referral:%Y-%m-%d})",
+                    )
+        open_plans = [plan for plan in plans if plan.end_date is None]
+        if len(open_plans) > 1:
+            plan = open_plans[-1]
+            report.add(
+                plan,
+                plan.end_field,
+                f"child {child_ref} has {len(open_plans)} open child protection plans; at most "
+                "one may be open",
+            )
+        for before, after in zip(plans, plans[1:], strict=False):
+            if before.end_date is None or after.start_date < before.end_date:
+                report.add(
+                    after,
+                    after.start_field,
+                    f"child {child_ref}'s child protection plan starting "
+                    f"{after.start_date:%Y-%m-%d} overlaps the plan starting "
+                    f"{before.start_date:%Y-%m-%d} ({report.place(before).location})",
+                )

@@ -1,0 +1,62 @@
+"""The children's dashboard and its exports: scope -> query -> presenter -> render."""
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from arp_portal.accounts.decorators import role_required
+from dashboards.children import exports, presenters, selectors
+from dashboards.children.forms import ChildFiltersForm, default_reference_date
+
+
+def _default_date() -> dt.date:
+    """The latest 31 March on which there is data to count (today's, if data runs on)."""
+    default = default_reference_date()
+    latest = selectors.latest_episode_date()
+    if latest is not None and latest < default:
+        default = default_reference_date(latest)
+    return default
+
+
+def filters_form(request: HttpRequest) -> ChildFiltersForm:
+    default_date = _default_date()
+    data = {
+        "cohort": "cin",
+        "measure": "on_date",
+        "date": default_date.isoformat(),
+        "age_band": "0-17",
+        "reference": "WBRI",
+        "detail": "major",
+        **{key: value for key, value in request.GET.items() if value != "" or key in ("sex",)},
+    }
+    return ChildFiltersForm(data, default_date=default_date)
+
+
+@role_required("core.view_dashboards")
+def children(request: HttpRequest) -> HttpResponse:
+    form = filters_form(request)
+    filters = form.filters()
+    context = presenters.dashboard(filters)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "dashboards/children/dashboard.html",
+        {**context, "form": form, "query": f"?{query}" if query else ""},
+    )
+
+
+@role_required("core.view_dashboards")
+def children_csv(request: HttpRequest) -> HttpResponse:
+    form = filters_form(request)
+    if not form.is_valid():
+        return exports.bad_request(form)
+    return exports.csv_response(form.filters())
+
+
+@role_required("core.view_dashboards")
+def children_xlsx(request: HttpRequest) -> HttpResponse:
+    form = filters_form(request)
+    if not form.is_valid():
+        return exports.bad_request(form)
+    return exports.xlsx_response(form.filters())

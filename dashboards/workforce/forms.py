@@ -1,0 +1,110 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
+from django import forms
+
+from arp_portal.core.models import Locality, ServiceArea
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class WorkforceFilterForm(forms.Form):
+    """The dashboard's filters, read from the query string (GET), so a view can be linked to."""
+
+    year = forms.TypedChoiceField(label="Year", coerce=int, required=False)
+    locality = forms.ModelChoiceField(
+        label="Locality",
+        queryset=Locality.objects.all(),
+        required=False,
+        empty_label="All localities",
+        error_messages={"invalid_choice": "Select a locality from the list"},
+    )
+    service_area = forms.ChoiceField(
+        label="Service area",
+        choices=[("", "All service areas"), *ServiceArea.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a service area from the list"},
+    )
+
+    def __init__(self, *args, years: list[int], default_year: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in reversed(years)]
+        self.fields["year"].error_messages["invalid_choice"] = "Select a year from the list"
+        self.default_year = default_year
+        self.fields["year"].initial = default_year
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = True
+        self.helper.layout = Layout(
+            Field.select("year"),
+            Field.select("locality"),
+            Field.select("service_area"),
+            Button("apply", "Apply filters"),
+        )
+
+    def cleaned_or_defaults(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "year": data.get("year") or self.default_year,
+            "locality": data.get("locality"),
+            "service_area": data.get("service_area") or None,
+        }
+
+
+class WorkforceUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        error_messages={
+            "required": "Select a file to import",
+            "empty": "The selected file is empty",
+        },
+    )
+
+    def __init__(self, *args, accept: str, hint: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = hint
+        self.fields["file"].widget.attrs["accept"] = accept
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.layout = Layout(Field("file"), Button("import", "Import file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 50 MB")
+        return upload
+
+
+class TrainingTargetForm(forms.Form):
+    percent = forms.DecimalField(
+        label="Target: percentage of staff in post who have completed the training",
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        # GOV.UK advises a text input with a numeric keyboard over type="number".
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the target percentage",
+            "invalid": "Enter the target as a number, like 90",
+            "min_value": "The target must be 0%% or more",
+            "max_value": "The target must be 100%% or less",
+            "max_decimal_places": "Enter the target to no more than 1 decimal place",
+        },
+    )
+    due_date = forms.DateField(
+        label="Date the target should be met by",
+        help_text="For example, 31/1/2025",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={
+            "required": "Enter the date the target should be met by",
+            "invalid": "Enter the date as day/month/year, like 31/1/2025",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("percent", field_width=Fixed.FOUR),
+            Field.text("due_date", field_width=Fluid.ONE_THIRD),
+            Button("save", "Save target"),
+        )

@@ -1,0 +1,493 @@
+"""The workforce measures as rows of one shape, with small groups already hidden.
+
+Every figure on the dashboard and every line of the exports comes from a `MeasureRow`, so what
+disclosure control hides on the page is hidden in the CSV and the spreadsheet too. Rows come from
+the selectors' counts, the shared statistics (Wilson intervals, risk ratios) and the pay module;
+nothing here loops over staff.
+
+Disclosure (DOMAIN.md "Anonymity"; the programme's rule for the workforce): a cell for fewer than
+10 people is hidden, so is a cell whose complement is under 10 (the people who did not complete
+training, say, or the rest of the authority outside a filtered locality), and further cells are
+hidden so that none can be worked out by subtraction from a shown total.
+"""
+
+import datetime as dt
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+from arp_portal.core.models import GradeBand, ServiceArea, Team
+from arp_portal.statistics.disclosure import is_small, secondary_suppression, suppress_table
+from arp_portal.statistics.intervals import percentage, risk_ratio, wilson_interval
+from arp_portal.statistics.pay import pay_gap_percent
+from dashboards.models import WorkforceEventKind
+from dashboards.workforce import selectors
+from dashboards.workforce.selectors import WHOLE_WORKFORCE, WorkforceScope
+
+THRESHOLD = 10  # groups under 10 people are hidden everywhere
+
+WHITE = "White"
+MINORITY_GROUPS = ["Mixed", "Asian", "Black", "Other"]
+BAME = "BAME"
+UNKNOWN = "Unknown"
+MAJOR_GROUPS = [WHITE, *MINORITY_GROUPS]
+GROUP_LABELS = {
+    WHITE: "White",
+    "Mixed": "Mixed",
+    "Asian": "Asian",
+    "Black": "Black",
+    "Other": "Other ethnic group",
+    BAME: "Black, Asian and minority ethnic",
+    UNKNOWN: "Not known",
+}
+# The groups compared with White staff: each major group, and all of them together as the NHS
+# Workforce Race Equality Standard compares them.
+COMPARED_GROUPS = [*MINORITY_GROUPS, BAME]
+ALL_STAFF = "All staff"
+
+# The partitions a table of ethnic groups adds up in, counting only totals the page shows (so a
+# hidden cell cannot be had by subtraction): the minority groups add up to BAME. Representation
+# also shows the staff of known ethnicity in each grade, which the major groups, and White and
+# BAME, add up to. Unknown ethnicity is reported only as the disclosure rate.
+GROUP_PARTITIONS = [MINORITY_GROUPS]
+REPRESENTATION_PARTITIONS = [MAJOR_GROUPS, MINORITY_GROUPS, [WHITE, BAME]]
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    measure: str
+    period: str
+    group: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool
+
+    @property
+    def label(self) -> str:
+        return GROUP_LABELS.get(self.group, self.group)
+
+
+def hidden_row(measure: str, period: str, group: str) -> MeasureRow:
+    return MeasureRow(measure, period, group, None, None, None, None, None, True)
+
+
+def period_end(year: int) -> dt.date:
+    """The date a year's snapshot is taken: 31 December, or today for the current year."""
+    return min(dt.date(year, 12, 31), dt.date.today())
+
+
+def with_bame(counts: Mapping[str, int]) -> dict[str, int]:
+    cells = {group: int(counts.get(group, 0) or 0) for group in [*MAJOR_GROUPS, UNKNOWN]}
+    cells[BAME] = sum(cells[group] for group in MINORITY_GROUPS)
+    return cells
+
+
+def _spread(
+    counts: Mapping[Hashable, int], partitions: list[list], hidden: set[Hashable]
+) -> set[Hashable]:
+    """Secondary suppression of each partition until nothing changes, from a given hidden set."""
+    hidden = set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for partition in partitions:
+            cells = {key: counts.get(key, 0) for key in partition}
+            extra = secondary_suppression(cells, hidden & cells.keys(), THRESHOLD) - hidden
+            if extra:
+                hidden |= extra
+                changed = True
+    return hidden
+
+
+def suppress_counts(
+    tables: Iterable[Mapping[Hashable, int]],
+    partitions: list[list],
+    *,
+    outside: Iterable[Mapping[Hashable, int]] | None = None,
+) -> set[Hashable]:
+    """The cells to hide across several count tables of one breakdown (numerators, denominators,
+    and the people without the event), so a cell hidden in one is hidden in all.
+
+    outside holds the same tables for the whole authority when the view is filtered: a cell whose
+    complement within the whole is under the threshold is hidden too (differencing).
+    """
+    tables = [dict(table) for table in tables]
+    hidden: set[Hashable] = set()
+    keys = {key for partition in partitions for key in partition}
+    for table in tables:
+        for key in keys - table.keys():
+            table[key] = 0
+        hidden |= suppress_table(table, partitions, THRESHOLD)
+    for table, whole in zip(tables, outside or [], strict=False):
+        hidden |= {
+            key for key, count in table.items() if is_small(whole.get(key, 0) - count, THRESHOLD)
+        }
+    while True:
+        before = set(hidden)
+        for table in tables:
+            hidden = _spread(table, partitions, hidden)
+        if hidden == before:
+            return hidden
+
+
+def _proportion_tables(pairs: Mapping[Hashable, tuple[int, int]]) -> list[dict]:
+    numerators = {key: pair[0] for key, pair in pairs.items()}
+    denominators = {key: pair[1] for key, pair in pairs.items()}
+    without = {key: pair[1] - pair[0] for key, pair in pairs.items()}
+    return [numerators, denominators, without]
+
+
+def _group_pairs(counts: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    pairs = {group: tuple(counts.get(group, (0, 0))) for group in [*MAJOR_GROUPS, UNKNOWN]}
+    pairs[BAME] = (
+        sum(pairs[group][0] for group in MINORITY_GROUPS),
+        sum(pairs[group][1] for group in MINORITY_GROUPS),
+    )
+    return pairs
+
+
+def proportion_row(
+    measure: str, period: str, group: str, numerator: int, denominator: int, hidden: bool
+) -> MeasureRow:
+    if hidden:
+        return hidden_row(measure, period, group)
+    if not denominator:
+        return MeasureRow(measure, period, group, 0, 0, None, None, None, False)
+    low, high = wilson_interval(numerator, denominator)
+    return MeasureRow(
+        measure,
+        period,
+        group,
+        numerator,
+        denominator,
+        percentage(numerator, denominator),
+        low * 100,
+        high * 100,
+        False,
+    )
+
+
+def _filtered_and_whole(scope: WorkforceScope, count):
+    """count(scope) and, when the scope is filtered, count(whole workforce) for differencing."""
+    here = count(scope)
+    return here, (count(WHOLE_WORKFORCE) if scope.is_filtered else None)
+
+
+# --- Representation ------------------------------------------------------------------------
+
+REPRESENTATION = "Representation"
+
+
+def representation(scope: WorkforceScope, year: int) -> dict:
+    """Share of each ethnic group (of staff whose ethnicity is known) in each grade band, in all
+    staff, in the local working-age population and among children in need, on the period's end."""
+    date = period_end(year)
+    period = str(year)
+    here, whole = _filtered_and_whole(scope, lambda s: selectors.staff_by_grade_and_group(s, date))
+    grades = [value for value, _ in GradeBand.choices]
+    rows_keys = [*grades, ALL_STAFF]
+
+    def grid(counts):
+        cells = {}
+        for grade in grades:
+            by_group = with_bame({g: counts.get((grade, g), 0) for g in [*MAJOR_GROUPS, UNKNOWN]})
+            cells.update({(grade, group): n for group, n in by_group.items()})
+        totals = with_bame(
+            {
+                g: sum(counts.get((grade, g), 0) for grade in grades)
+                for g in [*MAJOR_GROUPS, UNKNOWN]
+            }
+        )
+        cells.update({(ALL_STAFF, group): n for group, n in totals.items()})
+        return cells
+
+    cells = grid(here)
+    partitions = [
+        [(row, group) for group in partition]
+        for row in rows_keys
+        for partition in REPRESENTATION_PARTITIONS
+    ] + [[(grade, group) for grade in grades] for group in [*MAJOR_GROUPS, BAME]]
+    hidden = suppress_counts([cells], partitions, outside=[grid(whole)] if whole else None)
+    rows = []
+    for row_key in rows_keys:
+        known = cells[(row_key, WHITE)] + cells[(row_key, BAME)]
+        measure = (
+            f"{REPRESENTATION}: all staff"
+            if row_key == ALL_STAFF
+            else f"{REPRESENTATION}: {GradeBand(row_key).label}"
+        )
+        # A grade whose known total is itself small would reveal its cells: hide them all.
+        grade_hidden = is_small(known, THRESHOLD)
+        for group in [*MAJOR_GROUPS, BAME]:
+            rows.append(
+                proportion_row(
+                    measure,
+                    period,
+                    group,
+                    cells[(row_key, group)],
+                    known,
+                    grade_hidden or (row_key, group) in hidden,
+                )
+            )
+    population, source, population_year = selectors.working_age_population_by_group(year)
+    rows.extend(_share_rows(f"{REPRESENTATION}: working-age population", period, population))
+    children = selectors.children_in_need_by_group(date)
+    rows.extend(_share_rows(f"{REPRESENTATION}: children in need", period, children))
+    unknown = cells[(ALL_STAFF, UNKNOWN)]
+    return {
+        "rows": rows,
+        "date": date,
+        "population_source": source,
+        "population_year": population_year,
+        "unknown_staff": None if (ALL_STAFF, UNKNOWN) in hidden else unknown,
+    }
+
+
+def _share_rows(measure: str, period: str, counts: Mapping[str, int]) -> list[MeasureRow]:
+    cells = with_bame(counts)
+    known = cells[WHITE] + cells[BAME]
+    hidden = suppress_counts([cells], REPRESENTATION_PARTITIONS)
+    return [
+        proportion_row(measure, period, group, cells[group], known, group in hidden)
+        for group in [*MAJOR_GROUPS, BAME]
+        if known
+    ]
+
+
+# --- Likelihoods: disciplinary and appointment ---------------------------------------------
+
+LIKELIHOODS = {
+    WorkforceEventKind.DISCIPLINARY_OPENED: (
+        "Disciplinary: staff entering a formal process",
+        "Disciplinary: relative likelihood against White staff",
+    ),
+    WorkforceEventKind.APPOINTED: (
+        "Appointment: shortlisted staff appointed",
+        "Appointment: relative likelihood against White staff",
+    ),
+}
+
+
+def likelihood(scope: WorkforceScope, kind: str, year: int) -> list[MeasureRow]:
+    """The share of each group with the event, and each group's likelihood over White staff's
+    (risk ratio with the Katz log interval, as the NHS WRES compares them)."""
+    first, last = dt.date(year, 1, 1), period_end(year)
+    here, whole = _filtered_and_whole(
+        scope, lambda s: selectors.likelihood_counts(s, kind, first, last)
+    )
+    pairs = _group_pairs(here)
+    hidden = suppress_counts(
+        _proportion_tables(pairs),
+        GROUP_PARTITIONS,
+        outside=_proportion_tables(_group_pairs(whole)) if whole else None,
+    )
+    rate_measure, ratio_measure = LIKELIHOODS[kind]
+    period = str(year)
+    rows = [
+        proportion_row(rate_measure, period, group, *pairs[group], group in hidden)
+        for group in [*MAJOR_GROUPS, BAME]
+    ]
+    white_events, white_people = pairs[WHITE]
+    for group in COMPARED_GROUPS:
+        if group in hidden or WHITE in hidden:
+            rows.append(hidden_row(ratio_measure, period, group))
+            continue
+        events, people = pairs[group]
+        estimate = risk_ratio(events, people, white_events, white_people)
+        rows.append(
+            MeasureRow(
+                ratio_measure,
+                period,
+                group,
+                events,
+                people,
+                estimate.value,
+                estimate.low,
+                estimate.high,
+                False,
+            )
+        )
+    return rows
+
+
+# --- Leavers -------------------------------------------------------------------------------
+
+LEAVERS = "Leavers: leaver rate"
+
+
+def leavers(scope: WorkforceScope, year: int) -> list[MeasureRow]:
+    """Leavers in the year over staff employed at any time in it, by group."""
+    first, last = dt.date(year, 1, 1), period_end(year)
+    here, whole = _filtered_and_whole(scope, lambda s: selectors.leaver_counts(s, first, last))
+    pairs = _group_pairs(here)
+    hidden = suppress_counts(
+        _proportion_tables(pairs),
+        GROUP_PARTITIONS,
+        outside=_proportion_tables(_group_pairs(whole)) if whole else None,
+    )
+    return [
+        proportion_row(LEAVERS, str(year), group, *pairs[group], group in hidden)
+        for group in [*MAJOR_GROUPS, BAME]
+    ]
+
+
+# --- Pay -----------------------------------------------------------------------------------
+
+PAY_MEAN = "Pay: mean hourly pay (£)"
+PAY_MEDIAN = "Pay: median hourly pay (£)"
+PAY_GAP_MEAN = "Pay gap: mean, against White staff (%)"
+PAY_GAP_MEDIAN = "Pay gap: median, against White staff (%)"
+DISCLOSURE = "Ethnicity disclosure rate"
+
+
+def pay(scope: WorkforceScope, year: int) -> dict:
+    """Mean and median hourly pay by group and the gaps against White staff, for staff in post
+    at the period's end, with the ethnicity disclosure rate beside them."""
+    date = period_end(year)
+    period = str(year)
+    here, whole = _filtered_and_whole(scope, lambda s: selectors.pay_by_group(s, date))
+    counts = with_bame({group: stats["n"] for group, stats in here.items()})
+    whole_counts = with_bame({g: stats["n"] for g, stats in whole.items()}) if whole else None
+    hidden = suppress_counts(
+        [counts], GROUP_PARTITIONS, outside=[whole_counts] if whole_counts else None
+    )
+    rows = []
+    white = here.get(WHITE)
+    for group in [*MAJOR_GROUPS, BAME]:
+        stats = here.get(group)
+        if group in hidden or not stats:
+            rows.append(hidden_row(PAY_MEAN, period, group) if group in hidden else None)
+            rows.append(hidden_row(PAY_MEDIAN, period, group) if group in hidden else None)
+            continue
+        rows.append(
+            MeasureRow(PAY_MEAN, period, group, None, stats["n"], stats["mean"], None, None, False)
+        )
+        rows.append(
+            MeasureRow(
+                PAY_MEDIAN, period, group, None, stats["n"], stats["median"], None, None, False
+            )
+        )
+    for group in COMPARED_GROUPS:
+        stats = here.get(group)
+        if group in hidden or WHITE in hidden or not stats or not white:
+            rows.append(hidden_row(PAY_GAP_MEAN, period, group))
+            rows.append(hidden_row(PAY_GAP_MEDIAN, period, group))
+            continue
+        for measure, key in ((PAY_GAP_MEAN, "mean"), (PAY_GAP_MEDIAN, "median")):
+            rows.append(
+                MeasureRow(
+                    measure,
+                    period,
+                    group,
+                    None,
+                    stats["n"],
+                    pay_gap_percent(white[key], stats[key]),
+                    None,
+                    None,
+                    False,
+                )
+            )
+    known, total = selectors.disclosure_counts(scope, date)
+    disclosure_hidden = is_small(total, THRESHOLD) or is_small(total - known, THRESHOLD)
+    rows.append(proportion_row(DISCLOSURE, period, ALL_STAFF, known, total, disclosure_hidden))
+    return {"rows": [row for row in rows if row is not None], "date": date}
+
+
+# --- ARP training --------------------------------------------------------------------------
+
+TRAINING_OVER_TIME = "ARP training: completed, over time"
+TRAINING_BY = {
+    "team__locality__name": "ARP training: completed by locality",
+    "team__name": "ARP training: completed by team",
+    selectors.GROUP: "ARP training: completed by ethnic group",
+}
+
+
+def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    ends = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+        ends.append(min(next_month - dt.timedelta(days=1), dt.date.today()))
+        year, month = next_month.year, next_month.month
+    return ends
+
+
+def training(scope: WorkforceScope, year: int) -> dict:
+    date = period_end(year)
+    period = str(year)
+    result: dict = {"date": date, "target": selectors.training_target(), "by": {}}
+    for dimension, measure in TRAINING_BY.items():
+        here, whole = _filtered_and_whole(
+            scope, lambda s, d=dimension: selectors.training_by(s, date, d)
+        )
+        if dimension == selectors.GROUP:
+            pairs = _group_pairs(here)
+            partitions = GROUP_PARTITIONS
+            whole_pairs = _group_pairs(whole) if whole else None
+            keys = [*MAJOR_GROUPS, BAME]
+        else:
+            pairs = dict(here)
+            partitions = [sorted(pairs)]
+            if dimension == "team__name":
+                # Teams also add up to their locality's total, shown in the locality table.
+                localities: dict[str, list[str]] = {}
+                for team, locality in Team.objects.values_list("name", "locality__name"):
+                    if team in pairs:
+                        localities.setdefault(locality, []).append(team)
+                partitions += list(localities.values())
+            whole_pairs = whole
+            keys = sorted(pairs)
+        hidden = suppress_counts(
+            _proportion_tables(pairs),
+            partitions,
+            outside=_proportion_tables(whole_pairs) if whole_pairs else None,
+        )
+        result["by"][dimension] = [
+            proportion_row(measure, period, key, *pairs[key], key in hidden) for key in keys
+        ]
+    span = selectors.training_period()
+    over_time = []
+    if span:
+        ends = month_ends(*span)
+        counts = selectors.training_over_time(scope, ends)
+        for end, (trained, in_post) in counts.items():
+            small = (
+                is_small(trained, THRESHOLD)
+                or is_small(in_post, THRESHOLD)
+                or is_small(in_post - trained, THRESHOLD)
+            )
+            over_time.append(
+                proportion_row(
+                    TRAINING_OVER_TIME, end.strftime("%Y-%m"), ALL_STAFF, trained, in_post, small
+                )
+            )
+    result["over_time"] = over_time
+    return result
+
+
+# --- Everything, for the exports -----------------------------------------------------------
+
+
+def all_rows(scope: WorkforceScope, years: list[int]) -> list[MeasureRow]:
+    rows: list[MeasureRow] = []
+    training_months: dict[str, MeasureRow] = {}
+    for year in years:
+        rows.extend(representation(scope, year)["rows"])
+        for kind in LIKELIHOODS:
+            rows.extend(likelihood(scope, kind, year))
+        trained = training(scope, year)
+        for dimension in TRAINING_BY:
+            rows.extend(trained["by"][dimension])
+        for row in trained["over_time"]:
+            training_months[row.period] = row
+        rows.extend(pay(scope, year)["rows"])
+        rows.extend(leavers(scope, year))
+    rows.extend(training_months[period] for period in sorted(training_months))
+    return rows
+
+
+def service_area_choices() -> list[tuple[str, str]]:
+    return list(ServiceArea.choices)

@@ -1,0 +1,285 @@
+"""The workforce dashboard, its exports, its upload pages and the training target.
+
+Views run scope -> query -> presenter -> render: the filter form gives the scope, measures.py
+asks the selectors and hides small groups, presenters.py shapes figures, tables and summaries.
+"""
+
+import csv
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from arp_portal.accounts.decorators import role_required
+from arp_portal.core.importing import (
+    MAX_PROBLEMS_REPORTED,
+    ImportRejected,
+    UploadedData,
+    run_import,
+)
+from arp_portal.core.models import ImportRun, StaffMember
+from dashboards.models import WorkforceEventKind
+from dashboards.workforce import measures, presenters, selectors
+from dashboards.workforce.forms import TrainingTargetForm, WorkforceFilterForm, WorkforceUploadForm
+from dashboards.workforce.import_kinds import WORKFORCE_IMPORTS
+from dashboards.workforce.measures import MeasureRow
+from dashboards.workforce.selectors import WorkforceScope
+from dashboards.workforce.services import training_target_set
+
+EXPORT_COLUMNS = [
+    "measure",
+    "period",
+    "group",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+]
+
+
+def _default_year(years: list[int]) -> int | None:
+    """The last full calendar year, if the data reaches it; else the latest year there is."""
+    if not years:
+        return None
+    last_full = dt.date.today().year - 1
+    return last_full if last_full in years else years[-1]
+
+
+def _filters(request: HttpRequest) -> tuple[WorkforceFilterForm, dict, list[int]]:
+    years = selectors.data_years()
+    form = WorkforceFilterForm(request.GET or None, years=years, default_year=_default_year(years))
+    return form, form.cleaned_or_defaults(), years
+
+
+def _imports_url() -> str:
+    try:
+        return reverse("dashboards:imports")
+    except NoReverseMatch:  # the imports hub belongs to the children's dashboard
+        return reverse("core:home")
+
+
+@role_required("core.view_dashboards")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, choice, years = _filters(request)
+    context = {"form": form, "years": years, "has_staff": StaffMember.objects.exists()}
+    if not years or not context["has_staff"]:
+        return render(request, "dashboards/workforce/dashboard.html", context)
+    scope = WorkforceScope(choice["locality"], choice["service_area"])
+    year = choice["year"]
+
+    representation_by_year = {y: measures.representation(scope, y) for y in years}
+    trend_representation = {y: result["rows"] for y, result in representation_by_year.items()}
+    trend = {
+        kind: {y: measures.likelihood(scope, kind, y) for y in years}
+        for kind in measures.LIKELIHOODS
+    }
+    trend_leavers = {y: measures.leavers(scope, y) for y in years}
+    representation = representation_by_year[year]
+    sections = [
+        presenters.representation_section(representation, year, trend_representation),
+        presenters.likelihood_section(
+            "disciplinary",
+            trend[WorkforceEventKind.DISCIPLINARY_OPENED][year],
+            year,
+            trend[WorkforceEventKind.DISCIPLINARY_OPENED],
+        ),
+        presenters.likelihood_section(
+            "appointment",
+            trend[WorkforceEventKind.APPOINTED][year],
+            year,
+            trend[WorkforceEventKind.APPOINTED],
+        ),
+        presenters.training_section(measures.training(scope, year), year),
+        presenters.pay_section(measures.pay(scope, year), year),
+        presenters.leavers_section(trend_leavers[year], year, trend_leavers),
+    ]
+    export_query = request.GET.copy()
+    export_query.pop("year", None)
+    export_query.pop("apply", None)
+    context.update(
+        {
+            "scope": scope,
+            "year": year,
+            "sections": sections,
+            "export_query": export_query.urlencode(),
+            "threshold": measures.THRESHOLD,
+        }
+    )
+    return render(request, "dashboards/workforce/dashboard.html", context)
+
+
+def _export_rows(request: HttpRequest) -> tuple[list[MeasureRow], str]:
+    _form, choice, years = _filters(request)
+    scope = WorkforceScope(choice["locality"], choice["service_area"])
+    rows = measures.all_rows(scope, years)
+    parts = ["workforce-measures"]
+    if scope.locality is not None:
+        parts.append(scope.locality.name.lower().replace(" ", "-"))
+    if scope.service_area:
+        parts.append(scope.service_area.replace("_", "-"))
+    parts.append(dt.date.today().isoformat())
+    return rows, "-".join(parts)
+
+
+def _export_values(row: MeasureRow) -> list:
+    def rounded(value, places=4):
+        return None if value is None else round(value, places)
+
+    if row.suppressed:
+        return [row.measure, row.period, row.label, None, None, None, None, None, True]
+    return [
+        row.measure,
+        row.period,
+        row.label,
+        rounded(row.numerator),
+        rounded(row.denominator),
+        rounded(row.value),
+        rounded(row.ci_low),
+        rounded(row.ci_high),
+        False,
+    ]
+
+
+@role_required("core.view_dashboards")
+def export_csv(request: HttpRequest) -> HttpResponse:
+    rows, name = _export_rows(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            [
+                "true" if value is True else "false" if value is False else value
+                for value in _export_values(row)
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@role_required("core.view_dashboards")
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    rows, name = _export_rows(request)
+    workbook = Workbook(write_only=True)  # streams rows: several times faster for exports
+    sheet = workbook.create_sheet("Workforce measures")
+    sheet.freeze_panes = "A2"
+    sheet.column_dimensions["A"].width = 55
+    sheet.column_dimensions["C"].width = 34
+    header = []
+    for name in EXPORT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(_export_values(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def _counts_text(counts: dict) -> str:
+    """{"agency_workers_skipped": 18} -> "agency workers skipped 18"."""
+    return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in counts.items())
+
+
+def _import_page(request: HttpRequest, key: str) -> HttpResponse:
+    spec = WORKFORCE_IMPORTS[key]
+    posted = request.method == "POST"
+    form = WorkforceUploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        accept=spec.accept,
+        hint=spec.columns,
+    )
+    rejected = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = UploadedData(upload.name, upload.read())
+        try:
+            result = run_import(
+                kind=spec.kind.slug, files=[data], importer=spec.importer, user=request.user
+            )
+        except ImportRejected as error:
+            rejected = error.problems
+        else:
+            messages.success(request, f"Imported {upload.name}: {_counts_text(result.counts)}.")
+            return redirect(spec.kind.url_name)
+    runs = Paginator(
+        ImportRun.objects.filter(kind=spec.kind.slug).select_related("imported_by"), 10
+    ).get_page(request.GET.get("page"))
+    for run in runs:
+        run.summary = _counts_text(run.counts)
+    return render(
+        request,
+        "dashboards/workforce/import.html",
+        {
+            "spec": spec,
+            "form": form,
+            "problems": rejected[:MAX_PROBLEMS_REPORTED] if rejected else None,
+            "problem_count": len(rejected) if rejected else 0,
+            "max_problems": MAX_PROBLEMS_REPORTED,
+            "runs": runs,
+            "page": runs,
+            "imports_url": _imports_url(),
+        },
+    )
+
+
+@role_required("core.import_data")
+def import_staff(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, "staff")
+
+
+@role_required("core.import_data")
+def import_events(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, "events")
+
+
+@role_required("core.import_data")
+def import_csww(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, "csww")
+
+
+@role_required("core.import_data")
+def import_population(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, "population")
+
+
+@role_required("core.import_data")
+def training_target(request: HttpRequest) -> HttpResponse:
+    current = selectors.training_target()
+    initial = (
+        {"percent": current.percent, "due_date": current.due_date.strftime("%d/%m/%Y")}
+        if current
+        else {}
+    )
+    form = TrainingTargetForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        target = training_target_set(
+            percent=form.cleaned_data["percent"], due_date=form.cleaned_data["due_date"]
+        )
+        messages.success(
+            request,
+            f"The training target is now {target.percent:.0f}% of staff in post by "
+            f"{target.due_date.day} {target.due_date:%B %Y}.",
+        )
+        return redirect(f"{reverse('dashboards:workforce')}#training")
+    return render(
+        request, "dashboards/workforce/training_target.html", {"form": form, "current": current}
+    )

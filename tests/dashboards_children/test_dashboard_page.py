@@ -1,0 +1,128 @@
+"""The service manager's page: the numbers, the sentences, suppression and the filters."""
+
+import datetime as dt
+import math
+
+import pytest
+from django.urls import reverse
+from scipy import stats
+
+from arp_portal.core.models import PopulationEstimate
+from tests.dashboards_children.conftest import MARCH_31, SOURCE, add_children
+
+URL = reverse("dashboards:children")
+
+
+def get(client, **params):
+    return client.get(URL, {"date": MARCH_31.isoformat(), **params})
+
+
+def test_in_care_in_the_north_black_caribbean_children_are_over_represented(
+    service_manager_client, children_in_care
+):
+    response = get(service_manager_client, cohort="cic", locality="North", detail="detailed")
+    assert response.status_code == 200
+    table = {row.key: row for row in response.context["rows"]}
+    # BCRB: 30 / 1,500 x 10,000 = 200.0; WBRI: 60 / 30,000 x 10,000 = 20.0; RRI = 10.
+    assert table["BCRB"].count == "30"
+    assert table["BCRB"].rate == "200.0"
+    assert table["BCRB"].rri == "10.00"
+    spread = stats.norm.ppf(0.975) * math.sqrt(1 / 30 + 1 / 60)
+    assert table["BCRB"].rri_interval == (
+        f"{10 * math.exp(-spread):.2f} to {10 * math.exp(spread):.2f}"
+    )
+    assert table["BCRB"].flag == "Over-represented"
+    sentences = response.context["sentences"]
+    assert sentences[0].startswith(
+        "Black Caribbean children were 10.0 times as likely as White British children to be in "
+        "care on 31 March 2025 (95% CI"
+    )
+    page = response.content.decode()
+    assert SOURCE in page and "mid-2024" in page
+
+
+def test_small_counts_show_c_and_no_rate(service_manager_client, children_in_care):
+    response = get(service_manager_client, cohort="cic", locality="North", detail="detailed")
+    table = {row.key: row for row in response.context["rows"]}
+    assert table["AIND"].count == "c"
+    assert table["AIND"].rate == "" and table["AIND"].rri == ""
+    # The unknown cell (REFU 5) is small too; with AIND hidden, no secondary cell is needed
+    # beyond those two, so WOTH (10) shows.
+    assert response.context["unknown"] == "c"
+    assert table["WOTH"].count == "10"
+    assert ">c<" in response.content.decode()
+
+
+def test_major_groups_and_the_whole_authority(service_manager_client, children_in_care):
+    response = get(service_manager_client, cohort="cic")
+    table = {row.key: row for row in response.context["rows"]}
+    # Black: 30 + 12 + 4 + 9 = 55 children of 5,000; White British 150 of 60,000.
+    assert table["Black"].count == "55"
+    assert table["Black"].rate == "110.0"
+    assert table["Black"].rri == f"{(55 / 5_000) / (150 / 60_000):.2f}"
+    assert response.context["total"] == "241"
+
+
+def test_a_team_filter_counts_its_episodes_against_its_locality(
+    service_manager_client, children_in_care
+):
+    response = get(service_manager_client, cohort="cic", team="South care", detail="detailed")
+    table = {row.key: row for row in response.context["rows"]}
+    assert table["WBRI"].count == "90"
+    assert response.context["population"].area == "South"
+
+
+def test_sex_filter_keeps_ratios_but_not_rates(service_manager_client, children_in_care):
+    response = get(service_manager_client, cohort="cic", sex="1", detail="detailed")
+    table = {row.key: row for row in response.context["rows"]}
+    assert table["BCRB"].rate == ""
+    assert table["BCRB"].rri != ""
+    assert "not split by sex" in response.content.decode()
+
+
+def test_trend_says_since_when(service_manager_client, authority):
+    north = authority["teams"]["north"]
+    for year in (2020, 2021, 2022, 2023):
+        for row in PopulationEstimate.objects.filter(year=2024):
+            row.pk = None
+            row.year = year
+            row.save()
+    # WBRI steady all years; BCRB in care only from 2023 on (start 1 June 2022).
+    add_children("WBRI", 60, team=north, start=dt.date(2020, 1, 1))
+    add_children("BCRB", 30, team=north, start=dt.date(2022, 6, 1))
+    response = get(service_manager_client, cohort="cic", locality="North", detail="detailed")
+    series = {line.key: line for line in response.context["trend_series"]}
+    assert series["BCRB"].since == "2023"
+    assert any("every year since 2023" in s for s in response.context["trend_sentences"])
+
+
+def test_an_empty_cohort_explains_itself(service_manager_client, authority):
+    response = get(service_manager_client, cohort="cp")
+    assert response.status_code == 200
+    assert "No children match these filters" in response.content.decode()
+
+
+def test_a_bad_date_is_reported_in_gov_uk_style(service_manager_client, children_in_care):
+    response = service_manager_client.get(URL, {"date": "31/03/2025"})
+    assert response.status_code == 200
+    assert "Enter the reference date as YYYY-MM-DD, like 2025-03-31" in response.content.decode()
+
+
+def test_the_page_aggregates_in_a_fixed_number_of_queries(
+    service_manager_client, children_in_care, django_assert_max_num_queries
+):
+    add_children("BAFR", 50, team=children_in_care["teams"]["north"], prefix="more")
+    # The first view of a date builds its snapshots: a fixed number of statements per date.
+    with django_assert_max_num_queries(80):
+        get(service_manager_client, cohort="cin", detail="detailed")
+    # Later views read them, whatever the filters: no statement per row, group or team.
+    with django_assert_max_num_queries(30):
+        response = get(service_manager_client, cohort="cic", locality="North", sex="1")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("reference", ["WBRI", "white", "all"])
+def test_each_reference_group_gives_ratios(service_manager_client, children_in_care, reference):
+    response = get(service_manager_client, cohort="cic", reference=reference)
+    table = {row.key: row for row in response.context["rows"]}
+    assert table["Black"].rri

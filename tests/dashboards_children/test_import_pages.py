@@ -1,0 +1,86 @@
+"""A data manager uploads each format through the browser-facing pages and reads the report."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.html import escape
+
+from arp_portal.core.models import Child, ImportRun
+from dashboards.import_kinds import registered_import_kinds
+
+CASES = (
+    b"child_id,date_of_birth,sex,ethnicity,episode_type,start_date,end_date,team\n"
+    b"C1,2015-06-14,1,BCRB,CIN,2024-05-02,,North care\n"
+)
+
+
+def test_the_hub_lists_every_registered_kind_with_recent_runs(data_manager_client, db):
+    ImportRun.objects.create(
+        kind="cases", file_name="march.csv", file_sha256="a" * 64, status="succeeded"
+    )
+    response = data_manager_client.get(reverse("dashboards:imports"))
+    page = response.content.decode()
+    for kind in registered_import_kinds():
+        assert escape(kind.title) in page
+        assert reverse(kind.url_name) in page
+    assert "march.csv" in page
+
+
+def test_a_good_upload_is_imported_and_reported(data_manager_client, authority, data_manager):
+    response = data_manager_client.post(
+        reverse("dashboards:import_cases"),
+        {"file": SimpleUploadedFile("cases.csv", CASES, content_type="text/csv")},
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Imported: cases.csv" in page
+    assert Child.objects.filter(child_ref="C1").exists()
+    run = ImportRun.objects.get()
+    assert run.imported_by == data_manager and run.counts["episodes_added"] == 1
+
+
+def test_a_broken_upload_writes_nothing_and_lists_problems(data_manager_client, authority):
+    broken = CASES.replace(b"BCRB", b"bcrb")
+    response = data_manager_client.post(
+        reverse("dashboards:import_cases"),
+        {"file": SimpleUploadedFile("cases.csv", broken, content_type="text/csv")},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Rejected: nothing was imported" in page
+    assert (
+        "ethnicity codes are upper case: &#x27;bcrb&#x27; should be written &#x27;BCRB&#x27;"
+        in page
+    )
+    assert "line 2" in page
+    assert not Child.objects.exists()
+
+
+def test_no_file_is_a_gov_uk_error(data_manager_client, db):
+    response = data_manager_client.post(reverse("dashboards:import_population"), {})
+    assert response.status_code == 200
+    assert "Select a file to import" in response.content.decode()
+
+
+def test_ssda903_takes_two_files(data_manager_client, db):
+    header = b"CHILD,SEX,DOB,ETHNIC\n101,1,27/03/2010,BCRB\n"
+    episodes = b"CHILD,DECOM,RNE,LS,DEC\n101,15/02/2024,L,C2,\n"
+    response = data_manager_client.post(
+        reverse("dashboards:import_ssda903"),
+        {
+            "header": SimpleUploadedFile("header.csv", header),
+            "episodes": SimpleUploadedFile("episodes.csv", episodes),
+            "year": "2025",
+        },
+        follow=True,
+    )
+    assert "Imported: header.csv, episodes.csv" in response.content.decode()
+    assert ImportRun.objects.get().counts["collection_year"] == 2025
+
+
+def test_the_case_export_template_downloads(data_manager_client, db):
+    response = data_manager_client.get(reverse("dashboards:import_template", args=["cases"]))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response.content.decode().startswith(
+        "child_id,date_of_birth,sex,ethnicity,episode_type,start_date,end_date,team"
+    )

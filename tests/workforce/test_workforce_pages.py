@@ -1,0 +1,95 @@
+"""The upload pages, the training target form, the filters and the downloads."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from arp_portal.core.models import ImportRun, StaffMember
+from dashboards.models import TrainingTarget
+from tests.workforce.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+STAFF_CSV = (
+    b"staff_id,ethnicity,grade_band,role,team,fte,hourly_pay,start_date,leaving_date\n"
+    b"E1,BAFR,Practitioner,Social worker,,1,21.00,2020-01-01,\n"
+)
+
+
+def test_a_data_manager_imports_the_staff_file_and_sees_what_changed(data_manager_client):
+    response = data_manager_client.post(
+        "/dashboards/workforce/import/staff/",
+        {"file": SimpleUploadedFile("staff.csv", STAFF_CSV, content_type="text/csv")},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/dashboards/workforce/import/staff/"
+    page = response.content.decode()
+    assert "Imported staff.csv: staff 1, created 1, updated 0, unchanged 0." in page
+    assert "Imported: staff 1, created 1, updated 0, unchanged 0" in page  # the recent runs
+    assert StaffMember.objects.count() == 1
+    assert ImportRun.objects.get().imported_by.username == "data.manager"
+
+
+def test_a_broken_file_shows_every_problem_and_writes_nothing(data_manager_client):
+    broken = STAFF_CSV.replace(b"BAFR", b"Black African").replace(b"2020-01-01", b"1/1/2020")
+    response = data_manager_client.post(
+        "/dashboards/workforce/import/staff/",
+        {"file": SimpleUploadedFile("staff.csv", broken, content_type="text/csv")},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The file was not imported" in page
+    assert "We found 2 problems in the file" in page
+    assert "&#x27;Black African&#x27; is not a DfE ethnicity code" in page
+    assert "&#x27;1/1/2020&#x27; is not a date as YYYY-MM-DD" in page
+    assert StaffMember.objects.count() == 0
+    assert "Rejected: nothing written (2 problems)" in page
+
+
+def test_uploading_without_a_file_asks_for_one(data_manager_client):
+    response = data_manager_client.post("/dashboards/workforce/import/csww/", {})
+    assert "Select a file to import" in response.content.decode()
+
+
+def test_the_training_target_form_checks_and_saves(data_manager_client):
+    response = data_manager_client.post(
+        "/dashboards/workforce/training-target/", {"percent": "120", "due_date": "31/13/2025"}
+    )
+    page = response.content.decode()
+    assert "The target must be 100% or less" in page
+    assert "Enter the date as day/month/year, like 31/1/2025" in page
+    assert 'value="120"' in page  # what the person typed is kept
+    response = data_manager_client.post(
+        "/dashboards/workforce/training-target/", {"percent": "85", "due_date": "31/3/2026"}
+    )
+    assert response.status_code == 302
+    target = TrainingTarget.objects.get()
+    assert (float(target.percent), target.due_date) == (85.0, dt.date(2026, 3, 31))
+
+
+def test_an_unknown_filter_value_is_reported_and_the_defaults_are_used(service_manager_client):
+    make_staff(20)
+    response = service_manager_client.get("/dashboards/workforce/?service_area=moon&year=1999")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a service area from the list" in page
+    assert "Select a year from the list" in page
+    assert f"The whole workforce, {dt.date.today().year - 1}" in page
+
+
+def test_the_downloads_share_columns_and_rows(service_manager_client):
+    make_staff(30)
+    make_staff(20, ethnicity="BAFR")
+    csv_response = service_manager_client.get("/dashboards/workforce.csv")
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert 'filename="workforce-measures-' in csv_response["Content-Disposition"]
+    lines = csv_response.content.decode().splitlines()
+    assert lines[0] == "measure,period,group,numerator,denominator,value,ci_low,ci_high,suppressed"
+    xlsx = service_manager_client.get("/dashboards/workforce.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == lines[0].split(",")
+    assert len(rows) == len(lines)
