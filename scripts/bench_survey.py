@@ -14,6 +14,9 @@ zero lost; results page p95 at most 500 ms at 100,000 responses.
 
 Static files are not requested: a browser has them cached after its first page. The rate limit
 per address is turned off for the run (every simulated person comes from 127.0.0.1).
+
+The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/arp_bench_survey);
+it is created afresh and dropped at the end unless --keep is given.
 """
 
 import argparse
@@ -26,12 +29,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST, PORT = "127.0.0.1", 8300
 INTAKE_SLUG = "bench-intake"
 RESULTS_SLUG = "bench-results"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/arp_bench_survey"
 
 SERVER_ENV = {
     "DJANGO_DEBUG": "false",
@@ -45,8 +49,18 @@ SERVER_ENV = {
 }
 
 
-def setup_django() -> None:
+def psql(url: str, sql: str) -> None:
+    admin = urlparse(url)._replace(path="/postgres").geturl()
+    subprocess.run(["psql", admin, "-qAtc", sql], check=True)
+
+
+def setup_django(url: str) -> None:
+    name = urlparse(url).path.lstrip("/")
+    psql(url, f"DROP DATABASE IF EXISTS {name}")
+    psql(url, f"CREATE DATABASE {name}")
+    SERVER_ENV["DATABASE_URL"] = url
     os.environ.update({k: v for k, v in SERVER_ENV.items() if k.startswith(("DJANGO", "ARP"))})
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arp_portal.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -374,15 +388,33 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--results-requests", type=int, default=40)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
 
     (ROOT / "var").mkdir(exist_ok=True)
-    setup_django()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    print(f"Benchmark database: {urlparse(url).path.lstrip('/')} (created afresh)")
+    setup_django(url)
+    try:
+        run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            psql(url, f"DROP DATABASE IF EXISTS {urlparse(url).path.lstrip('/')}")
+            print("Benchmark database dropped.")
+
+
+def run(args) -> None:
     from django.core.management import call_command
 
+    from arp_portal.core.models import Locality
     from surveys.models import Response
 
     call_command("migrate", verbosity=0)
+    for name in ("North", "South", "East", "West"):
+        Locality.objects.get_or_create(name=name)
     call_command("collectstatic", verbosity=0, interactive=False)
     survey = prepare_intake_survey()
     print(f"Preparing {args.responses:,} synthetic responses for the results page ...")

@@ -4,18 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0002_questions_version'),
+        ("surveys", "0002_questions_version"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='answer',
-            name='answer_results_idx',
+            model_name="answer",
+            name="answer_results_idx",
         ),
         migrations.AddIndex(
-            model_name='answer',
-            index=models.Index(fields=['survey', 'question', 'option', 'ethnicity'], include=('role', 'grade_band', 'locality'), name='answer_results_idx'),
+            model_name="answer",
+            index=models.Index(
+                fields=["survey", "question", "option", "ethnicity"],
+                include=("role", "grade_band", "locality"),
+                name="answer_results_idx",
+            ),
         ),
     ]

@@ -14,7 +14,7 @@ from arp_portal.core.models import Locality
 from surveys.models import Response, Survey
 from tests.accessibility import assert_accessible
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def given_a_data_manager_has_created_the_template_survey(page: Page, live_server, sign_in_as):
