@@ -390,7 +390,12 @@ class InvitationsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["count"].widget = forms.TextInput(attrs={"inputmode": "numeric"})
-        self.helper = _helper(Field.text("count", field_width=4), button="Make codes")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("count", field_width=4),
+            Button("submit", "Make codes"),
+            Button.secondary("download", "Make codes as a CSV file"),
+        )
 
 
 class ModerationForm(forms.Form):

@@ -352,7 +352,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
             codes = services.invitations_create(survey=survey, count=form.cleaned_data["count"])
         except ValidationError as error:
             _form_errors_from(error, form)
-        if codes and request.POST.get("format") == "csv":
+        if codes and "download" in request.POST:
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{slug}-invitation-codes.csv"'
             writer = csv.writer(response)

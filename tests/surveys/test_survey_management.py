@@ -204,3 +204,14 @@ def test_invitation_codes_are_shown_once(data_manager_client):
     assert "You will not be able to see them again" in html
     assert html.count('class="govuk-table__cell portal-code"') == 3
     assert survey.invitations.count() == 3
+
+
+def test_invitation_codes_can_be_downloaded_as_csv(data_manager_client):
+    survey = make_survey(access="invitation")
+    response = data_manager_client.post(
+        f"/surveys/manage/{survey.slug}/invitations/", {"count": "2", "download": "1"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "invitation_code" and len(lines) == 3
+    assert survey.invitations.count() == 2
