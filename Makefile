@@ -91,3 +91,8 @@ bench-workforce: demo
 # The action plan's overview and list at 2,000 actions and 20,000 updates (target p95 <= 150 ms).
 bench-actions: migrate
 	$(PY) scripts/bench_actions.py $(BENCH_ARGS)
+
+# The survey intake over HTTP against gunicorn on 127.0.0.1:8300, and the results page at
+# 100,000 responses (docs/surveys.md, "Speed"). BENCH_ARGS="--duration 60 --clients 12" to vary.
+bench-survey: install
+	$(PY) scripts/bench_survey.py $(BENCH_ARGS)

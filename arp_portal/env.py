@@ -76,3 +76,26 @@ def parse_database_url(url: str) -> dict:
         "PORT": str(port or ""),
         "OPTIONS": options,
     }
+
+
+def parse_cache_url(url: str) -> dict:
+    """A CACHES entry from locmem://, file:///absolute/path or redis://host:port/db.
+
+    The default (locmem://) needs nothing installed but is per process; file:// is shared by the
+    processes of one machine; redis:// (needs the redis package) is shared across machines.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme == "file":
+        if not parts.path.startswith("/"):
+            raise ImproperlyConfigured(f"ARP_CACHE_URL file:// needs an absolute path: {url!r}")
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": unquote(parts.path),
+        }
+    if parts.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"ARP_CACHE_URL must start with locmem://, file:// or redis://, not {url!r}"
+    )

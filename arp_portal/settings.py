@@ -1,11 +1,24 @@
 """Settings for the ARP portal, read from the environment (see README.md, "Configuration")."""
 
+import os
 from pathlib import Path
+
+# One BLAS thread per process: requests run in parallel across gunicorn workers already, and
+# threads fighting over the same cores make small matrix sums (survey disclosure audit) 4x slower.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
-from arp_portal.env import env_bool, env_int, env_list, env_str, parse_database_url
+from arp_portal.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_cache_url,
+    parse_database_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -103,6 +116,15 @@ DATABASES = {"default": parse_database_url(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: survey rate limits and computed survey results (docs/surveys.md). Never the
+# database: a client address must not reach it. locmem:// (the default) is per process, so
+# each gunicorn worker keeps its own count; file:// or redis:// share one count.
+CACHES = {"default": parse_cache_url(env_str("ARP_CACHE_URL", "locmem://"))}
+SURVEY_SUBMISSIONS_PER_HOUR = env_int("ARP_SURVEY_SUBMISSIONS_PER_HOUR", 600)
+SURVEY_CODE_ATTEMPTS_PER_HOUR = env_int("ARP_SURVEY_CODE_ATTEMPTS_PER_HOUR", 60)
+# Computed (suppressed) survey results are cached under a key that changes with the data.
+SURVEY_RESULTS_CACHE_SECONDS = env_int("ARP_SURVEY_RESULTS_CACHE_SECONDS", 3600)
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

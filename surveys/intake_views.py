@@ -1,0 +1,245 @@
+"""The anonymous intake at /surveys/<slug>/: no sign-in, GOV.UK question pages, answers held in
+the session until they are sent, and the session flushed once they are.
+
+The session holds only the answers and, for an invitation-only survey, the keyed hash of the
+code: nothing that says who someone is. No view here logs the client's address or user agent.
+"""
+
+import hashlib
+
+from crispy_forms.utils import render_crispy_form
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from surveys import ratelimit, selectors, services
+from surveys.forms import (
+    FollowUpForm,
+    InvitationCodeForm,
+    QuestionPageForm,
+    SubmitAnswersForm,
+    initial_from_answers,
+)
+from surveys.models import Survey, SurveyAccess
+
+
+def _session_key(survey: Survey) -> str:
+    return f"survey-{survey.pk}"
+
+
+def _state(request: HttpRequest, survey: Survey) -> dict:
+    return request.session.get(_session_key(survey), {"answers": {}})
+
+
+def _save_state(request: HttpRequest, survey: Survey, state: dict) -> None:
+    request.session[_session_key(survey)] = state
+
+
+def _closed(request: HttpRequest, survey: Survey) -> HttpResponse:
+    return render(
+        request, "surveys/intake/closed.html", {"survey": survey, "today": timezone.localdate()}
+    )
+
+
+def _may_answer(request: HttpRequest, survey: Survey) -> bool:
+    return survey.access != SurveyAccess.INVITATION or bool(
+        _state(request, survey).get("invitation")
+    )
+
+
+def _summary(questions, answers: dict, pages) -> list[dict]:
+    page_of = {q.pk: page.number for page in pages for q in page.questions}
+    rows = []
+    for question in questions:
+        value = answers.get(str(question.pk))
+        labels = {o.code: o.label for o in question.options.all()}
+        if question.is_free_text:
+            shown = [value] if value else []
+            missing = False
+        else:
+            codes = value if isinstance(value, list) else [value] if value else []
+            shown = [labels.get(c, c) for c in codes]
+            missing = not codes
+        rows.append(
+            {
+                "question": question,
+                "answers": shown,
+                "missing": missing,
+                "page": page_of[question.pk],
+            }
+        )
+    return rows
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug)
+    if not survey.accepting_responses:
+        return _closed(request, survey)
+    form = None
+    if survey.access == SurveyAccess.INVITATION:
+        form = InvitationCodeForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            if not ratelimit.code_attempts_within_limit(request):
+                return render(
+                    request, "surveys/intake/rate_limited.html", {"survey": survey}, status=429
+                )
+            code = form.cleaned_data["code"]
+            if services.invitation_is_valid(survey=survey, code=code):
+                state = _state(request, survey)
+                state["invitation"] = services.invitation_hash(code)
+                _save_state(request, survey, state)
+                return redirect("surveys:page", slug=slug, number=1)
+            form.add_error(
+                "code", "Enter the invitation code exactly as it appears in your invitation"
+            )
+    elif request.method == "POST":
+        return redirect("surveys:page", slug=slug, number=1)
+    return render(request, "surveys/intake/start.html", {"survey": survey, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug)
+    if not survey.accepting_responses:
+        return _closed(request, survey)
+    if not _may_answer(request, survey):
+        return redirect("surveys:start", slug=slug)
+    pages = selectors.intake_pages(selectors.survey_questions_for_intake(survey))
+    if not 1 <= number <= len(pages):
+        raise Http404("No such page in this survey.")
+    current = pages[number - 1]
+    state = _state(request, survey)
+    changing = request.GET.get("change") == "1"
+    form = QuestionPageForm(
+        request.POST if request.method == "POST" else None,
+        questions=current.questions,
+        initial=initial_from_answers(current.questions, state["answers"]),
+    )
+    if request.method == "POST" and form.is_valid():
+        state["answers"].update(form.answers())
+        _save_state(request, survey, state)
+        if changing or number == len(pages):
+            return redirect("surveys:check", slug=slug)
+        return redirect("surveys:page", slug=slug, number=number + 1)
+    form_html = ""
+    if not form.is_bound and not form.initial:
+        # A first visit to the page: the same HTML for everyone, so it is rendered once per
+        # process and kept (keyed by the questions' content, so a changed question is new HTML).
+        form_html = _blank_form_html(survey, current, form)
+    if changing:
+        back = reverse("surveys:check", kwargs={"slug": slug})
+    elif number > 1:
+        back = reverse("surveys:page", kwargs={"slug": slug, "number": number - 1})
+    else:
+        back = reverse("surveys:start", kwargs={"slug": slug})
+    return render(
+        request,
+        "surveys/intake/page.html",
+        {
+            "survey": survey,
+            "page": current,
+            "pages": len(pages),
+            "form": form,
+            "form_html": form_html,
+            "back": back,
+        },
+    )
+
+
+def _blank_form_html(survey: Survey, page, form) -> str:
+    content = [
+        (q.pk, q.kind, q.text, q.hint, [(o.code, o.label) for o in q.options.all()])
+        for q in page.questions
+    ]
+    digest = hashlib.sha256(repr(content).encode()).hexdigest()[:32]
+    key = f"survey-page-html:{survey.pk}:{page.number}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_crispy_form(form, helper=form.helper)
+        cache.set(key, html, timeout=60 * 60)
+    return html
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug)
+    if not survey.accepting_responses:
+        return _closed(request, survey)
+    if not _may_answer(request, survey):
+        return redirect("surveys:start", slug=slug)
+    questions = selectors.survey_questions_for_intake(survey)
+    pages = selectors.intake_pages(questions)
+    state = _state(request, survey)
+    rows = _summary(questions, state["answers"], pages)
+    form = SubmitAnswersForm(request.POST if request.method == "POST" else None)
+    problem = ""
+    if request.method == "POST":
+        if form.caught_a_robot:
+            # Say nothing a robot could learn from: it sees the same page a person does.
+            request.session.flush()
+            return redirect("surveys:confirmation", slug=slug)
+        if not ratelimit.submissions_within_limit(request):
+            return render(
+                request, "surveys/intake/rate_limited.html", {"survey": survey}, status=429
+            )
+        missing = next((row for row in rows if row["missing"]), None)
+        if missing:
+            problem = "Answer every question before you send your answers"
+        else:
+            try:
+                services.response_submit(
+                    survey=survey,
+                    answers=state["answers"],
+                    invitation_code_hash=state.get("invitation", ""),
+                    questions=questions,
+                )
+            except ValidationError as error:
+                problem = " ".join(error.messages)
+            else:
+                # Nothing of this person's visit is kept: the session row is deleted.
+                request.session.flush()
+                return redirect("surveys:confirmation", slug=slug)
+    return render(
+        request,
+        "surveys/intake/check.html",
+        {"survey": survey, "rows": rows, "form": form, "problem": problem, "pages": len(pages)},
+    )
+
+
+@never_cache
+def confirmation(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug)
+    return render(request, "surveys/intake/confirmation.html", {"survey": survey})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
+    """Volunteering to talk: a separate form and table, never linked to any answers."""
+    survey = get_object_or_404(Survey, slug=slug)
+    if not survey.accepting_responses:
+        return _closed(request, survey)
+    form = FollowUpForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.submissions_within_limit(request):
+            return render(
+                request, "surveys/intake/rate_limited.html", {"survey": survey}, status=429
+            )
+        services.follow_up_volunteer(survey=survey, **form.cleaned_data)
+        return redirect("surveys:follow_up_done", slug=slug)
+    return render(request, "surveys/intake/follow_up.html", {"survey": survey, "form": form})
+
+
+@never_cache
+def follow_up_done(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug)
+    return render(request, "surveys/intake/follow_up_done.html", {"survey": survey})

@@ -1,0 +1,493 @@
+"""Every write to the survey tables (HackSoft-style services: typed, keyword-only, atomic)."""
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.text import slugify
+
+from surveys.models import (
+    DEMOGRAPHIC_KINDS,
+    KINDS_WITH_OWN_OPTIONS,
+    PREFER_NOT_TO_SAY,
+    Answer,
+    FollowUpVolunteer,
+    FreeTextAnswer,
+    Invitation,
+    ModerationStatus,
+    Option,
+    PublishedResults,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyAccess,
+    SurveyStatus,
+)
+from surveys.questionnaire import (
+    EXCLUSIVE_OPTION_CODES,
+    RACISM_TEMPLATE,
+    RACISM_TEMPLATE_INTRODUCTION,
+    RACISM_TEMPLATE_PRIVACY,
+    RACISM_TEMPLATE_TITLE,
+    standard_options,
+    with_prefer_not_to_say,
+)
+
+RESERVED_SLUGS = {"manage", "new"}
+FREE_TEXT_MAX_LENGTH = 3000
+INVITATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
+
+
+class QuestionsFrozen(ValidationError):
+    def __init__(self):
+        super().__init__(
+            "This survey has responses, so its questions cannot change. Copy it as a new wave "
+            "to ask different questions."
+        )
+
+
+def _check_slug(slug: str, *, survey: Survey | None = None) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": f"“{slug}” is used by the portal: choose another."})
+    clash = Survey.objects.filter(slug=slug)
+    if survey is not None:
+        clash = clash.exclude(pk=survey.pk)
+    if clash.exists():
+        raise ValidationError({"slug": "Another survey already uses this web address."})
+
+
+@transaction.atomic
+def survey_create(*, created_by=None, **fields) -> Survey:
+    survey = Survey(created_by=created_by, **fields)
+    _check_slug(survey.slug)
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
+@transaction.atomic
+def survey_update(*, survey: Survey, **fields) -> Survey:
+    if "slug" in fields and fields["slug"] != survey.slug:
+        if survey.responses.exists():
+            raise ValidationError({"slug": "The web address cannot change once people answer."})
+        _check_slug(fields["slug"], survey=survey)
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
+@transaction.atomic
+def survey_set_status(*, survey: Survey, status: str) -> Survey:
+    if status == SurveyStatus.OPEN:
+        if not survey.questions.exclude(kind=QuestionKind.FREE_TEXT).exists():
+            raise ValidationError("Add at least one question before opening the survey.")
+        if survey.responses_deleted_on:
+            raise ValidationError("This survey's responses have been deleted: it cannot reopen.")
+    if status == SurveyStatus.DRAFT and survey.responses.exists():
+        raise ValidationError("A survey with responses cannot go back to draft.")
+    survey.status = status
+    survey.full_clean()
+    survey.save(update_fields=["status"])
+    return survey
+
+
+def _ensure_editable(survey: Survey) -> None:
+    if survey.responses.exists() or survey.responses_deleted_on:
+        raise QuestionsFrozen()
+    Survey.objects.filter(pk=survey.pk).update(questions_version=F("questions_version") + 1)
+
+
+def _option_list(kind: str, options: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    fixed = standard_options(kind)
+    if kind in KINDS_WITH_OWN_OPTIONS:
+        if not options or len(options) < 2:
+            raise ValidationError({"options": "Enter at least 2 options, one on each line"})
+        fixed = options
+    if kind == QuestionKind.FREE_TEXT:
+        return []
+    return with_prefer_not_to_say(fixed)
+
+
+def options_from_lines(text: str) -> list[tuple[str, str]]:
+    """Options typed one a line; codes are made from the labels and kept unique."""
+    options, seen = [], set()
+    for line in text.splitlines():
+        label = line.strip()
+        if not label:
+            continue
+        code = slugify(label).replace("-", "_")[:55] or "option"
+        if label.lower() in {"none", "none of these", "none of the above"}:
+            code = "none"
+        base, n = code, 2
+        while code in seen or code == PREFER_NOT_TO_SAY:
+            code = f"{base}_{n}"
+            n += 1
+        seen.add(code)
+        options.append((code, label))
+    return options
+
+
+def _unique_code(survey: Survey, text: str, *, exclude: Question | None = None) -> str:
+    base = slugify(text).replace("-", "_")[:50] or "question"
+    taken = set(survey.questions.values_list("code", flat=True))
+    if exclude is not None:
+        taken.discard(exclude.code)
+    code, n = base, 2
+    while code in taken:
+        code = f"{base}_{n}"
+        n += 1
+    return code
+
+
+@transaction.atomic
+def question_add(
+    *,
+    survey: Survey,
+    kind: str,
+    text: str,
+    hint: str = "",
+    section: str = "",
+    options: list[tuple[str, str]] | None = None,
+    code: str = "",
+) -> Question:
+    _ensure_editable(survey)
+    if kind in DEMOGRAPHIC_KINDS and survey.questions.filter(kind=kind).exists():
+        raise ValidationError({"kind": "This survey already asks that question about people."})
+    option_list = _option_list(kind, options)
+    position = (survey.questions.aggregate(last=Max("position"))["last"] or 0) + 1
+    question = Question(
+        survey=survey,
+        position=position,
+        kind=kind,
+        text=text,
+        hint=hint,
+        section=section,
+        code=code or _unique_code(survey, text),
+    )
+    question.full_clean()
+    question.save()
+    Option.objects.bulk_create(
+        Option(question=question, position=i, code=c, label=label)
+        for i, (c, label) in enumerate(option_list, start=1)
+    )
+    return question
+
+
+@transaction.atomic
+def question_update(
+    *,
+    question: Question,
+    text: str,
+    hint: str = "",
+    section: str = "",
+    options: list[tuple[str, str]] | None = None,
+) -> Question:
+    _ensure_editable(question.survey)
+    question.text, question.hint, question.section = text, hint, section
+    question.full_clean()
+    question.save()
+    if question.kind in KINDS_WITH_OWN_OPTIONS and options is not None:
+        option_list = _option_list(question.kind, options)
+        question.options.all().delete()
+        Option.objects.bulk_create(
+            Option(question=question, position=i, code=c, label=label)
+            for i, (c, label) in enumerate(option_list, start=1)
+        )
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> None:
+    survey = question.survey
+    _ensure_editable(survey)
+    question.delete()
+    # Close the gap so positions stay 1..n.
+    for position, q in enumerate(survey.questions.order_by("position"), start=1):
+        if q.position != position:
+            Question.objects.filter(pk=q.pk).update(position=position)
+
+
+@transaction.atomic
+def question_move(*, question: Question, direction: int) -> None:
+    survey = question.survey
+    _ensure_editable(survey)
+    neighbour = (
+        survey.questions.filter(position__lt=question.position).order_by("-position").first()
+        if direction < 0
+        else survey.questions.filter(position__gt=question.position).order_by("position").first()
+    )
+    if neighbour is None:
+        return
+    mine, theirs = question.position, neighbour.position
+    # Swap through a free position so the unique constraint holds at every step.
+    Question.objects.filter(pk=question.pk).update(position=32000)
+    Question.objects.filter(pk=neighbour.pk).update(position=mine)
+    Question.objects.filter(pk=question.pk).update(position=theirs)
+
+
+def _default_dates(today: dt.date) -> dict:
+    return {
+        "opens_on": today,
+        "closes_on": today + dt.timedelta(days=56),
+        "retain_responses_until": today + dt.timedelta(days=56 + 365 * 2),
+    }
+
+
+@transaction.atomic
+def survey_create_from_template(
+    *, title: str = "", slug: str = "", created_by=None, today: dt.date | None = None
+) -> Survey:
+    today = today or timezone.localdate()
+    title = title or f"{RACISM_TEMPLATE_TITLE} {today.year}"
+    survey = survey_create(
+        created_by=created_by,
+        slug=slug or slugify(title),
+        title=title,
+        introduction=RACISM_TEMPLATE_INTRODUCTION,
+        privacy_text=RACISM_TEMPLATE_PRIVACY,
+        **_default_dates(today),
+    )
+    for item in RACISM_TEMPLATE:
+        question_add(
+            survey=survey,
+            kind=item.kind,
+            text=item.text,
+            hint=item.hint,
+            section=item.section,
+            options=item.options or None,
+            code=item.code,
+        )
+    return survey
+
+
+def next_wave_title(title: str) -> str:
+    words = title.split()
+    if words and words[-1].isdigit() and len(words[-1]) == 4:
+        return " ".join([*words[:-1], str(int(words[-1]) + 1)])
+    return f"{title} (next wave)"
+
+
+@transaction.atomic
+def survey_copy_as_next_wave(
+    *, survey: Survey, title: str, slug: str, created_by=None, today: dt.date | None = None
+) -> Survey:
+    """A new draft with the same questions and codes, so results compare across the waves."""
+    today = today or timezone.localdate()
+    wave = survey_create(
+        created_by=created_by,
+        slug=slug,
+        title=title,
+        introduction=survey.introduction,
+        privacy_text=survey.privacy_text,
+        reporting_threshold=survey.reporting_threshold,
+        access=survey.access,
+        previous_wave=survey,
+        **_default_dates(today),
+    )
+    for question in survey.questions.prefetch_related("options"):
+        copy = Question.objects.create(
+            survey=wave,
+            position=question.position,
+            kind=question.kind,
+            text=question.text,
+            hint=question.hint,
+            section=question.section,
+            code=question.code,
+        )
+        Option.objects.bulk_create(
+            Option(question=copy, position=o.position, code=o.code, label=o.label)
+            for o in question.options.all()
+        )
+    return wave
+
+
+# --- Invitations -------------------------------------------------------------------------
+
+
+def normalise_invitation_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def invitation_hash(code: str) -> str:
+    """A keyed hash: without the server's secret, the stored hashes cannot be tested against
+    guessed codes."""
+    return salted_hmac("arp.surveys.invitation", normalise_invitation_code(code)).hexdigest()
+
+
+@transaction.atomic
+def invitations_create(*, survey: Survey, count: int) -> list[str]:
+    """Makes `count` codes and returns them: this is the only time they exist in plain text."""
+    if survey.access != SurveyAccess.INVITATION:
+        raise ValidationError("This survey is open to anyone with the link: it needs no codes.")
+    if not 1 <= count <= 5000:
+        raise ValidationError({"count": "Enter a number of codes between 1 and 5000"})
+    codes = []
+    for _ in range(count):
+        raw = "".join(secrets.choice(INVITATION_ALPHABET) for _ in range(12))
+        codes.append(f"{raw[:4]}-{raw[4:8]}-{raw[8:]}")
+    Invitation.objects.bulk_create(
+        Invitation(survey=survey, code_hash=invitation_hash(code)) for code in codes
+    )
+    return codes
+
+
+def invitation_is_valid(*, survey: Survey, code: str) -> bool:
+    return Invitation.objects.filter(
+        survey=survey, code_hash=invitation_hash(code), used=False
+    ).exists()
+
+
+# --- Responses -----------------------------------------------------------------------------
+
+DEMOGRAPHIC_FIELD = {
+    QuestionKind.ETHNICITY: "ethnicity",
+    QuestionKind.ROLE: "role",
+    QuestionKind.GRADE: "grade_band",
+    QuestionKind.LOCALITY: "locality",
+}
+
+
+def validate_answers(questions, answers: Mapping[str, object]) -> dict[int, list[str] | str]:
+    """Checks answers ({str(question id): code | [codes] | text}) against the questions.
+
+    Returns {question id: [option codes]} for choice questions and {id: text} for free text.
+    """
+    clean: dict[int, list[str] | str] = {}
+    for question in questions:
+        value = answers.get(str(question.pk))
+        if question.is_free_text:
+            text = (value or "").strip() if isinstance(value, str) else ""
+            if len(text) > FREE_TEXT_MAX_LENGTH:
+                raise ValidationError(f"Answer to “{question.text}” is too long.")
+            if text:
+                clean[question.pk] = text
+            continue
+        codes = value if isinstance(value, list) else [value] if value else []
+        valid = {o.code for o in question.options.all()}
+        if not codes or any(c not in valid for c in codes):
+            raise ValidationError(f"Question “{question.text}” has not been answered.")
+        if len(codes) > 1 and (not question.is_multiple or EXCLUSIVE_OPTION_CODES & set(codes)):
+            raise ValidationError(
+                f"Question “{question.text}” has answers that cannot go together."
+            )
+        clean[question.pk] = list(dict.fromkeys(codes))
+    return clean
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    survey: Survey,
+    answers: Mapping[str, object],
+    invitation_code_hash: str = "",
+    questions: list[Question] | None = None,
+) -> Response:
+    """Stores one response: the survey, the answers and today's date. Nothing else.
+
+    For an invitation-only survey, the code (given as its keyed hash, the only form the session
+    holds) is marked used in the same transaction; nothing records which response used it.
+    """
+    today = timezone.localdate()
+    if not survey.accepts_responses_on(today):
+        raise ValidationError("This survey is not taking responses.")
+    if survey.access == SurveyAccess.INVITATION:
+        used = Invitation.objects.filter(
+            survey=survey, code_hash=invitation_code_hash, used=False
+        ).update(used=True)
+        if used != 1:
+            raise ValidationError("This invitation code has already been used or is not valid.")
+    if questions is None:
+        questions = list(survey.questions.prefetch_related("options"))
+    clean = validate_answers(questions, answers)
+
+    demographics = {"ethnicity": "", "role": "", "grade_band": "", "locality": ""}
+    for question in questions:
+        field_name = DEMOGRAPHIC_FIELD.get(question.kind)
+        if field_name and question.pk in clean:
+            code = clean[question.pk][0]
+            demographics[field_name] = "" if code == PREFER_NOT_TO_SAY else code
+    response = Response(survey=survey, submitted_on=today, **demographics)
+    response.full_clean()
+    response.save(force_insert=True)
+
+    rows, texts = [], []
+    for question in questions:
+        value = clean.get(question.pk)
+        if value is None:
+            continue
+        if question.is_free_text:
+            texts.append(FreeTextAnswer(response=response, question=question, text=value))
+            continue
+        by_code = {o.code: o for o in question.options.all()}
+        rows.extend(
+            Answer(
+                response=response,
+                option=by_code[code],
+                question=question,
+                survey=survey,
+                **demographics,
+            )
+            for code in value
+        )
+    Answer.objects.bulk_create(rows)
+    FreeTextAnswer.objects.bulk_create(texts)
+    return response
+
+
+@transaction.atomic
+def follow_up_volunteer(
+    *, survey: Survey, name: str, contact: str, preferred_contact: str
+) -> FollowUpVolunteer:
+    volunteer = FollowUpVolunteer(
+        survey=survey,
+        name=name,
+        contact=contact,
+        preferred_contact=preferred_contact,
+        volunteered_on=timezone.localdate(),
+    )
+    volunteer.full_clean()
+    volunteer.save()
+    return volunteer
+
+
+@transaction.atomic
+def free_text_moderate(*, answer: FreeTextAnswer, moderated_text: str, status: str) -> None:
+    if status == ModerationStatus.APPROVED and not moderated_text.strip():
+        raise ValidationError({"moderated_text": "Enter the text to publish"})
+    answer.moderated_text = moderated_text.strip()
+    answer.status = status
+    answer.full_clean()
+    answer.save(update_fields=["moderated_text", "status"])
+
+
+@transaction.atomic
+def survey_responses_delete(*, survey: Survey, published_rows: list[dict]) -> int:
+    """Deletes a closed survey's responses after its retention date, keeping the suppressed
+    aggregate tables (published_rows, as the CSV export holds them)."""
+    today = timezone.localdate()
+    if survey.status != SurveyStatus.CLOSED:
+        raise ValidationError("Close the survey before deleting its responses.")
+    if today <= survey.retain_responses_until:
+        raise ValidationError(
+            f"Responses must be kept until {survey.retain_responses_until:%-d %B %Y}."
+        )
+    count = survey.responses.count()
+    PublishedResults.objects.update_or_create(
+        survey=survey,
+        defaults={"response_count": count, "rows": published_rows, "published_on": today},
+    )
+    # Answers first, in one statement each, rather than Django collecting millions of rows.
+    Answer.objects.filter(survey=survey).delete()
+    FreeTextAnswer.objects.filter(response__survey=survey).delete()
+    survey.responses.all().delete()
+    survey.responses_deleted_on = today
+    survey.save(update_fields=["responses_deleted_on"])
+    return count
