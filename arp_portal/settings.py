@@ -143,9 +143,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 
-# Sessions end after 8 hours, or 1 hour idle (refreshed on each request), and with the browser.
+# Sessions end after an hour idle (a signed-in person's is refreshed on each request by
+# core.middleware.SecurityHeadersMiddleware) and with the browser. The anonymous survey's session
+# is saved only when answers change, so reading a page writes nothing.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

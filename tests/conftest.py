@@ -4,6 +4,12 @@ from django.test import Client
 from tests.personas import make_persona, make_user
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Personas need a password, not a production-strength hash: PBKDF2 costs ~1 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def service_manager(db):
     return make_persona("service_manager")

@@ -70,6 +70,12 @@ def test_a_person_can_change_their_password(service_manager_client, service_mana
     assert service_manager.check_password("a-much-longer-new-passphrase")
 
 
+def test_a_signed_in_persons_idle_timeout_restarts_with_each_request(service_manager_client):
+    response = service_manager_client.get("/")
+    assert response.cookies["sessionid"]["max-age"] == ""  # ends with the browser ...
+    assert response.cookies["sessionid"].value  # ... and is saved again, so its expiry moves on
+
+
 def test_sessions_expire(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60

@@ -16,6 +16,15 @@ def action(steering_member):
     return factories.action(by=steering_member)
 
 
+@pytest.fixture(autouse=True)
+def _own_registry(monkeypatch):
+    """These tests register stand-in providers: give each a copy of the registry, so the real
+    providers (registered by the dashboards at start-up) are back for every other test."""
+    monkeypatch.setattr(measures, "_providers", dict(measures._providers))
+    measures.unregister_provider("children")
+    measures.unregister_provider("workforce")
+
+
 @pytest.fixture
 def children_provider():
     def provide(key: MeasureKey):
