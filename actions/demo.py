@@ -488,7 +488,7 @@ ACTIONS = [
             ),
         ],
         "milestones": [("Survey closes", "2026-10-23", "2026-10-23")],
-        "measures": ["survey:latest:org_does_enough:black_asian"],
+        "measures": ["survey:latest:organisation_does_enough:black_asian"],
     },
     {
         "title": "Support for staff leading the work",

@@ -416,7 +416,7 @@ class MeasureLinkForm(forms.Form):
         required=False,
         max_length=200,
         help_text="For a measure not in the list: its kind and parts separated by colons, such "
-        "as children:cic:rri:BCRB or survey:experiences-of-racism-2026:org_does_enough:black.",
+        "as children:cic:rri:BCRB or survey:latest:organisation_does_enough:black.",
     )
     label = forms.CharField(
         label="How the measure is described on the action (optional)",

@@ -176,11 +176,11 @@ SUGGESTED_MEASURES: list[tuple[str, str]] = [
     ("workforce:pay_gap:mean:bme", "Workforce: ethnicity pay gap (mean)"),
     ("workforce:training:arp:all", "Workforce: staff who completed anti-racist practice training"),
     (
-        "survey:latest:org_does_enough:black_asian",
+        "survey:latest:organisation_does_enough:black_asian",
         "Survey: “my organisation does enough” among Black and Asian staff",
     ),
     (
-        "survey:latest:racism_from_families:black_asian",
+        "survey:latest:racism_from_service_users:black_asian",
         "Survey: racism experienced from service users or families, Black and Asian staff",
     ),
     ("survey:latest:someone_to_approach:all", "Survey: have someone to approach for support"),

@@ -8,6 +8,8 @@ Keys, and what they read:
     children:ethnicity_unknown:<cin|cp|cic>    % of the cohort with ethnicity unknown
     workforce:<disciplinary|appointment>:rli:<bme|black|asian|mixed|other>
                                                relative likelihood against White staff, by year
+    workforce:pay_gap:<mean|median>:<bme|black|asian|mixed|other>
+                                               ethnicity pay gap against White staff (%)
     workforce:training:arp:all                 % of staff in post who completed ARP training
     workforce:representation:senior:<bme|black|asian|mixed|other>
                                                share of team manager grade and above
@@ -154,6 +156,31 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
             "against White staff",
             places=2,
             better="down" if subject == "disciplinary" else "up",
+            url=url,
+        )
+    if subject == "pay_gap" and metric in {"mean", "median"}:
+        group = WORKFORCE_GROUPS.get(group_key)
+        if group is None:
+            return None
+        measure = (
+            workforce_measures.PAY_GAP_MEAN
+            if metric == "mean"
+            else workforce_measures.PAY_GAP_MEDIAN
+        )
+        rows = [
+            (year, _find(workforce_measures.pay(scope, year)["rows"], measure, group))
+            for year in years
+        ]
+        readings = [
+            (year, None if row is None or row.suppressed or row.value is None else row.value)
+            for year, row in rows
+        ]
+        return _plain_reading(
+            readings,
+            label=f"Ethnicity pay gap ({metric}), {workforce_measures.GROUP_LABELS[group]} staff "
+            "against White staff (% lower hourly pay)",
+            suffix="%",
+            better="down",
             url=url,
         )
     if subject == "representation" and metric == "senior":
