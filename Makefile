@@ -53,12 +53,14 @@ browser:
 		echo "Installing Debian's chromium for the browser tests ..."; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Connections are not kept between requests in tests: the live server's request threads would
+# otherwise hold the test database open when pytest drops it.
 test: install browser
-	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	DJANGO_CONN_MAX_AGE=0 $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # Without the browser tests, for a quick loop while coding.
 test-fast: install
-	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	DJANGO_CONN_MAX_AGE=0 $(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
