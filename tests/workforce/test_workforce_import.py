@@ -97,8 +97,8 @@ def test_the_command_shows_progress_and_a_summary(tmp_path, capsys):
 
 def test_the_command_fails_with_the_report_for_a_broken_file(tmp_path, capsys):
     path = tmp_path / "staff.csv"
-    path.write_text(HEADER + "E1,XXXX,Practitioner,Social worker,,1,20,2020-01-01,\n")
+    path.write_text(HEADER + "E1,ZZZZ,Practitioner,Social worker,,1,20,2020-01-01,\n")
     with pytest.raises(CommandError, match="1 problem"):
         call_command("import_workforce", str(path))
-    assert "staff.csv, line 2, ethnicity: 'XXXX'" in capsys.readouterr().err
+    assert "staff.csv, line 2, ethnicity: 'ZZZZ'" in capsys.readouterr().err
     assert StaffMember.objects.count() == 0
