@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from actions.models import Status
+from arp_portal.core.downloads import spreadsheet_safe
 
 COLUMNS = [
     "reference",
@@ -29,7 +30,6 @@ COLUMNS = [
 STATUS_LABELS = dict(Status.choices)
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "": ""}
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _owner(user) -> str:
@@ -57,12 +57,6 @@ def rows(actions: Iterable) -> Iterator[dict]:
         }
 
 
-def _safe_text(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_text(data: Iterable[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
@@ -72,7 +66,7 @@ def csv_text(data: Iterable[dict]) -> str:
             {
                 key: ""
                 if value is None
-                else _safe_text(value.isoformat() if hasattr(value, "isoformat") else value)
+                else spreadsheet_safe(value.isoformat() if hasattr(value, "isoformat") else value)
                 for key, value in row.items()
             }
         )
@@ -88,7 +82,7 @@ def xlsx_bytes(data: Iterable[dict], *, sheet_title: str = "Actions") -> bytes:
         cell.font = Font(bold=True)
     count = 0
     for row in data:
-        sheet.append([_safe_text(row[column]) for column in COLUMNS])
+        sheet.append([spreadsheet_safe(row[column]) for column in COLUMNS])
         count += 1
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)

@@ -31,6 +31,7 @@ from actions.measures import measure_status
 from actions.models import Action, Area, MeasureLink, Milestone, Outcome, Plan, Reflection, Status
 from actions.rag import target_percent
 from arp_portal.accounts.decorators import role_required
+from arp_portal.core.downloads import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, attachment
 
 READ = "core.view_action_plan"
 EDIT = "core.edit_action_plan"
@@ -370,23 +371,22 @@ def _export_name(plan: Plan, extension: str) -> str:
 def export_csv(request: HttpRequest) -> HttpResponse:
     plan = _export_plan(request)
     _form, _filters_used, actions = _filtered_actions(request, plan)
-    response = HttpResponse(
-        exports.csv_text(exports.rows(actions)), content_type="text/csv; charset=utf-8"
+    return attachment(
+        exports.csv_text(exports.rows(actions)),
+        filename=_export_name(plan, "csv"),
+        content_type=CSV_CONTENT_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "csv")}"'
-    return response
 
 
 @role_required(READ)
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     plan = _export_plan(request)
     _form, _filters_used, actions = _filtered_actions(request, plan)
-    response = HttpResponse(
+    return attachment(
         exports.xlsx_bytes(exports.rows(actions)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=_export_name(plan, "xlsx"),
+        content_type=XLSX_CONTENT_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "xlsx")}"'
-    return response
 
 
 @role_required(READ)

@@ -4,9 +4,7 @@ Each view runs scope -> query -> presenter -> render. Access is checked on the s
 need core.view_survey_results, everything that changes a survey needs core.manage_surveys.
 """
 
-import csv
 import datetime as dt
-import io
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +20,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from arp_portal.accounts.decorators import role_required
+from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
 from surveys import results as survey_results
 from surveys import selectors, services
 from surveys.forms import (
@@ -353,12 +352,11 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             _form_errors_from(error, form)
         if codes and "download" in request.POST:
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{slug}-invitation-codes.csv"'
-            writer = csv.writer(response)
-            writer.writerow(["invitation_code"])
-            writer.writerows([code] for code in codes)
-            return response
+            return csv_download(
+                ["invitation_code"],
+                ([code] for code in codes),
+                filename=f"{slug}-invitation-codes.csv",
+            )
     return render(
         request,
         "surveys/manage/invitations.html",
@@ -534,12 +532,12 @@ def _export_rows(request: HttpRequest, survey: Survey) -> list[dict]:
 def results_csv(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _results_scope(request, slug)
     rows = _export_rows(request, survey)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-results.csv"'
-    writer = csv.DictWriter(response, fieldnames=survey_results.CSV_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    return response
+    columns = survey_results.CSV_COLUMNS
+    return csv_download(
+        columns,
+        ([row[column] for column in columns] for row in rows),
+        filename=f"{slug}-results.csv",
+    )
 
 
 @role_required(VIEW_RESULTS)
@@ -552,7 +550,9 @@ def results_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     sheet = workbook.create_sheet("Results")
     sheet.append(survey_results.CSV_COLUMNS)
     for row in rows:
-        sheet.append([_excel_value(row[column]) for column in survey_results.CSV_COLUMNS])
+        sheet.append(
+            [spreadsheet_safe(_excel_value(row[column])) for column in survey_results.CSV_COLUMNS]
+        )
     notes = workbook.create_sheet("Notes")
     notes.append([survey.title])
     notes.append(
@@ -562,14 +562,7 @@ def results_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
         ]
     )
     notes.append(["Percentages and 95% Wilson confidence intervals are of the group's size."])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{slug}-results.xlsx"'
-    return response
+    return xlsx_download(workbook, filename=f"{slug}-results.xlsx")
 
 
 def _excel_value(value):

@@ -5,13 +5,11 @@ is hidden. ethnic_group holds the DfE code for detailed groups and the major gro
 major groups.
 """
 
-import csv
-import io
-
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
 from arp_portal.statistics.disproportionality import CohortTable
 from dashboards.children import presenters, selectors
 from dashboards.children.selectors import ChildFilters
@@ -96,13 +94,7 @@ def _file_name(filters: ChildFilters, extension: str) -> str:
 
 
 def csv_response(filters: ChildFilters) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(export_rows(filters))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(filters, "csv")}"'
-    return response
+    return csv_download(COLUMNS, export_rows(filters), filename=_file_name(filters, "csv"))
 
 
 def xlsx_response(filters: ChildFilters) -> HttpResponse:
@@ -133,7 +125,7 @@ def xlsx_response(filters: ChildFilters) -> HttpResponse:
             elif value and name in decimals:
                 values.append(float(value))
             else:
-                values.append(value)
+                values.append(spreadsheet_safe(value))
         sheet.append(values)
     about = workbook.create_sheet("About")
     for line in [
@@ -158,14 +150,7 @@ def xlsx_response(filters: ChildFilters) -> HttpResponse:
         ),
     ]:
         about.append(list(line))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(filters, "xlsx")}"'
-    return response
+    return xlsx_download(workbook, filename=_file_name(filters, "xlsx"))
 
 
 def bad_request(form) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from arp_portal.accounts.decorators import role_required
+from arp_portal.core.downloads import CSV_CONTENT_TYPE, attachment
 from arp_portal.core.importing import ImportRejected, run_import
 from arp_portal.core.models import AgeBand, ImportRun, Locality, Team
 from dashboards.children import importers
@@ -133,6 +134,4 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in TEMPLATES:
         raise Http404("No template for that import")
     file_name, content = TEMPLATES[slug]
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+    return attachment(content, filename=file_name, content_type=CSV_CONTENT_TYPE)

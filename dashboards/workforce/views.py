@@ -4,9 +4,7 @@ Views run scope -> query -> presenter -> render: the filter form gives the scope
 asks the selectors and hides small groups, presenters.py shapes figures, tables and summaries.
 """
 
-import csv
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from arp_portal.accounts.decorators import role_required
+from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
 from arp_portal.core.importing import (
     MAX_PROBLEMS_REPORTED,
     ImportRejected,
@@ -152,19 +151,15 @@ def _export_values(row: MeasureRow) -> list:
 @role_required("core.view_dashboards")
 def export_csv(request: HttpRequest) -> HttpResponse:
     rows, name = _export_rows(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow(
-            [
-                "true" if value is True else "false" if value is False else value
-                for value in _export_values(row)
-            ]
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return csv_download(
+        EXPORT_COLUMNS,
+        (
+            ["true" if value is True else "false" if value is False else value
+             for value in _export_values(row)]
+            for row in rows
+        ),
+        filename=f"{name}.csv",
+    )  # fmt: skip
 
 
 @role_required("core.view_dashboards")
@@ -182,15 +177,8 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append(_export_values(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+        sheet.append([spreadsheet_safe(value) for value in _export_values(row)])
+    return xlsx_download(workbook, filename=f"{name}.xlsx")
 
 
 def _counts_text(counts: dict) -> str:
