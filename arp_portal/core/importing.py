@@ -88,6 +88,29 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252")
 
 
+def _checked_header(
+    reader, upload: UploadedData, required: Sequence[str], collector: ProblemCollector
+) -> list[str] | None:
+    """The header's column names (stripped, lower case), or None with the problem reported when
+    the file is empty or lacks a required column."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        collector.add(upload.name, "line 1", "", "the file is empty")
+        return None
+    names = [name.strip().lower() for name in header]
+    missing = [name for name in required if name not in names]
+    if missing:
+        collector.add(
+            upload.name,
+            "line 1",
+            ", ".join(missing),
+            f"missing column(s); the header must include {', '.join(required)}",
+        )
+        return None
+    return names
+
+
 def read_csv(
     upload: UploadedData, required_columns: Sequence[str], collector: ProblemCollector
 ) -> Iterator[tuple[int, dict[str, str]]]:
@@ -96,20 +119,8 @@ def read_csv(
     Missing columns are reported once, as a problem on line 1; then nothing is yielded.
     """
     reader = csv.reader(io.StringIO(decode_text(upload.data), newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        collector.add(upload.name, "line 1", "", "the file is empty")
-        return
-    columns = [name.strip().lower() for name in header]
-    missing = [name for name in required_columns if name not in columns]
-    if missing:
-        collector.add(
-            upload.name,
-            "line 1",
-            ", ".join(missing),
-            f"missing column(s); the header must include {', '.join(required_columns)}",
-        )
+    columns = _checked_header(reader, upload, required_columns, collector)
+    if columns is None:
         return
     for line_number, values in enumerate(reader, start=2):
         if not any(value.strip() for value in values):
@@ -135,20 +146,8 @@ def read_csv_values(
     """Like read_csv, for large files: rows as (line number, [stripped values in the order of
     `columns`]), without building a dict a row. Other columns in the file are ignored."""
     reader = csv.reader(io.StringIO(decode_text(upload.data), newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        collector.add(upload.name, "line 1", "", "the file is empty")
-        return
-    names = [name.strip().lower() for name in header]
-    missing = [name for name in columns if name not in names]
-    if missing:
-        collector.add(
-            upload.name,
-            "line 1",
-            ", ".join(missing),
-            f"missing column(s); the header must include {', '.join(columns)}",
-        )
+    names = _checked_header(reader, upload, columns, collector)
+    if names is None:
         return
     width = len(names)
     positions = [names.index(name) for name in columns]
