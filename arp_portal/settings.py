@@ -146,6 +146,8 @@ LOGIN_REDIRECT_URL = "core:home"
 # Sessions end after an hour idle (a signed-in person's is refreshed on each request by
 # core.middleware.SecurityHeadersMiddleware) and with the browser. The anonymous survey's session
 # is saved only when answers change, so reading a page writes nothing.
+# Database sessions, one round trip per read or write (docs/adr/013-lean-session-store.md).
+SESSION_ENGINE = "arp_portal.core.session_store"
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
