@@ -9,3 +9,14 @@ class SurveysConfig(AppConfig):
         from surveys.measure_provider import survey_measure
 
         register_provider("survey", survey_measure, label="Workforce survey")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from surveys.models import Survey
+        from surveys.selectors import intake_survey_cache
+
+        def forget_intake_surveys(**kwargs):
+            intake_survey_cache.clear()
+
+        post_save.connect(forget_intake_surveys, sender=Survey, weak=False)
+        post_delete.connect(forget_intake_surveys, sender=Survey, weak=False)

@@ -11,7 +11,7 @@ from crispy_forms.utils import render_crispy_form
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -79,7 +79,7 @@ def _summary(questions, answers: dict, pages) -> list[dict]:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = get_object_or_404(Survey, slug=slug)
+    survey = selectors.survey_for_intake(slug)
     if not survey.accepting_responses:
         return _closed(request, survey)
     form = None
@@ -107,7 +107,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    survey = get_object_or_404(Survey, slug=slug)
+    survey = selectors.survey_for_intake(slug)
     if not survey.accepting_responses:
         return _closed(request, survey)
     if not _may_answer(request, survey):
@@ -171,7 +171,7 @@ def _blank_form_html(survey: Survey, page, form) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = get_object_or_404(Survey, slug=slug)
+    survey = selectors.survey_for_intake(slug)
     if not survey.accepting_responses:
         return _closed(request, survey)
     if not _may_answer(request, survey):
@@ -183,6 +183,10 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     form = SubmitAnswersForm(request.POST if request.method == "POST" else None)
     problem = ""
     if request.method == "POST":
+        # The page may have used a few seconds' copy of the survey; storing needs the truth.
+        survey = Survey.objects.get(pk=survey.pk)
+        if not survey.accepting_responses:
+            return _closed(request, survey)
         if form.caught_a_robot:
             # Say nothing a robot could learn from: it sees the same page a person does.
             request.session.flush()
@@ -217,7 +221,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 def confirmation(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = get_object_or_404(Survey, slug=slug)
+    survey = selectors.survey_for_intake(slug)
     return render(request, "surveys/intake/confirmation.html", {"survey": survey})
 
 
@@ -225,10 +229,14 @@ def confirmation(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     """Volunteering to talk: a separate form and table, never linked to any answers."""
-    survey = get_object_or_404(Survey, slug=slug)
+    survey = selectors.survey_for_intake(slug)
     if not survey.accepting_responses:
         return _closed(request, survey)
     form = FollowUpForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        survey = Survey.objects.get(pk=survey.pk)
+        if not survey.accepting_responses:
+            return _closed(request, survey)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.submissions_within_limit(request):
             return render(
@@ -241,5 +249,5 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 def follow_up_done(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = get_object_or_404(Survey, slug=slug)
+    survey = selectors.survey_for_intake(slug)
     return render(request, "surveys/intake/follow_up_done.html", {"survey": survey})

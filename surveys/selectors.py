@@ -4,7 +4,9 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 
+from arp_portal.core.local_cache import TimedCache
 from surveys.models import (
     Answer,
     FreeTextAnswer,
@@ -30,6 +32,22 @@ def survey_questions(survey: Survey) -> list[Question]:
             Prefetch("options", queryset=Option.objects.order_by("position"))
         )
     )
+
+
+# The intake reads its survey on every page; a few seconds' copy per process saves a query on
+# each (docs/surveys.md, "Speed"). Saving a survey clears it in this process (surveys.apps);
+# other processes see a change within the lifetime. Storing a response reads the survey afresh.
+intake_survey_cache = TimedCache(seconds=5)
+
+
+def survey_for_intake(slug: str) -> Survey:
+    def load():
+        survey = Survey.objects.filter(slug=slug).first()
+        if survey is None:
+            raise Http404("No survey at this address.")
+        return survey
+
+    return intake_survey_cache.get(slug, load)
 
 
 _QUESTIONS_CACHE: dict[tuple[int, int], list[Question]] = {}

@@ -56,3 +56,13 @@ def steering_client(client_as, steering_member):
 @pytest.fixture
 def data_manager_client(client_as, data_manager):
     return client_as(data_manager)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Each test starts with no copies kept by arp_portal.core.local_cache."""
+    from arp_portal.core.local_cache import clear_all
+
+    clear_all()
+    yield
+    clear_all()

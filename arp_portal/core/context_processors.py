@@ -1,7 +1,18 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from arp_portal.core.local_cache import TimedCache
 from arp_portal.core.models import DEMO_IMPORT_KIND, ImportRun
+
+# Every page asks whether demo data is loaded (the "synthetic data" banner); the answer changes
+# only when demo data is loaded or removed (core.apps clears it then).
+synthetic_data_cache = TimedCache(seconds=30)
+
+
+def synthetic_data_loaded() -> bool:
+    return synthetic_data_cache.get(
+        "loaded", lambda: ImportRun.objects.filter(kind=DEMO_IMPORT_KIND).exists()
+    )
 
 
 def _navigation(user) -> list[dict]:
@@ -41,5 +52,5 @@ def portal(request) -> dict:
         "service_phase": settings.SERVICE_PHASE,
         "support_email": settings.SUPPORT_EMAIL,
         "navigation": nav,
-        "synthetic_data": ImportRun.objects.filter(kind=DEMO_IMPORT_KIND).exists(),
+        "synthetic_data": synthetic_data_loaded(),
     }

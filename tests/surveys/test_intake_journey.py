@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from surveys.models import Answer, FreeTextAnswer, Response
 from tests.surveys.helpers import make_survey
@@ -150,3 +152,64 @@ def test_the_intake_works_without_javascript():
     # A <button> in a form submits it by default: no script needed.
     assert re.search(r'<button name="submit"\s+class="govuk-button"', html)
     assert "<script" not in html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_a_survey_closed_while_someone_answers_takes_nothing_more():
+    """Pages may use a few seconds' copy of the survey (surveys.selectors.survey_for_intake);
+    sending reads it afresh, so closing takes effect at once for what is stored. The update
+    below sends no signal, as a change made by another process would not reach this one."""
+    from surveys.models import Survey
+
+    survey = make_survey()
+    client = Client()
+    check_url = answer_every_page(client, survey)
+    Survey.objects.filter(pk=survey.pk).update(status="closed")
+    sent = client.post(check_url, {"website": ""})
+    assert sent.status_code == 200
+    assert "This survey is closed" in sent.content.decode()
+    assert not Response.objects.filter(survey=survey).exists()
+
+
+def test_saving_a_survey_is_seen_by_its_pages_at_once():
+    survey = make_survey()
+    client = Client()
+    assert "Start now" in client.get(f"/surveys/{survey.slug}/").content.decode()
+    survey.status = "closed"
+    survey.save()
+    assert "This survey is closed" in client.get(f"/surveys/{survey.slug}/").content.decode()
+
+
+def test_a_whole_submission_runs_a_fixed_small_number_of_queries():
+    """What the intake asks of Postgres for one person, start to confirmation (the speed of
+    make bench-survey rests on it): the session read once per page and written once per
+    answer page, the survey read afresh and the response written once at the end."""
+    survey = make_survey()
+    client = Client()
+    client.get(f"/surveys/{survey.slug}/page/1/")  # the copies a process keeps, warmed
+    client.cookies.clear()
+    pages = survey.questions.count()
+    answers = {
+        f"q{q.pk}": "Something I wanted to say." if q.is_free_text else q.options.all()[0].code
+        for q in survey.questions.prefetch_related("options")
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/surveys/{survey.slug}/").status_code == 200
+        check_url = f"/surveys/{survey.slug}/page/1/"
+        while "/page/" in check_url:
+            html = client.get(check_url).content.decode()
+            data = {name: answers[name] for name in _form_fields(html)}
+            check_url = client.post(check_url, data)["Location"]
+        client.get(check_url)
+        sent = client.post(check_url, {"website": ""})
+        client.get(sent["Location"])
+    assert Response.objects.filter(survey=survey).count() == 1
+    sessions = [q for q in queries if "django_session" in q["sql"]]
+    others = [q["sql"] for q in queries if "django_session" not in q["sql"]]
+    page_count = sum(1 for q in sessions if q["sql"].startswith("UPDATE")) + 1
+    assert page_count <= pages
+    # The first page: nothing to read, one insert on POST. Every later page: one read on GET,
+    # one read and one update on POST. Check your answers: a read on GET, a read and the delete
+    # on POST.
+    assert len(sessions) == 1 + 3 * (page_count - 1) + 3
+    # The survey afresh, then BEGIN, the response, its answers, its free text, COMMIT.
+    assert len(others) == 6, others
