@@ -169,10 +169,13 @@ def prepare_results_survey(count: int):
                 """,
                 [option_ids, len(option_ids), question.pk, survey.pk, survey.pk],
             )
-    # What autovacuum does after a bulk load: lets the index-only scan skip the table.
+    # Answers loaded in bulk are counted into the results tally as response_submit would have.
+    services.answer_tally_rebuild(survey)
+    # What autovacuum does after a bulk load.
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE surveys_response")
         cursor.execute("VACUUM ANALYZE surveys_answer")
+        cursor.execute("VACUUM ANALYZE surveys_answertally")
     return survey
 
 

@@ -241,6 +241,7 @@ def load_responses(survey: Survey, rng: random.Random) -> dict:
     Response.objects.bulk_create(responses, batch_size=2_000)
     Answer.objects.bulk_create(answers, batch_size=5_000)
     FreeTextAnswer.objects.bulk_create(texts, batch_size=2_000)
+    services.answer_tally_rebuild(survey)
     return {"responses": len(responses), "answers": len(answers), "free_text": len(texts)}
 
 

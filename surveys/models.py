@@ -222,8 +222,9 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """One chosen option. The respondent's demographics are repeated here so that every results
-    table is a single GROUP BY over this table's index (docs/adr/010-survey-answers-table.md)."""
+    """One chosen option, with the respondent's demographics repeated so that answers can be
+    counted by group without a join (docs/adr/010-survey-answers-table.md). Results read the
+    running counts in AnswerTally instead (ADR 014)."""
 
     pk = models.CompositePrimaryKey("response", "option")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
@@ -235,18 +236,47 @@ class Answer(models.Model):
     grade_band = models.CharField(max_length=60, blank=True)
     locality = models.CharField(max_length=60, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.option_id}"
+
+
+class AnswerTally(models.Model):
+    """How many respondents chose an option, for each combination of the demographics results
+    are cut by: what the results page counts, kept up to date as each response is stored
+    (services.response_submit) so that it need not count every answer (ADR 014).
+
+    Counts only: nothing here refers to a response, and deleting a survey's responses deletes
+    its tally too."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="+", db_index=False)
+    ethnicity = models.CharField(max_length=4, blank=True)
+    role = models.CharField(max_length=60, blank=True)
+    grade_band = models.CharField(max_length=60, blank=True)
+    locality = models.CharField(max_length=60, blank=True)
+    respondents = models.PositiveIntegerField()
+
     class Meta:
-        indexes = [
-            # Covers the filtered views too (INCLUDE), so every results query is index-only.
-            models.Index(
-                fields=["survey", "question", "option", "ethnicity"],
-                include=["role", "grade_band", "locality"],
-                name="answer_results_idx",
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "survey",
+                    "question",
+                    "option",
+                    "ethnicity",
+                    "role",
+                    "grade_band",
+                    "locality",
+                ],
+                name="answer_tally_cell",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.response_id}: {self.option_id}"
+        return f"{self.option_id} {self.ethnicity or '-'}: {self.respondents}"
 
 
 class ModerationStatus(models.TextChoices):

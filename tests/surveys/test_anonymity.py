@@ -13,7 +13,14 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from surveys import services
-from surveys.models import Answer, FollowUpVolunteer, FreeTextAnswer, Invitation, Response
+from surveys.models import (
+    Answer,
+    AnswerTally,
+    FollowUpVolunteer,
+    FreeTextAnswer,
+    Invitation,
+    Response,
+)
 from tests.surveys.helpers import answers_for, make_survey
 from tests.surveys.test_intake_journey import answer_every_page
 
@@ -66,11 +73,14 @@ def test_a_stored_response_holds_the_survey_answers_and_date_only():
             Response._meta.db_table,
             Answer._meta.db_table,
             FreeTextAnswer._meta.db_table,
+            AnswerTally._meta.db_table,
         ):
             for column in connection.introspection.get_table_description(cursor, table):
                 # No timestamp of any kind: 1114/1184 are timestamp types, 1083/1266 time.
                 assert column.type_code not in (1114, 1184, 1083, 1266), (table, column.name)
                 assert not re.search(r"ip|agent|referr|session|user|invit|account", column.name)
+    # The results tally holds counts only: no column points at a response.
+    assert "response" not in {f.name for f in AnswerTally._meta.get_fields()}
     # The key is random, so not even the order of arrival can be read from it.
     assert Response._meta.pk.get_internal_type() == "UUIDField"
     assert Answer._meta.pk.get_internal_type() == "CompositePrimaryKey"

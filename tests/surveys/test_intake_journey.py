@@ -211,5 +211,6 @@ def test_a_whole_submission_runs_a_fixed_small_number_of_queries():
     # one read and one update on POST. Check your answers: a read on GET, a read and the delete
     # on POST.
     assert len(sessions) == 1 + 3 * (page_count - 1) + 3
-    # The survey afresh, then BEGIN, the response, its answers, its free text, COMMIT.
-    assert len(others) == 6, others
+    # The survey afresh, then BEGIN, the response, its answers, its free text, the results
+    # tally, COMMIT.
+    assert len(others) == 7, others

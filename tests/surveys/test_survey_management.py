@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys.models import Question, Survey
+from surveys.models import AnswerTally, Question, Survey
 from tests.surveys.helpers import make_survey, submit
 
 pytestmark = pytest.mark.django_db
@@ -185,8 +185,10 @@ def test_responses_are_deleted_after_retention_keeping_published_results(
     Survey.objects.filter(pk=survey.pk).update(
         retain_responses_until=timezone.localdate() - dt.timedelta(days=1)
     )
+    assert AnswerTally.objects.filter(survey=survey).exists()
     data_manager_client.post(f"/surveys/manage/{survey.slug}/delete-responses/")
     assert survey.responses.count() == 0
+    assert not AnswerTally.objects.filter(survey=survey).exists()  # its counts go too
     survey.refresh_from_db()
     assert survey.responses_deleted_on == timezone.localdate()
     after = service_manager_client.get(f"/surveys/{survey.slug}/results.csv").content
