@@ -4,6 +4,10 @@ Every count is one GROUP BY over core_episode, whose copied columns (the child's
 birth month and sex, the team's locality) and covering index make it an index-only scan
 (docs/adr/020-denormalised-episode-cohort-columns.md). A child is counted once however many
 episodes they have open, hence COUNT(DISTINCT child_id).
+
+The page's counts come from the cohort snapshots (snapshots.py) of the dates built; any other
+date is counted here straight from the episodes, for the filters asked for, by the live_
+functions, which the tests also hold the snapshots to.
 """
 
 import datetime as dt

@@ -106,22 +106,6 @@ def _build_starts(cursor, date: dt.date) -> None:
     )
 
 
-def unbuilt(dates: Iterable[dt.date], measure: str) -> list[dt.date]:
-    """The dates whose snapshot for the measure is missing or expired."""
-    dates = sorted(set(dates))
-    built = set(
-        CohortSnapshotBuild.objects.filter(reference_date__in=dates, measure=measure).values_list(
-            "reference_date", flat=True
-        )
-    )
-    return [date for date in dates if date not in built]
-
-
-def ensure_built(dates: list[dt.date], measure: str) -> int:
-    """Build any of the dates' snapshots that are missing or expired; how many were built."""
-    return prepare([(date, measure) for date in unbuilt(dates, measure)])
-
-
 def prepare(
     wanted: Iterable[tuple[dt.date, str]], progress: Callable[[int, int], None] | None = None
 ) -> int:
