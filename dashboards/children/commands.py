@@ -75,8 +75,10 @@ class ImportCommand(BaseCommand):
         )
         if self.kind != "population":
             started = time.monotonic()
-            built = refresh_after_import()
+            built = refresh_after_import(
+                progress=TerminalProgress(self.stdout, "Preparing the dashboard for each month-end")
+            )
             self.stdout.write(
-                f"Dashboard figures for every 31 March prepared in "
+                f"Dashboard figures for every month-end prepared in "
                 f"{time.monotonic() - started:.1f} s ({built} snapshots)."
             )

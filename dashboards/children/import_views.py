@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from arp_portal.accounts.decorators import role_required
+from arp_portal.core.after_response import run_after_sending
 from arp_portal.core.downloads import CSV_CONTENT_TYPE, attachment
 from arp_portal.core.importing import ImportRejected, run_import
 from arp_portal.core.models import AgeBand, ImportRun, Locality, Team
@@ -71,11 +72,14 @@ def _upload(request: HttpRequest, slug: str) -> HttpResponse:
                 "file and upload it again.",
             )
             return redirect("dashboards:import_run", pk=rejected.run.pk)
-        if slug != "population":
-            # Prepare the dashboard's default figures now, so no service manager waits.
-            refresh_after_import()
         messages.success(request, f"{kind.title}: imported.")
-        return redirect("dashboards:import_run", pk=result.run.pk)
+        response = redirect("dashboards:import_run", pk=result.run.pk)
+        if slug != "population":
+            # Prepare the dashboard's figures for every month-end, so no service manager waits;
+            # after the response, as it takes minutes at national scale. Until a date is
+            # prepared the dashboard counts it live.
+            run_after_sending(response, refresh_after_import)
+        return response
     recent = ImportRun.objects.filter(kind=slug).select_related("imported_by")[:5]
     return render(
         request,

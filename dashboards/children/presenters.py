@@ -390,15 +390,17 @@ def build_table(
     )
 
 
-def dashboard(filters: ChildFilters) -> dict:
-    """Everything the page shows, from five queries (cohort, trend, pathway, population)."""
+def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = None) -> dict:
+    """Everything the page shows, from five queries (cohort, trend, pathway, population).
+
+    Dates whose snapshots are not built are counted live and added to unprepared, if given."""
     groups = selectors.ethnic_groups(filters.detail)
     reference = selectors.REFERENCES[filters.reference]
     population = selectors.population_for(
         area=filters.area, date=filters.reference_date, age_band=filters.age_band
     )
     dates = trend_dates(filters.reference_date)
-    trend_counts = selectors.trend_counts(filters, dates)
+    trend_counts = selectors.trend_counts(filters, dates, unprepared)
     table = build_table(filters, trend_counts[filters.reference_date], population, groups)
 
     trend_tables = []
@@ -416,7 +418,7 @@ def dashboard(filters: ChildFilters) -> dict:
         )
     series = trend_series(trend_tables)
 
-    stage_counts = selectors.pathway_counts(filters)
+    stage_counts = selectors.pathway_counts(filters, unprepared)
     stages = pathway(
         [(key, label, stage_counts[str(kind)]) for key, label, kind in selectors.PATHWAY_STAGES],
         population.counts or None,

@@ -4,6 +4,10 @@ Every count is one GROUP BY over core_episode, whose copied columns (the child's
 birth month and sex, the team's locality) and covering index make it an index-only scan
 (docs/adr/020-denormalised-episode-cohort-columns.md). A child is counted once however many
 episodes they have open, hence COUNT(DISTINCT child_id).
+
+The page's counts come from the cohort snapshots (snapshots.py) of the dates built; any other
+date is counted here straight from the episodes, for the filters asked for, by the live_
+functions, which the tests also hold the snapshots to.
 """
 
 import datetime as dt
@@ -145,12 +149,20 @@ def _bands(age_band: str) -> list[str]:
     return [age_band]
 
 
-def trend_counts(filters: ChildFilters, dates: list[dt.date]) -> dict[dt.date, dict[str, int]]:
-    """Children in the cohort by ethnicity code on (or in the year to) each date, from the
-    cohort snapshots (built on first use; see snapshots.py)."""
+# (reference date, measure) pairs a read had to count live because their snapshot was not built:
+# a view builds them once its page has been sent (snapshots.prepare).
+Unprepared = set[tuple[dt.date, str]]
+
+
+def trend_counts(
+    filters: ChildFilters, dates: list[dt.date], unprepared: Unprepared | None = None
+) -> dict[dt.date, dict[str, int]]:
+    """Children in the cohort by ethnicity code on (or in the year to) each date: from the cohort
+    snapshots where the date's is built, counted live (one query for the rest) where not.
+    The dates counted live are added to unprepared, if given."""
     starts = filters.measure == "starts"
     cohort = str(START_KINDS[filters.cohort][0]) if starts else filters.cohort
-    found = snapshots.counts(
+    found, built = snapshots.counts(
         dates=list(dates),
         measure=filters.measure,
         cohorts=[cohort],
@@ -159,7 +171,13 @@ def trend_counts(filters: ChildFilters, dates: list[dt.date]) -> dict[dt.date, d
         locality_id=filters.locality.pk if filters.locality is not None else None,
         team_id=filters.team.pk if filters.team is not None else None,
     )
-    return {date: found.get((date, cohort), {}) for date in dates}
+    result = {date: found.get((date, cohort), {}) for date in dates if date in built}
+    missing = [date for date in dates if date not in built]
+    if missing:
+        result.update(live_trend_counts(filters, missing))
+        if unprepared is not None:
+            unprepared.update((date, filters.measure) for date in missing)
+    return {date: result[date] for date in dates}
 
 
 def live_trend_counts(filters: ChildFilters, dates: list[dt.date]) -> dict[dt.date, dict[str, int]]:
@@ -189,11 +207,15 @@ def cohort_counts(filters: ChildFilters) -> dict[str, int]:
     return trend_counts(filters, [filters.reference_date])[filters.reference_date]
 
 
-def pathway_counts(filters: ChildFilters) -> dict[str, dict[str, int]]:
-    """Children starting each stage of the pathway in the year to the reference date."""
+def pathway_counts(
+    filters: ChildFilters, unprepared: Unprepared | None = None
+) -> dict[str, dict[str, int]]:
+    """Children starting each stage of the pathway in the year to the reference date: from the
+    starts snapshot if built, otherwise counted live (and added to unprepared, if given)."""
     kinds = [str(kind) for _, _, kind in PATHWAY_STAGES]
-    found = snapshots.counts(
-        dates=[filters.reference_date],
+    date = filters.reference_date
+    found, built = snapshots.counts(
+        dates=[date],
         measure="starts",
         cohorts=kinds,
         age_bands=_bands(filters.age_band),
@@ -201,7 +223,11 @@ def pathway_counts(filters: ChildFilters) -> dict[str, dict[str, int]]:
         locality_id=filters.locality.pk if filters.locality is not None else None,
         team_id=filters.team.pk if filters.team is not None else None,
     )
-    return {kind: found.get((filters.reference_date, kind), {}) for kind in kinds}
+    if date not in built:
+        if unprepared is not None:
+            unprepared.add((date, "starts"))
+        return live_pathway_counts(filters)
+    return {kind: found.get((date, kind), {}) for kind in kinds}
 
 
 def live_pathway_counts(filters: ChildFilters) -> dict[str, dict[str, int]]:

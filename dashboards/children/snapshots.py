@@ -4,11 +4,17 @@ episode table and read many times (core.CohortSnapshot explains what a row holds
 Building a date is one INSERT ... SELECT with GROUPING SETS over the episodes open on it (or
 starting in the year to it): each child counted once per ethnicity, age band, sex and area.
 Reading is a SUM over a few hundred rows. Any write to children or episodes expires every build
-(a trigger), and the next read rebuilds the dates it needs: a snapshot is never stale.
+(a trigger), and a date whose build has expired is counted live until it is built again: a
+snapshot is never stale.
+
+After each children's import every month-end is built (prepare_after_import); a view of any
+other date counts live and builds that date's snapshots once the page has been sent
+(docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md).
 """
 
 import datetime as dt
 import zlib
+from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
@@ -16,6 +22,14 @@ from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind
 
 ON_DATE = "on_date"
 STARTS = "starts"
+MEASURES = (ON_DATE, STARTS)
+# Taken in shared mode by every build, in exclusive mode by the trigger that expires the builds
+# on any write to children or episodes (migration 0006): a build sees every write committed
+# before it, and a write committed after it expires it.
+DATA_LOCK = "SELECT pg_advisory_xact_lock_shared(hashtext('core_cohortsnapshot data'), 0)"
+# A build sorts a few hundred thousand rows at 1,000,000 children (some 40 MB): in memory, not
+# in temporary files on disk as with the default 4 MB.
+BUILD_WORK_MEM = "SET LOCAL work_mem = '64MB'"
 # Age band from age in whole years (birthday taken as the first of the birth month).
 _BAND = (
     "CASE WHEN a.age < 1 THEN 'under1' WHEN a.age < 5 THEN '1-4' WHEN a.age < 10 THEN '5-9'"
@@ -92,29 +106,33 @@ def _build_starts(cursor, date: dt.date) -> None:
     )
 
 
-def ensure_built(dates: list[dt.date], measure: str) -> None:
-    """Build any of the dates' snapshots that are missing or expired."""
-    built = set(
-        CohortSnapshotBuild.objects.filter(reference_date__in=dates, measure=measure).values_list(
-            "reference_date", flat=True
-        )
-    )
-    for date in dates:
-        if date not in built:
-            build(date, measure)
+def prepare(
+    wanted: Iterable[tuple[dt.date, str]], progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Build each (date, measure) snapshot that is not built, in the order given, each in its
+    own transaction (so a write waits for one build at most); how many were built."""
+    wanted = list(dict.fromkeys(wanted))
+    built = 0
+    for done, (date, measure) in enumerate(wanted, start=1):
+        built += build(date, measure)
+        if progress is not None:
+            progress(done, len(wanted))
+    return built
 
 
 @transaction.atomic
-def build(date: dt.date, measure: str) -> None:
-    """(Re)build one date's snapshot. An advisory lock keeps two requests from building the
-    same date at once; the second finds it built and does nothing."""
+def build(date: dt.date, measure: str) -> bool:
+    """(Re)build one date's snapshot; False if it was built already. An advisory lock keeps two
+    requests from building the same date at once; the second finds it built and does nothing."""
     with connection.cursor() as cursor:
+        cursor.execute(DATA_LOCK)
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s)",
             [zlib.crc32(f"cohort-snapshot {date} {measure}".encode())],
         )
         if CohortSnapshotBuild.objects.filter(reference_date=date, measure=measure).exists():
-            return
+            return False
+        cursor.execute(BUILD_WORK_MEM)
         cursor.execute(
             "DELETE FROM core_cohortsnapshot WHERE reference_date = %s AND measure = %s",
             [date, measure],
@@ -128,6 +146,7 @@ def build(date: dt.date, measure: str) -> None:
             " VALUES (%s, %s, now())",
             [date, measure],
         )
+    return True
 
 
 def counts(
@@ -139,33 +158,63 @@ def counts(
     sex: int | None,
     locality_id: int | None,
     team_id: int | None,
-) -> dict[tuple[dt.date, str], dict[str, int]]:
-    """{(date, cohort): {ethnicity code: children}} from the snapshots, building what is missing."""
-    ensure_built(dates, measure)
-    params: list = [dates, measure, cohorts, age_bands]
-    sql = (
-        "SELECT reference_date, cohort, ethnicity, SUM(children)::int FROM core_cohortsnapshot"
-        " WHERE reference_date = ANY(%s) AND measure = %s AND cohort = ANY(%s)"
-        " AND age_band = ANY(%s)"
-    )
+) -> tuple[dict[tuple[dt.date, str], dict[str, int]], set[dt.date]]:
+    """{(date, cohort): {ethnicity code: children}} from the snapshots, and which of the dates
+    are built: the others have no counts here and must be counted live.
+
+    One statement reads the builds and the rows together, so the two cannot disagree when a
+    write expires the builds in between. Nothing is built here.
+    """
+    conditions = "s.cohort = ANY(%s) AND s.age_band = ANY(%s)"
+    params: list = [cohorts, age_bands]
     if team_id is not None:
-        sql += " AND scope = 'team' AND team_id = %s"
+        conditions += " AND s.scope = 'team' AND s.team_id = %s"
         params.append(team_id)
     elif locality_id is not None:
-        sql += " AND scope = 'locality' AND locality_id = %s"
+        conditions += " AND s.scope = 'locality' AND s.locality_id = %s"
         params.append(locality_id)
     else:
-        sql += " AND scope = 'all'"
+        conditions += " AND s.scope = 'all'"
     if sex is not None:
-        sql += " AND sex = %s"
+        conditions += " AND s.sex = %s"
         params.append(sex)
-    sql += " GROUP BY reference_date, cohort, ethnicity"
+    # A built date with no matching rows comes back once, with a null cohort.
+    sql = (
+        "SELECT b.reference_date, s.cohort, s.ethnicity, SUM(s.children)::int"
+        " FROM core_cohortsnapshotbuild b LEFT JOIN core_cohortsnapshot s"
+        f" ON s.reference_date = b.reference_date AND s.measure = b.measure AND {conditions}"
+        " WHERE b.reference_date = ANY(%s) AND b.measure = %s"
+        " GROUP BY b.reference_date, s.cohort, s.ethnicity"
+    )
+    params += [list(dates), measure]
     result: dict[tuple[dt.date, str], dict[str, int]] = {}
+    built: set[dt.date] = set()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for date, cohort, code, children in cursor.fetchall():
-            result.setdefault((date, cohort), {})[code] = children
-    return result
+            built.add(date)
+            if cohort is not None:
+                result.setdefault((date, cohort), {})[code] = children
+    return result, built
+
+
+def _month_end(index: int) -> dt.date:
+    """The last day of the month with index year * 12 + month - 1."""
+    year, month = divmod(index + 1, 12)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
+def month_ends(first: dt.date | None, latest: dt.date | None) -> list[dt.date]:
+    """Every month-end a view or its five-year trend is likely to ask for: from four years before
+    the first data (and at least from the 31 March of that year) to the last month-end with data.
+    Every 31 March of march_dates is among them."""
+    if first is None or latest is None:
+        return []
+    start = (first.year - 4) * 12 + min(first.month, 3) - 1
+    end = _month_index(latest)
+    if _month_end(end) > latest:
+        end -= 1
+    return [_month_end(index) for index in range(start, end + 1)]
 
 
 def march_dates(first: dt.date | None, latest: dt.date | None) -> list[dt.date]:
@@ -177,13 +226,16 @@ def march_dates(first: dt.date | None, latest: dt.date | None) -> list[dt.date]:
     return [dt.date(year, 3, 31) for year in range(first.year - 4, last_year + 1)]
 
 
-def refresh_after_import() -> int:
-    """Build the snapshots of every 31 March (both measures), so no service manager waits for
-    the dates DfE's returns count on. Returns how many were built."""
+def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> int:
+    """Build the snapshots of every month-end (both measures), so no service manager waits for
+    the dates reports count on: 31 March for DfE's returns, month- and quarter-ends for the
+    authority's own. Returns how many were built."""
     from dashboards.children.selectors import episode_date_range
 
-    dates = march_dates(*episode_date_range())
-    before = CohortSnapshotBuild.objects.count()
-    ensure_built(dates, ON_DATE)
-    ensure_built(dates, STARTS)
-    return CohortSnapshotBuild.objects.count() - before
+    first, latest = episode_date_range()
+    marches = march_dates(first, latest)
+    # The 31 Marches first (the default view and its trend), then the latest months first.
+    dates = sorted(marches, reverse=True) + sorted(
+        set(month_ends(first, latest)) - set(marches), reverse=True
+    )
+    return prepare([(date, measure) for date in dates for measure in MEASURES], progress)

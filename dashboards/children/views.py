@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from arp_portal.accounts.decorators import role_required
-from dashboards.children import exports, presenters, selectors
+from arp_portal.core.after_response import run_after_sending
+from dashboards.children import exports, presenters, selectors, snapshots
 from dashboards.children.forms import ChildFiltersForm, default_reference_date
 
 
@@ -37,13 +38,20 @@ def filters_form(request: HttpRequest) -> ChildFiltersForm:
 def children(request: HttpRequest) -> HttpResponse:
     form = filters_form(request)
     filters = form.filters()
-    context = presenters.dashboard(filters)
+    unprepared: selectors.Unprepared = set()
+    context = presenters.dashboard(filters, unprepared)
     query = request.GET.urlencode()
-    return render(
+    response = render(
         request,
         "dashboards/children/dashboard.html",
         {**context, "form": form, "query": f"?{query}" if query else ""},
     )
+    if unprepared:
+        # A date not prepared after the import (not a month-end) was counted live for these
+        # filters; build its snapshots once the page is sent, so later views of it, with any
+        # filters, read them (docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md).
+        run_after_sending(response, lambda: snapshots.prepare(sorted(unprepared)))
+    return response
 
 
 @role_required("core.view_dashboards")

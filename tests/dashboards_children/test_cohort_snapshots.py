@@ -1,5 +1,5 @@
-"""The snapshots the page reads agree with a count straight from the episodes, and expire the
-moment the episodes change."""
+"""The snapshots the page reads agree with a count straight from the episodes, expire the moment
+the episodes change, and a date without one is counted live."""
 
 import datetime as dt
 import random
@@ -7,7 +7,7 @@ import random
 import pytest
 
 from arp_portal.core.models import Child, CohortSnapshotBuild, Episode
-from dashboards.children import selectors
+from dashboards.children import selectors, snapshots
 from dashboards.children.selectors import ChildFilters
 from tests.dashboards_children.conftest import MARCH_31
 
@@ -53,24 +53,53 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("options", FILTERS, ids=str)
-def test_snapshot_counts_equal_live_counts(varied_children, options):
+DATES = [dt.date(2023, 3, 31), MARCH_31, dt.date(2025, 10, 2)]
+
+
+def filters_for(authority, options) -> ChildFilters:
     options = dict(options)
     area = options.pop("area", None)
     team = options.pop("team", None)
-    filters = ChildFilters(
+    return ChildFilters(
         reference_date=MARCH_31,
-        locality=varied_children[area] if area else None,
-        team=varied_children["teams"][team] if team else None,
+        locality=authority[area] if area else None,
+        team=authority["teams"][team] if team else None,
         **options,
     )
-    dates = [dt.date(2023, 3, 31), MARCH_31, dt.date(2025, 10, 2)]
-    assert selectors.trend_counts(filters, dates) == selectors.live_trend_counts(filters, dates)
-    assert selectors.pathway_counts(filters) == selectors.live_pathway_counts(filters)
+
+
+@pytest.mark.parametrize("options", FILTERS, ids=str)
+def test_snapshot_counts_equal_live_counts(varied_children, options):
+    filters = filters_for(varied_children, options)
+    snapshots.prepare([(date, measure) for date in DATES for measure in snapshots.MEASURES])
+    unprepared: selectors.Unprepared = set()
+    trend = selectors.trend_counts(filters, DATES, unprepared)
+    pathway = selectors.pathway_counts(filters, unprepared)
+    assert unprepared == set()  # read from the snapshots, not counted live
+    assert trend == selectors.live_trend_counts(filters, DATES)
+    assert pathway == selectors.live_pathway_counts(filters)
+
+
+@pytest.mark.parametrize("options", FILTERS, ids=str)
+def test_dates_without_a_snapshot_are_counted_live_and_listed(varied_children, options):
+    filters = filters_for(varied_children, options)
+    snapshots.prepare([(MARCH_31, filters.measure)])  # one of the three built
+    unprepared: selectors.Unprepared = set()
+    trend = selectors.trend_counts(filters, DATES, unprepared)
+    pathway = selectors.pathway_counts(filters, unprepared)
+    assert trend == selectors.live_trend_counts(filters, DATES)
+    assert pathway == selectors.live_pathway_counts(filters)
+    missing = {(date, filters.measure) for date in DATES if date != MARCH_31}
+    if filters.measure == "on_date":
+        missing.add((MARCH_31, "starts"))
+    assert unprepared == missing
+    # Reading builds nothing: only the one prepared above.
+    assert CohortSnapshotBuild.objects.count() == 1
 
 
 def test_any_change_to_episodes_expires_the_snapshots(varied_children):
     filters = ChildFilters(cohort="cic", reference_date=MARCH_31)
+    snapshots.prepare([(MARCH_31, "on_date")])
     before = selectors.cohort_counts(filters)
     assert CohortSnapshotBuild.objects.exists()
     child = Child.objects.create(
@@ -78,5 +107,24 @@ def test_any_change_to_episodes_expires_the_snapshots(varied_children):
     )
     assert not CohortSnapshotBuild.objects.exists()
     Episode.objects.create(child=child, kind="CIC", start_date=dt.date(2025, 1, 1))
-    after = selectors.cohort_counts(filters)
-    assert after["BCRB"] == before.get("BCRB", 0) + 1
+    # Counted live until built again, then read from the new snapshot: the same either way.
+    assert selectors.cohort_counts(filters)["BCRB"] == before.get("BCRB", 0) + 1
+    snapshots.prepare([(MARCH_31, "on_date")])
+    unprepared: selectors.Unprepared = set()
+    after = selectors.trend_counts(filters, [MARCH_31], unprepared)[MARCH_31]
+    assert not unprepared and after["BCRB"] == before.get("BCRB", 0) + 1
+
+
+def test_an_empty_snapshot_is_read_as_built(authority):
+    """A date before any data has a build but no rows: it reads as no children, not as missing."""
+    early = dt.date(2019, 3, 31)
+    snapshots.prepare([(early, "on_date")])
+    unprepared: selectors.Unprepared = set()
+    filters = ChildFilters(cohort="cin", reference_date=early)
+    assert selectors.trend_counts(filters, [early], unprepared) == {early: {}}
+    assert unprepared == set()
+
+
+def test_preparing_a_built_date_again_builds_nothing(varied_children):
+    assert snapshots.prepare([(MARCH_31, "on_date"), (MARCH_31, "starts")]) == 2
+    assert snapshots.prepare([(MARCH_31, "on_date"), (MARCH_31, "starts")]) == 0

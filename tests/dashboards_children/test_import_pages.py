@@ -1,10 +1,12 @@
 """A data manager uploads each format through the browser-facing pages and reads the report."""
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from arp_portal.core.models import Child, ImportRun
+from arp_portal.core.models import Child, CohortSnapshotBuild, ImportRun
 from dashboards.import_kinds import registered_import_kinds
 
 CASES = (
@@ -37,6 +39,8 @@ def test_a_good_upload_is_imported_and_reported(data_manager_client, authority, 
     assert Child.objects.filter(child_ref="C1").exists()
     run = ImportRun.objects.get()
     assert run.imported_by == data_manager and run.counts["episodes_added"] == 1
+    # Once the response was sent, the dashboard was prepared for each month-end (both measures).
+    assert CohortSnapshotBuild.objects.filter(reference_date=dt.date(2024, 4, 30)).count() == 2
 
 
 def test_a_broken_upload_writes_nothing_and_lists_problems(data_manager_client, authority):
