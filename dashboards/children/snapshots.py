@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind
 
@@ -233,6 +234,10 @@ def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> 
     from dashboards.children.selectors import episode_date_range
 
     first, latest = episode_date_range()
+    if latest is not None:
+        # A case system may hold planned starts; no view asks for a date after today.
+        latest = min(latest, timezone.localdate())
+        first = min(first, latest)
     marches = march_dates(first, latest)
     # The 31 Marches first (the default view and its trend), then the latest months first.
     dates = sorted(marches, reverse=True) + sorted(

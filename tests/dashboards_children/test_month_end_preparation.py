@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from arp_portal.core.models import CohortSnapshotBuild
 from dashboards.children import snapshots
@@ -42,6 +43,19 @@ def test_refresh_after_import_builds_both_measures_for_every_month_end(authority
         (date, measure) for date in expected for measure in ("on_date", "starts")
     }
     assert snapshots.refresh_after_import() == 0
+
+
+def test_month_ends_after_today_are_not_prepared(authority):
+    """Planned starts in a case system are data, but no view asks for a date after today."""
+    today = timezone.localdate()
+    add_children("BCRB", 2, team=authority["teams"]["north"], start=dt.date(2024, 6, 1))
+    add_children(
+        "WBRI", 1, team=authority["teams"]["north"], start=today.replace(year=today.year + 2)
+    )
+    snapshots.refresh_after_import()
+    prepared = CohortSnapshotBuild.objects.values_list("reference_date", flat=True)
+    assert max(prepared) == snapshots.month_ends(today, today)[-1]
+    assert max(prepared) <= today
 
 
 def test_the_import_command_prepares_every_month_end_with_a_progress_bar(tmp_path, authority):
