@@ -140,3 +140,53 @@ def test_rows_for_one_child_must_agree(authority):
 def test_missing_columns_are_named(authority):
     problems = problems_of("child_id,sex\nC1,1\n")
     assert problems[0].startswith("cases.csv, line 1, date_of_birth, ethnicity, episode_type")
+
+
+def _indexes() -> dict[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'core_episode'"
+        )
+        return dict(cursor.fetchall())
+
+
+def test_a_bulk_first_load_rebuilds_the_indexes_and_reads_back_exactly(authority, monkeypatch):
+    """A national-scale first import writes without the episode table's secondary indexes and
+    builds them after (services.BULK_LOAD_ROWS, lowered here to take that path with a few
+    rows); the children go in without their unique index. Everything reads back as given, the
+    indexes are as before, and the same file again changes nothing."""
+    from dashboards.children import services
+
+    monkeypatch.setattr(services, "BULK_LOAD_ROWS", 2)
+    dropped = []
+    drop = services._drop_indexes_for_bulk_load
+
+    def spy(cursor, incoming):
+        found = drop(cursor, incoming)
+        dropped.append(len(found))
+        return found
+
+    monkeypatch.setattr(services, "_drop_indexes_for_bulk_load", spy)
+    before = _indexes()
+    text = (
+        HEADER
+        + "C1,2015-06-14,1,BCRB,CIN,2024-05-02,,North care\n"
+        + "C1,2015-06-14,1,BCRB,CP,2024-06-20,2025-01-10,North care\n"
+        + "C\\2,2009-11-03,2,WBRI,CIC,2023-09-01,,\n"  # a backslash COPY must escape
+    )
+    result = run(text)
+    assert result.counts["children_added"] == 2 and result.counts["episodes_added"] == 3
+    assert dropped == [2]  # the two secondary indexes were dropped, then built again
+    assert _indexes() == before
+    assert set(Child.objects.values_list("child_ref", flat=True)) == {"C1", "C\\2"}
+    assert sorted(Episode.objects.values_list("child__child_ref", "kind", "start_date")) == [
+        ("C1", "CIN", dt.date(2024, 5, 2)),
+        ("C1", "CP", dt.date(2024, 6, 20)),
+        ("C\\2", "CIC", dt.date(2023, 9, 1)),
+    ]
+    plan = Episode.objects.get(kind="CP")
+    assert plan.locality_id == authority["north"].pk and plan.child_ethnicity == "BCRB"
+    again = run(text)
+    assert again.counts["episodes_added"] == 0 and again.counts["episodes_removed"] == 0
