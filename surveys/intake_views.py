@@ -52,8 +52,14 @@ def _may_answer(request: HttpRequest, survey: Survey) -> bool:
     )
 
 
-def _summary(questions, answers: dict, pages) -> list[dict]:
+def _summary(survey: Survey, questions, answers: dict, pages) -> list[dict]:
     page_of = {q.pk: page.number for page in pages for q in page.questions}
+    # Each row links to its page to change the answer: one reverse() a page, not a row.
+    change_url = {
+        page.number: reverse("surveys:page", kwargs={"slug": survey.slug, "number": page.number})
+        + "?change=1"
+        for page in pages
+    }
     rows = []
     for question in questions:
         value = answers.get(str(question.pk))
@@ -71,6 +77,7 @@ def _summary(questions, answers: dict, pages) -> list[dict]:
                 "answers": shown,
                 "missing": missing,
                 "page": page_of[question.pk],
+                "change_url": change_url[page_of[question.pk]],
             }
         )
     return rows
@@ -179,7 +186,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     questions = selectors.survey_questions_for_intake(survey)
     pages = selectors.intake_pages(questions)
     state = _state(request, survey)
-    rows = _summary(questions, state["answers"], pages)
+    rows = _summary(survey, questions, state["answers"], pages)
     form = SubmitAnswersForm(request.POST if request.method == "POST" else None)
     problem = ""
     if request.method == "POST":

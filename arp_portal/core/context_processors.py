@@ -1,4 +1,7 @@
+import functools
+
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 
 from arp_portal.core.local_cache import TimedCache
@@ -39,6 +42,24 @@ def _navigation(user) -> list[dict]:
     return nav
 
 
+@functools.cache
+def frame_links() -> dict[str, str]:
+    """The page frame's links and assets (templates/base.html): the same on every page, so
+    worked out once per process rather than by a dozen {% url %} and {% static %} tags a page."""
+    return {
+        "home": reverse("core:home"),
+        "accessibility": reverse("core:accessibility"),
+        "privacy": reverse("core:privacy"),
+        "cookies": reverse("core:cookies"),
+        "password_change": reverse("accounts:password_change"),
+        "logout": reverse("accounts:logout"),
+        "favicon": static("images/favicon.svg"),
+        "govuk_css": static("vendor/govuk-frontend/govuk-frontend.min.css"),
+        "portal_css": static("css/portal.css"),
+        "portal_js": static("js/portal.js"),
+    }
+
+
 def portal(request) -> dict:
     user = getattr(request, "user", None)
     nav = _navigation(user) if user is not None else []
@@ -52,5 +73,6 @@ def portal(request) -> dict:
         "service_phase": settings.SERVICE_PHASE,
         "support_email": settings.SUPPORT_EMAIL,
         "navigation": nav,
+        "frame": frame_links(),
         "synthetic_data": synthetic_data_loaded(),
     }
