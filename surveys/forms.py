@@ -153,6 +153,7 @@ class SubmitAnswersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the template's <form> holds the CSRF token
         self.helper.layout = Layout(
             HTML('<div class="portal-honeypot" hidden>'),
             Field.text("website"),

@@ -5,6 +5,7 @@ The session holds only the answers and, for an invitation-only survey, the keyed
 code: nothing that says who someone is. No view here logs the client's address or user agent.
 """
 
+import functools
 import hashlib
 
 from crispy_forms.utils import render_crispy_form
@@ -222,8 +223,23 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "surveys/intake/check.html",
-        {"survey": survey, "rows": rows, "form": form, "problem": problem, "pages": len(pages)},
+        {
+            "survey": survey,
+            "rows": rows,
+            "form_html": (
+                render_crispy_form(form, helper=form.helper) if form.is_bound else _send_form_html()
+            ),
+            "problem": problem,
+            "pages": len(pages),
+        },
     )
+
+
+@functools.cache
+def _send_form_html() -> str:
+    """The send button and honeypot, the same HTML for everyone: rendered once per process."""
+    form = SubmitAnswersForm()
+    return render_crispy_form(form, helper=form.helper)
 
 
 @never_cache

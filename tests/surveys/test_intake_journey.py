@@ -48,6 +48,13 @@ def test_a_complete_journey_stores_one_response_and_flushes_the_session():
     check = client.get(check_url).content.decode()
     assert "Check your answers before sending them" in check
     assert "Not answered" not in check
+    form = check[check.index('<form method="post">') :]
+    assert (
+        form.index('name="csrfmiddlewaretoken"')
+        < form.index('name="website"')
+        < form.index("Send my answers")
+        < form.index("</form>")
+    )
     session_key = client.session.session_key
 
     sent = client.post(check_url, {"website": ""})
