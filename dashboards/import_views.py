@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, render
 
 from arp_portal.accounts.decorators import role_required
 from arp_portal.core.models import ImportRun
+from dashboards.children import snapshots
+from dashboards.children.import_kinds import EPISODE_IMPORTS as CHILDREN_EPISODE_IMPORTS
 from dashboards.import_kinds import registered_import_kinds
 
 RUNS_PER_PAGE = 20
@@ -40,6 +42,10 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ImportRun.objects.select_related("imported_by"), pk=pk)
     kinds = {kind.slug: kind for kind in registered_import_kinds()}
     counts = {key: value for key, value in run.counts.items() if key != "warnings"}
+    preparation = None
+    if run.status == ImportRun.Status.SUCCEEDED and run.kind in CHILDREN_EPISODE_IMPORTS:
+        # The dashboard's month-end figures are prepared after the import has been answered.
+        preparation = snapshots.preparation()
     return render(
         request,
         "dashboards/import_run.html",
@@ -49,5 +55,6 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": sorted(counts.items()),
             "warnings": run.counts.get("warnings", []),
             "warnings_count": run.counts.get("warnings_count", 0),
+            "preparation": preparation,
         },
     )

@@ -2,6 +2,9 @@
 
 from dashboards.import_kinds import ImportKind
 
+# The imports that write episodes, after which the dashboard's month-end figures are prepared.
+EPISODE_IMPORTS = frozenset({"cases", "cin_census", "ssda903"})
+
 IMPORT_KINDS = [
     ImportKind(
         slug="cases",

@@ -14,7 +14,7 @@ from arp_portal.core.downloads import CSV_CONTENT_TYPE, attachment
 from arp_portal.core.importing import ImportRejected, run_import
 from arp_portal.core.models import AgeBand, ImportRun, Locality, Team
 from dashboards.children import importers
-from dashboards.children.import_kinds import IMPORT_KINDS
+from dashboards.children.import_kinds import EPISODE_IMPORTS, IMPORT_KINDS
 from dashboards.children.snapshots import refresh_after_import
 from dashboards.children.upload_forms import SingleFileForm, Ssda903Form
 
@@ -74,7 +74,7 @@ def _upload(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("dashboards:import_run", pk=rejected.run.pk)
         messages.success(request, f"{kind.title}: imported.")
         response = redirect("dashboards:import_run", pk=result.run.pk)
-        if slug != "population":
+        if slug in EPISODE_IMPORTS:
             # Prepare the dashboard's figures for every month-end, so no service manager waits;
             # after the response, as it takes minutes at national scale. Until a date is
             # prepared the dashboard counts it live.

@@ -15,6 +15,7 @@ other date counts live and builds that date's snapshots once the page has been s
 import datetime as dt
 import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -227,10 +228,9 @@ def march_dates(first: dt.date | None, latest: dt.date | None) -> list[dt.date]:
     return [dt.date(year, 3, 31) for year in range(first.year - 4, last_year + 1)]
 
 
-def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> int:
-    """Build the snapshots of every month-end (both measures), so no service manager waits for
-    the dates reports count on: 31 March for DfE's returns, month- and quarter-ends for the
-    authority's own. Returns how many were built."""
+def month_end_targets() -> list[tuple[dt.date, str]]:
+    """Every (month-end, measure) an import prepares, in the order it prepares them: the 31
+    Marches first (the default view and its trend), then the latest months first."""
     from dashboards.children.selectors import episode_date_range
 
     first, latest = episode_date_range()
@@ -239,8 +239,48 @@ def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> 
         latest = min(latest, timezone.localdate())
         first = min(first, latest)
     marches = march_dates(first, latest)
-    # The 31 Marches first (the default view and its trend), then the latest months first.
     dates = sorted(marches, reverse=True) + sorted(
         set(month_ends(first, latest)) - set(marches), reverse=True
     )
-    return prepare([(date, measure) for date in dates for measure in MEASURES], progress)
+    return [(date, measure) for date in dates for measure in MEASURES]
+
+
+def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> int:
+    """Build the snapshots of every month-end (both measures), so no service manager waits for
+    the dates reports count on: 31 March for DfE's returns, month- and quarter-ends for the
+    authority's own. Returns how many were built."""
+    return prepare(month_end_targets(), progress)
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """How far the dashboard's month-end figures are prepared (shown after an import)."""
+
+    ready: int
+    total: int
+    first: dt.date | None
+    last: dt.date | None
+
+    @property
+    def complete(self) -> bool:
+        return self.ready >= self.total
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else self.ready * 100 // self.total
+
+
+def preparation() -> Preparation:
+    targets = month_end_targets()
+    dates = sorted({date for date, _ in targets})
+    built = set(
+        CohortSnapshotBuild.objects.filter(reference_date__in=dates).values_list(
+            "reference_date", "measure"
+        )
+    )
+    return Preparation(
+        ready=sum(1 for target in targets if target in built),
+        total=len(targets),
+        first=dates[0] if dates else None,
+        last=dates[-1] if dates else None,
+    )

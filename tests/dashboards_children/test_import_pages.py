@@ -41,6 +41,37 @@ def test_a_good_upload_is_imported_and_reported(data_manager_client, authority, 
     assert run.imported_by == data_manager and run.counts["episodes_added"] == 1
     # Once the response was sent, the dashboard was prepared for each month-end (both measures).
     assert CohortSnapshotBuild.objects.filter(reference_date=dt.date(2024, 4, 30)).count() == 2
+    report = data_manager_client.get(reverse("dashboards:import_run", args=[run.pk]))
+    assert (
+        "Its figures are prepared for every month-end from 31 March 2020 to 30 April 2024"
+        in report.content.decode()
+    )
+
+
+def test_the_report_shows_how_far_the_dashboard_is_prepared(data_manager_client, authority):
+    data_manager_client.post(
+        reverse("dashboards:import_cases"),
+        {"file": SimpleUploadedFile("cases.csv", CASES, content_type="text/csv")},
+    )
+    run = ImportRun.objects.get()
+    total = CohortSnapshotBuild.objects.count()  # every month-end, both measures
+    CohortSnapshotBuild.objects.filter(reference_date__year=2024).delete()  # not yet built
+    ready = CohortSnapshotBuild.objects.count()
+    page = data_manager_client.get(reverse("dashboards:import_run", args=[run.pk]))
+    text = page.content.decode()
+    assert f"<strong>{ready} of {total}</strong> ready ({ready * 100 // total}%)" in text
+    assert "a date not yet prepared is counted straight from the episodes" in text
+
+
+def test_a_population_import_says_nothing_of_preparing_the_dashboard(
+    data_manager_client, authority
+):
+    run = ImportRun.objects.create(
+        kind="population", file_name="pop.csv", file_sha256="b" * 64, status="succeeded"
+    )
+    page = data_manager_client.get(reverse("dashboards:import_run", args=[run.pk]))
+    assert "The children&#x27;s dashboard" not in page.content.decode()
+    assert "children's dashboard" not in page.content.decode()
 
 
 def test_a_broken_upload_writes_nothing_and_lists_problems(data_manager_client, authority):
