@@ -328,11 +328,12 @@ class ActionForm(forms.Form):
         return data
 
     @staticmethod
-    def initial_for(action: Action) -> dict:
+    def values_of(action, outcome_ids) -> dict:
+        """An action (or a historical record of one) as this form's values, for comparing."""
         return {
             "title": action.title,
             "description": action.description,
-            "outcomes": list(action.outcomes.all()),
+            "outcomes": frozenset(outcome_ids),
             "area": action.area_id,
             "owner": action.owner_id,
             "lead_team": action.lead_team,
@@ -344,6 +345,14 @@ class ActionForm(forms.Form):
             "priority": action.priority,
             "rag_override": action.rag_override or COMPUTED,
             "rag_override_reason": action.rag_override_reason,
+        }
+
+    @staticmethod
+    def initial_for(action: Action) -> dict:
+        outcomes = list(action.outcomes.all())
+        return {
+            **ActionForm.values_of(action, [outcome.pk for outcome in outcomes]),
+            "outcomes": outcomes,
             "version": action.version,
         }
 

@@ -52,49 +52,15 @@ def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-ACTION_FORM_FIELDS = [
-    "title",
-    "description",
-    "outcomes",
-    "area",
-    "owner",
-    "lead_team",
-    "partners",
-    "start_date",
-    "due_date",
-    "status",
-    "percent_complete",
-    "priority",
-    "rag_override",
-    "rag_override_reason",
-]
-PLAN_FORM_FIELDS = ["name", "period_start", "period_end", "governing_board"]
+# The fields a person edits: the service's, with the outcomes the action serves.
+ACTION_FORM_FIELDS = [*services.ACTION_FIELDS[:2], "outcomes", *services.ACTION_FIELDS[2:]]
+PLAN_FORM_FIELDS = list(services.PLAN_FIELDS)
 UPDATE_FORM_FIELDS = ["status", "percent_complete", "rag_override", "rag_override_reason"]
 
 
 def _record_at(history, version: int):
     """The history record as it stood at a version (its last record, after any outcome change)."""
     return history.filter(version=version).order_by("-history_date", "-history_id").first()
-
-
-def _action_values(action, outcome_ids) -> dict:
-    """An action (or a historical record of one) as the edit form's values, for comparing."""
-    return {
-        "title": action.title,
-        "description": action.description,
-        "outcomes": frozenset(outcome_ids),
-        "area": action.area_id,
-        "owner": action.owner_id,
-        "lead_team": action.lead_team,
-        "partners": action.partners,
-        "start_date": action.start_date,
-        "due_date": action.due_date,
-        "status": action.status,
-        "percent_complete": action.percent_complete,
-        "priority": action.priority,
-        "rag_override": action.rag_override or COMPUTED,
-        "rag_override_reason": action.rag_override_reason,
-    }
 
 
 def _submitted_action_values(data: dict) -> dict:
@@ -109,11 +75,11 @@ def _submitted_action_values(data: dict) -> dict:
 
 def _merged_action_form(action: Action, form: ActionForm, error) -> tuple[ActionForm, list[str]]:
     current = Action.objects.get(pk=action.pk)
-    saved = _action_values(current, current.outcomes.values_list("pk", flat=True))
+    saved = ActionForm.values_of(current, current.outcomes.values_list("pk", flat=True))
     submitted = _submitted_action_values(form.cleaned_data)
     record = _record_at(current.history, form.cleaned_data.get("version") or 0)
     loaded = (
-        _action_values(record, record.outcomes.values_list("outcome_id", flat=True))
+        ActionForm.values_of(record, record.outcomes.values_list("outcome_id", flat=True))
         if record
         else submitted
     )
