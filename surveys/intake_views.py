@@ -179,7 +179,8 @@ def _blank_form_html(survey: Survey, page, form) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = selectors.survey_for_intake(slug)
+    # Sending stores the answers, so it reads the survey afresh rather than a recent copy.
+    survey = selectors.survey_for_intake(slug, fresh=request.method == "POST")
     if not survey.accepting_responses:
         return _closed(request, survey)
     if not _may_answer(request, survey):
@@ -191,10 +192,6 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     form = SubmitAnswersForm(request.POST if request.method == "POST" else None)
     problem = ""
     if request.method == "POST":
-        # The page may have used a few seconds' copy of the survey; storing needs the truth.
-        survey = Survey.objects.get(pk=survey.pk)
-        if not survey.accepting_responses:
-            return _closed(request, survey)
         if form.caught_a_robot:
             # Say nothing a robot could learn from: it sees the same page a person does.
             request.session.flush()
@@ -252,14 +249,10 @@ def confirmation(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     """Volunteering to talk: a separate form and table, never linked to any answers."""
-    survey = selectors.survey_for_intake(slug)
+    survey = selectors.survey_for_intake(slug, fresh=request.method == "POST")
     if not survey.accepting_responses:
         return _closed(request, survey)
     form = FollowUpForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        survey = Survey.objects.get(pk=survey.pk)
-        if not survey.accepting_responses:
-            return _closed(request, survey)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.submissions_within_limit(request):
             return render(

@@ -40,31 +40,32 @@ def survey_questions(survey: Survey) -> list[Question]:
 intake_survey_cache = TimedCache(seconds=5)
 
 
-def survey_for_intake(slug: str) -> Survey:
+def survey_for_intake(slug: str, *, fresh: bool = False) -> Survey:
+    """The survey at an intake address: this process's copy of the last few seconds, or (fresh)
+    read now, as storing anything needs; a fresh read also renews the copy."""
+
     def load():
         survey = Survey.objects.filter(slug=slug).first()
         if survey is None:
             raise Http404("No survey at this address.")
         return survey
 
+    if fresh:
+        intake_survey_cache.forget(slug)
     return intake_survey_cache.get(slug, load)
 
 
-_QUESTIONS_CACHE: dict[tuple[int, int], list[Question]] = {}
+# Keyed by questions_version, so a copy is never stale; the lifetime only bounds memory.
+intake_questions_cache = TimedCache(seconds=60 * 60, max_entries=100)
 
 
 def survey_questions_for_intake(survey: Survey) -> list[Question]:
     """The questions, kept in this process's memory until they change (questions_version).
 
     Every intake page needs them; questions change rarely and never once people answer."""
-    key = (survey.pk, survey.questions_version)
-    questions = _QUESTIONS_CACHE.get(key)
-    if questions is None:
-        questions = survey_questions(survey)
-        if len(_QUESTIONS_CACHE) > 100:
-            _QUESTIONS_CACHE.clear()
-        _QUESTIONS_CACHE[key] = questions
-    return questions
+    return intake_questions_cache.get(
+        (survey.pk, survey.questions_version), lambda: survey_questions(survey)
+    )
 
 
 def intake_pages(questions: list[Question]) -> list[IntakePage]:

@@ -33,6 +33,9 @@ class TimedCache:
             self._values[key] = (now + self.seconds, value)
         return value
 
+    def forget(self, key: Hashable) -> None:
+        self._values.pop(key, None)
+
     def clear(self) -> None:
         self._values.clear()
 
