@@ -16,7 +16,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$($(PY) -c 'imp
 	ARP_PSEUDONYMISATION_KEY=check-deploy-key DJANGO_ALLOWED_HOSTS=arp.example.org \
 	DJANGO_CSRF_TRUSTED_ORIGINS=https://arp.example.org
 
-.PHONY: install run serve migrate demo test test-fast lint format check-deploy browser assets \
+.PHONY: install run worker serve migrate demo test test-fast lint format check-deploy browser assets \
 	bench-survey bench-dashboards bench-actions clean
 
 $(VENV)/.installed: pyproject.toml
@@ -41,8 +41,15 @@ run: demo
 	@echo "    steering.member   also edits the action plan"
 	@echo "    data.manager      also imports data, runs surveys and manages users"
 	@echo "  The staff survey needs no sign-in: http://$(HOST):$(PORT)/surveys/experiences-of-racism-2026/"
+	@echo "  A task worker runs beside the server (background work after imports, clean-ups)."
 	@echo ""
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The task worker alone (a second terminal, or production beside gunicorn).
+worker: migrate
+	$(PY) manage.py db_worker --no-reload
 
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)

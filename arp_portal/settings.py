@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "arp_portal.core",
     "arp_portal.accounts",
     "surveys",
@@ -125,6 +127,20 @@ SURVEY_SUBMISSIONS_PER_HOUR = env_int("ARP_SURVEY_SUBMISSIONS_PER_HOUR", 600)
 SURVEY_CODE_ATTEMPTS_PER_HOUR = env_int("ARP_SURVEY_CODE_ATTEMPTS_PER_HOUR", 60)
 # Computed (suppressed) survey results are cached under a key that changes with the data.
 SURVEY_RESULTS_CACHE_SECONDS = env_int("ARP_SURVEY_RESULTS_CACHE_SECONDS", 3600)
+
+# --- Background work: a task queue in the database (django-tasks with its database backend).
+# `manage.py db_worker` runs the tasks; `make run` starts one beside the server. Never a request
+# thread. ARP_TASKS_BACKEND=immediate runs each task as it is enqueued (a one-process setup).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env_str("ARP_TASKS_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"ARP_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
