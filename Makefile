@@ -16,16 +16,27 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$($(PY) -c 'imp
 	ARP_PSEUDONYMISATION_KEY=check-deploy-key DJANGO_ALLOWED_HOSTS=arp.example.org \
 	DJANGO_CSRF_TRUSTED_ORIGINS=https://arp.example.org
 
-.PHONY: install run worker serve migrate demo test test-fast lint format check-deploy browser assets \
+.PHONY: install lock run worker serve migrate demo test test-fast lint format check-deploy browser assets \
 	bench-survey bench-dashboards bench-actions clean
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions from requirements.lock (made by `make lock` from pyproject.toml's ranges), so
+# two installs a month apart are the same; the project itself is installed without dependencies.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Re-resolve requirements.lock from pyproject.toml (after changing a dependency, or to take
+# upgrades on purpose); commit the result.
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
 
 migrate: install
 	$(PY) manage.py migrate --no-input
