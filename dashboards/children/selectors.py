@@ -25,6 +25,7 @@ from arp_portal.core.models import (
     Locality,
     PopulationEstimate,
     Team,
+    birth_number,
 )
 from arp_portal.statistics.disproportionality import Group, Reference
 from dashboards.children import snapshots
@@ -96,19 +97,16 @@ def same_day_years_before(date: dt.date, years: int) -> dt.date:
         return date.replace(year=date.year - years, day=28)
 
 
-def _month_index(date: dt.date) -> int:
-    return date.year * 12 + date.month - 1
-
-
 def _birth_bounds(age_band: str, date: dt.date) -> tuple[int, int]:
-    """Birth month indexes of children whose age on the date lies in the band.
+    """Birth numbers (YYYYMMDD) of children whose exact age on the date lies in the band.
 
-    Age in whole years taking the birthday as the first of the birth month (as Child.age_on):
-    age = floor((date index - birth index) / 12).
+    Age in whole years from the full date of birth (as Child.age_on): aged at least n exactly
+    when born on or before the date n years earlier, so a child born on 15 September is 17 on
+    14 September of their 18th year and 18 the next day.
     """
     youngest, oldest = AGE_RANGES[age_band]
-    index = _month_index(date)
-    return index - 12 * oldest - 11, index - 12 * youngest
+    number = birth_number(date)
+    return number - 10000 * (oldest + 1) + 1, number - 10000 * youngest
 
 
 def _area_conditions(filters: ChildFilters, params: list) -> str:
@@ -134,13 +132,11 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 # Open on the date, aged within the band on it.
 _ON_DATE = (
     "e.start_date <= d.ref AND (e.end_date IS NULL OR e.end_date >= d.ref)"
-    " AND e.child_birth_month_index BETWEEN d.low AND d.high"
+    " AND e.child_birth_ymd BETWEEN d.low AND d.high"
 )
 # Started in the year to the date, aged within the band on the date (one band a child, so the
 # bands add up; see snapshots._build_starts).
-_STARTING = (
-    "e.start_date BETWEEN d.first AND d.ref AND e.child_birth_month_index BETWEEN d.low AND d.high"
-)
+_STARTING = "e.start_date BETWEEN d.first AND d.ref AND e.child_birth_ymd BETWEEN d.low AND d.high"
 
 
 def _bands(age_band: str) -> list[str]:
