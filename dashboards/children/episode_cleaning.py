@@ -96,22 +96,22 @@ def clean_episodes(episodes: list[CareEpisode]) -> list[CareEpisode]:
     for episode in episodes:
         episode.cleaned_dec = episode.dec
         episode.rules = []
-    latest_by_la: dict[str, int] = {}
-    for episode in episodes:
-        latest_by_la[episode.la] = max(latest_by_la.get(episode.la, 0), episode.year)
+    # liia-tools takes the latest year per LA; the portal holds one authority's returns, so the
+    # LA column is kept for the record and the latest year is the latest held.
+    latest = max((episode.year for episode in episodes), default=0)
 
     # The same episode restated in several returns: the latest return's copy stands.
-    by_start = sorted(episodes, key=lambda e: (e.la, e.child, e.decom, -e.year))
-    for _key, copies in groupby(by_start, key=lambda e: (e.la, e.child, e.decom)):
+    by_start = sorted(episodes, key=lambda e: (e.child, e.decom, -e.year))
+    for _key, copies in groupby(by_start, key=lambda e: (e.child, e.decom)):
         for older in list(copies)[1:]:
             older.rules.append(RESTATED)
 
-    kept = sorted((e for e in episodes if not e.removed), key=lambda e: (e.la, e.child, e.decom))
-    for _key, group in groupby(kept, key=lambda e: (e.la, e.child)):
+    kept = sorted((e for e in episodes if not e.removed), key=lambda e: (e.child, e.decom))
+    for _key, group in groupby(kept, key=lambda e: (e.child)):
         child_episodes = list(group)
         decisions: list[tuple[CareEpisode, str, dt.date | None]] = []
         for index, episode in enumerate(child_episodes):
-            if episode.dec is not None or episode.year == latest_by_la[episode.la]:
+            if episode.dec is not None or episode.year == latest:
                 continue
             previous = child_episodes[index - 1] if index > 0 else None
             following = child_episodes[index + 1] if index + 1 < len(child_episodes) else None
@@ -135,8 +135,8 @@ def clean_episodes(episodes: list[CareEpisode]) -> list[CareEpisode]:
             if end is not None:
                 episode.cleaned_dec = max(end, episode.decom)
 
-    kept = sorted((e for e in episodes if not e.removed), key=lambda e: (e.la, e.child, e.decom))
-    for _key, group in groupby(kept, key=lambda e: (e.la, e.child)):
+    kept = sorted((e for e in episodes if not e.removed), key=lambda e: (e.child, e.decom))
+    for _key, group in groupby(kept, key=lambda e: (e.child)):
         child_episodes = list(group)
         for episode, following in zip(child_episodes, child_episodes[1:], strict=False):
             end = episode.cleaned_dec

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from arp_portal.core.ethnicity import CENSUS_2021_TO_DFE, UNKNOWN_CODES, VALID_CODES
 from arp_portal.core.importing import (
+    ImportProblem,
     ProblemCollector,
     UploadedData,
     decode_text,
@@ -902,44 +903,39 @@ class _UkDates:
     def __init__(self, file_name: str, problems: ProblemCollector):
         self.file_name = file_name
         self.problems = problems
-        self.bad: dict[str, list[tuple[str, str]]] = {}
+        self.bad: dict[str, list[ImportProblem]] = {}
 
     def parse(self, value: str, line: int, field: str, *, required: bool = True):
         if not value:
             if required:
                 self.problems.add(self.file_name, f"line {line}", field, "the date is blank")
             return None
-        scratch = ProblemCollector()
-        date = parse_uk_date(value, Place(self.file_name, line), field, scratch)
+        before = len(self.problems.problems)
+        date = parse_uk_date(value, Place(self.file_name, line), field, self.problems)
         if date is None:
-            self.bad.setdefault(field, []).append((f"line {line}", value))
+            self.bad.setdefault(field, []).extend(self.problems.problems[before:])
         return date
 
     @property
     def any_bad(self) -> bool:
         return bool(self.bad)
 
-    def report(self) -> None:
+    def summarise(self) -> None:
+        """Replace the rows' messages of a column with many bad dates by one line."""
         for field, rows in self.bad.items():
-            if len(rows) > DATE_SUMMARY_AFTER:
-                location, value = rows[0]
-                iso = sum(1 for _, text in rows if re.fullmatch(r"\d{4}-\d\d-\d\d", text))
-                self.problems.add(
-                    self.file_name,
-                    "",
-                    "",
-                    f"column {field}: dates must be dd/mm/YYYY, {len(rows)} rows (first at "
-                    f"{location}: '{value[:40]}')"
-                    + (f"; {iso} of them are written YYYY-MM-DD" if iso else ""),
-                )
-            else:
-                for location, value in rows:
-                    self.problems.add(
-                        self.file_name,
-                        location,
-                        field,
-                        f"'{value[:40]}' is not a date in the form dd/mm/YYYY",
-                    )
+            if len(rows) <= DATE_SUMMARY_AFTER:
+                continue
+            ids = {id(problem) for problem in rows}
+            self.problems.problems[:] = [p for p in self.problems.problems if id(p) not in ids]
+            iso = sum(1 for problem in rows if re.search(r"'\d{4}-\d\d-\d\d'", problem.message))
+            self.problems.add(
+                self.file_name,
+                "",
+                "",
+                f"column {field}: dates must be dd/mm/YYYY, {len(rows)} rows (first at "
+                f"{rows[0].location}: {rows[0].message.split(' is not')[0]})"
+                + (f"; {iso} of them are written YYYY-MM-DD" if iso else ""),
+            )
 
 
 def _optional_values(row: dict[str, str]) -> dict[str, str]:
@@ -979,6 +975,7 @@ def import_ssda903(
     header, episodes_file = by_kind["header"], by_kind["episodes"]
     total = _count_lines(header) + _count_lines(episodes_file)
     children: dict[str, ChildRecord] = {}
+    header_refs: set[str] = set()
     child_years: dict[str, int] = {}
     header_dates = _UkDates(header.name, problems)
     rows_seen = 0
@@ -987,6 +984,7 @@ def import_ssda903(
         place = Place(header.name, f"line {line}")
         before = len(problems.problems)
         child_ref = check_child_ref(row["child"], place, "CHILD", problems)
+        header_refs.add(child_ref)
         birth = header_dates.parse(row["dob"], line, "DOB")
         birth = check_date_range(birth, place, "DOB", problems)
         sex = check_sex(row["sex"], place, "SEX", problems)
@@ -1011,7 +1009,7 @@ def import_ssda903(
             continue
         children[child_ref] = ChildRecord(child_ref, birth, sex, ethnicity, place)
         child_years[child_ref] = row_year or 0
-    header_dates.report()
+    header_dates.summarise()
     if rows_seen == 0 and not problems:
         problems.add(header.name, "line 2", "", "the Header file has no rows")
     _tick(progress, _count_lines(header), total)
@@ -1022,7 +1020,7 @@ def import_ssda903(
         place = Place(episodes_file.name, f"line {line}")
         before = len(problems.problems)
         child_ref = check_child_ref(row["child"], place, "CHILD", problems)
-        if child_ref and child_ref not in children:
+        if child_ref and child_ref not in header_refs:
             problems.add(
                 episodes_file.name,
                 place.location,
@@ -1034,7 +1032,7 @@ def import_ssda903(
         end = check_date_range(episode_dates.parse(row["dec"], line, "DEC", required=False),
                                place, "DEC", problems)  # fmt: skip
         row_year = _year_value(row.get("year", ""), place, problems)
-        if len(problems.problems) != before or start is None or episode_dates.any_bad:
+        if len(problems.problems) != before or start is None:
             continue
         if end is not None and end < start:
             problems.add(
@@ -1044,6 +1042,8 @@ def import_ssda903(
                 f"ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y})",
             )
             continue
+        if child_ref not in children:
+            continue  # the child's Header row has problems of its own, reported
         birth = children[child_ref].birth_date
         if start < birth:
             problems.add(
@@ -1056,18 +1056,19 @@ def import_ssda903(
             continue
         records.append(
             {
+                **_optional_values(row),
                 "line": line,
                 "child_ref": child_ref,
                 "decom": start,
                 "dec": end,
                 "year": row_year,
-                **_optional_values(row),
             }
         )
-    episode_dates.report()
+    episode_dates.summarise()
     if not records and not problems:
         problems.add(episodes_file.name, "line 2", "", "the Episodes file has no rows")
-    problems.raise_if_any()
+    if not records:
+        problems.raise_if_any()
 
     for record in records:
         if record["year"] is None:
