@@ -107,7 +107,7 @@ def clean_episodes(episodes: list[CareEpisode]) -> list[CareEpisode]:
             older.rules.append(RESTATED)
 
     kept = sorted((e for e in episodes if not e.removed), key=lambda e: (e.child, e.decom))
-    for _key, group in groupby(kept, key=lambda e: (e.child)):
+    for _key, group in groupby(kept, key=lambda e: e.child):
         child_episodes = list(group)
         decisions: list[tuple[CareEpisode, str, dt.date | None]] = []
         for index, episode in enumerate(child_episodes):
@@ -136,7 +136,7 @@ def clean_episodes(episodes: list[CareEpisode]) -> list[CareEpisode]:
                 episode.cleaned_dec = max(end, episode.decom)
 
     kept = sorted((e for e in episodes if not e.removed), key=lambda e: (e.child, e.decom))
-    for _key, group in groupby(kept, key=lambda e: (e.child)):
+    for _key, group in groupby(kept, key=lambda e: e.child):
         child_episodes = list(group)
         for episode, following in zip(child_episodes, child_episodes[1:], strict=False):
             end = episode.cleaned_dec

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
 
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES, MajorGroup
 from arp_portal.core.models import (
@@ -372,3 +373,28 @@ def episode_date_range() -> tuple[dt.date | None, dt.date | None]:
     if not rows:
         return None, None
     return min(row[0] for row in rows), max(row[1] for row in rows)
+
+
+# Imports whose data runs to a reference date: a return's (31 March of its collection year),
+# or, for a case-system export or the demonstration data, the day it was imported.
+RETURN_IMPORT_KINDS = ("cin_census", "ssda903")
+AS_OF_IMPORT_KINDS = ("cases", "demo")
+
+
+def data_ends_on() -> dt.date | None:
+    """The last day the children's data speaks for: the latest return's reference date, or the
+    day of the latest case-system export, whichever is later. After it nothing is known (an
+    episode left open may have closed), so the dashboard says where the data ends and does not
+    default to a later date. None before any import."""
+    runs = ImportRun.objects.filter(
+        status=ImportRun.Status.SUCCEEDED,
+        kind__in=RETURN_IMPORT_KINDS + AS_OF_IMPORT_KINDS,
+    ).values_list("kind", "counts__collection_year", "finished_at")
+    ends = []
+    for kind, year, finished_at in runs:
+        if kind in RETURN_IMPORT_KINDS:
+            if isinstance(year, int):
+                ends.append(dt.date(year, 3, 31))
+        elif finished_at is not None:
+            ends.append(timezone.localdate(finished_at))
+    return max(ends) if ends else None

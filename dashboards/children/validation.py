@@ -187,7 +187,10 @@ def check_date_range(
         return None
     if value < EARLIEST_DATE:
         problems.add(
-            place.file, place.location, field, f"{value.isoformat()} is before 1900: not a real date"
+            place.file,
+            place.location,
+            field,
+            f"{value.isoformat()} is before 1900: not a real date",
         )
         return None
     if latest is not None and value > latest:

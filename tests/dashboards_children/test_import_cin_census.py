@@ -40,7 +40,9 @@ def referral(start="2024-05-01", end=None, inside="") -> str:
 
 
 def run(data: bytes, name="cin.xml"):
-    return run_import(kind="cin_census", files=[UploadedData(name, data)], importer=import_cin_census)
+    return run_import(
+        kind="cin_census", files=[UploadedData(name, data)], importer=import_cin_census
+    )
 
 
 def run_fixture(name: str):
@@ -138,8 +140,12 @@ def test_a_return_never_removes_another_years_data(db):
     """The issue's case: a 2023-24 return whose ReferenceDate said 2025 was filed as 2024-25,
     and the genuine 2024-25 return then replaced it: 185 episodes of 2023-24 were lost."""
     earlier = "".join(
-        child(f"Y{number:03d}", "WBRI", "<GenderCurrent>1</GenderCurrent>",
-              referral("2023-05-01", "2024-02-01"))  # fmt: skip
+        child(
+            f"Y{number:03d}",
+            "WBRI",
+            "<GenderCurrent>1</GenderCurrent>",
+            referral("2023-05-01", "2024-02-01"),
+        )  # fmt: skip
         for number in range(185)
     )
     # Filed with the wrong reference date: rejected (rule 100), nothing written.
@@ -187,7 +193,10 @@ def test_returns_imported_out_of_order_give_the_same_figures(db):
     run_fixture("cin-2026.xml")
     result = run_fixture("cin-2025.xml")
     assert result.counts["children_left_before_next_return"] == 1
-    assert "are not in the CIN census 2025-26, so they left by 31 March 2025: C7" in result.counts["warnings"][0]
+    assert (
+        "are not in the CIN census 2025-26, so they left by 31 March 2025: C7"
+        in result.counts["warnings"][0]
+    )
     assert children_in_need(dt.date(2025, 3, 31)) == 2
     assert children_in_need(dt.date(2025, 5, 30)) == 2
     assert children_in_need(dt.date(2026, 3, 31)) == 2
@@ -228,7 +237,9 @@ def test_plans_inside_their_episode_and_not_overlapping(db):
         "cin.xml, Child 1 (LAchildID A1) > CINdetails 1 > ChildProtectionPlans 3, CPPstartDate: child A1's child protection plan starting 2024-10-01 overlaps the plan starting 2024-08-01 (Child 1 (LAchildID A1) > CINdetails 1 > ChildProtectionPlans 2)",
     ]
     closed = "<ChildProtectionPlans><CPPstartDate>2024-06-01</CPPstartDate></ChildProtectionPlans>"
-    assert rejected_messages(census(child(details=referral("2024-05-01", "2024-12-01", closed)))) == [
+    assert rejected_messages(
+        census(child(details=referral("2024-05-01", "2024-12-01", closed)))
+    ) == [
         "cin.xml, Child 1 (LAchildID A1) > CINdetails 1 > ChildProtectionPlans 1, CPPendDate: the plan is still open but its child in need episode closed on 2024-12-01"
     ]
 
@@ -253,7 +264,9 @@ def test_the_same_return_again_changes_nothing_and_a_corrected_one_replaces_it(d
     run(census(child(details=referral(inside=plan))))
     again = run(census(child(details=referral(inside=plan))))
     assert again.counts["episodes_added"] == 0 and again.counts["episodes_removed"] == 0
-    closed_plan = plan.replace("</CPPstartDate>", "</CPPstartDate><CPPendDate>2025-02-01</CPPendDate>")
+    closed_plan = plan.replace(
+        "</CPPstartDate>", "</CPPstartDate><CPPendDate>2025-02-01</CPPendDate>"
+    )
     corrected = run(census(child(details=referral(end="2025-03-01", inside=closed_plan))))
     assert corrected.counts["episodes_removed"] == 2
     assert Episode.objects.get(kind="CIN").end_date == dt.date(2025, 3, 1)

@@ -74,14 +74,24 @@ def test_each_rule_closes_or_removes_and_keeps_what_the_file_said(db):
     k2 = Episode.objects.get(child__child_ref="K2", source="ssda903:2022")
     assert (k2.end_date, k2.end_rule, k2.recorded_end_date) == (dt.date(2022, 6, 1), "RULE_1", None)
     k6 = Episode.objects.get(child__child_ref="K6", source="ssda903:2022")
-    assert (k6.end_date, k6.end_rule, k6.recorded_end_date) == (dt.date(2022, 3, 1), "RULE_4", MARCH_2022)
+    assert (k6.end_date, k6.end_rule, k6.recorded_end_date) == (
+        dt.date(2022, 3, 1),
+        "RULE_4",
+        MARCH_2022,
+    )
     # Removed episodes are not counted, but their rows as filed are still held.
     assert not Episode.objects.filter(child__child_ref="K4", source="ssda903:2021").exists()
     assert CareEpisodeRecord.objects.filter(removed=True).count() == 3
     # The last import's report names each change in its return and the ones it caused.
     report = result.counts["warnings"]
-    assert "2021-22 return, line 2: child K2's episode starting 01/05/2021 (open in the file) now ends 01/06/2022 (RULE_1: left open, and followed by a later episode: ends when the next starts)" in report
-    assert "2021-22 return, line 7: child K7's episode starting 01/09/2021 (open in the file) removed (RESTATED: the same episode is in a later return, whose copy stands: removed)" in report
+    assert (
+        "2021-22 return, line 2: child K2's episode starting 01/05/2021 (open in the file) now ends 01/06/2022 (RULE_1: left open, and followed by a later episode: ends when the next starts)"
+        in report
+    )
+    assert (
+        "2021-22 return, line 7: child K7's episode starting 01/09/2021 (open in the file) removed (RESTATED: the same episode is in a later return, whose copy stands: removed)"
+        in report
+    )
     assert result.counts["episodes_removed_by_cleaning"] == 3
     assert ImportRun.objects.filter(status="succeeded").count() == 3
 
@@ -98,9 +108,17 @@ def test_returns_imported_in_any_order_are_cleaned_alike(db):
 def test_a_return_replaces_only_its_own_years_rows(db):
     for year in (2021, 2022, 2023):
         import_year(year)
-    before = set(CareEpisodeRecord.objects.exclude(year=2022).values_list("year", "child_ref", "decom", "dec"))
+    before = set(
+        CareEpisodeRecord.objects.exclude(year=2022).values_list(
+            "year", "child_ref", "decom", "dec"
+        )
+    )
     import_year(2022)
-    after = set(CareEpisodeRecord.objects.exclude(year=2022).values_list("year", "child_ref", "decom", "dec"))
+    after = set(
+        CareEpisodeRecord.objects.exclude(year=2022).values_list(
+            "year", "child_ref", "decom", "dec"
+        )
+    )
     assert before == after
     assert in_care_on(MARCH_2022) == 3
 
@@ -131,7 +149,10 @@ def test_a_file_with_iso_dates_gets_one_line_per_column(db):
     with pytest.raises(ImportRejected) as rejected:
         run_import(
             kind="ssda903",
-            files=[UploadedData("h.csv", header.encode()), UploadedData("e.csv", episodes.encode())],
+            files=[
+                UploadedData("h.csv", header.encode()),
+                UploadedData("e.csv", episodes.encode()),
+            ],
             importer=import_ssda903,
         )
     assert [str(p) for p in rejected.value.problems] == [
@@ -146,7 +167,10 @@ def test_episodes_before_birth_and_after_the_returns_year_are_rejected(db):
     with pytest.raises(ImportRejected) as rejected:
         run_import(
             kind="ssda903",
-            files=[UploadedData("h.csv", header.encode()), UploadedData("e.csv", episodes.encode())],
+            files=[
+                UploadedData("h.csv", header.encode()),
+                UploadedData("e.csv", episodes.encode()),
+            ],
             importer=import_ssda903,
         )
     assert [str(p) for p in rejected.value.problems] == [
