@@ -410,15 +410,19 @@ def children_left_between(cursor, *, earlier: str, later: str, limit: int = 200)
     """Children open at the end of return `earlier` (their file left an episode open) who are
     not in return `later` and did not die: they left in between. (count, their references,
     the first `limit`)."""
+    # One pass over the episodes for the open ones (no index on source), then a probe per
+    # child of the (child, kind, start) index: cheap next to a probe per child held.
     cursor.execute(
         """
-        SELECT c.child_ref, COUNT(*) OVER () FROM core_child c
-         WHERE c.death_date IS NULL AND EXISTS (SELECT 1 FROM core_episode e
-                        WHERE e.child_id = c.id AND e.source = %s
-                          AND CASE WHEN e.end_rule = '' THEN e.end_date
-                                   ELSE e.recorded_end_date END IS NULL)
+        SELECT c.child_ref, COUNT(*) OVER ()
+          FROM (SELECT DISTINCT child_id FROM core_episode
+                 WHERE source = %s
+                   AND CASE WHEN end_rule = '' THEN end_date
+                            ELSE recorded_end_date END IS NULL) o
+          JOIN core_child c ON c.id = o.child_id
+         WHERE c.death_date IS NULL
            AND NOT EXISTS (SELECT 1 FROM core_episode e
-                            WHERE e.child_id = c.id AND e.source = %s)
+                            WHERE e.child_id = o.child_id AND e.source = %s)
          ORDER BY c.child_ref LIMIT %s
         """,
         [earlier, later, limit],
