@@ -5,6 +5,7 @@ from (file and line, or XML element), and these checks report problems against t
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from arp_portal.core.ethnicity import DFE_ETHNICITY_CODES, VALID_CODES
@@ -71,6 +72,7 @@ class EpisodeRecord:
 # The widest dates a return can hold: nobody in a children's return was born before 1900.
 EARLIEST_DATE = dt.date(1900, 1, 1)
 MAX_CHILD_REF = 64
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
 
 
 def check_ethnicity(value: str, place: Place, field: str, problems: ProblemCollector) -> str | None:
@@ -183,8 +185,8 @@ def check_date_range(
 ) -> dt.date | None:
     """An impossible date is an error: before 1900, or after `latest` (the return's reference
     date, where there is one: DfE's rule that no date follows it)."""
-    if value is None:
-        return None
+    if value is None or (value >= EARLIEST_DATE and (latest is None or value <= latest)):
+        return value
     if value < EARLIEST_DATE:
         problems.add(
             place.file,
@@ -215,7 +217,7 @@ def check_child_ref(value: str, place: Place, field: str, problems: ProblemColle
             field,
             f"the child reference is {len(value):,} characters long; at most {MAX_CHILD_REF}",
         )
-    elif any(ord(character) < 32 for character in value):
+    elif _CONTROL_CHARACTER.search(value):
         problems.add(
             place.file, place.location, field, "the child reference holds a control character"
         )
