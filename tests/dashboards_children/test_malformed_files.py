@@ -210,6 +210,26 @@ CORPUS = [
         ("cin.xml", "", "", "the XML declares a document type or entities"),
     ),
     (
+        "doctype-after-a-comment",
+        "cin_census",
+        import_cin_census,
+        lambda: [
+            UploadedData(
+                "cin.xml",
+                b'<?xml version="1.0"?><!-- a return --><!DOCTYPE Message [<!ENTITY a "b">]>'
+                b"<Message>&a;</Message>",
+            )
+        ],
+        ("cin.xml", "", "", "the XML declares a document type or entities"),
+    ),
+    (
+        "undeclared-entity",
+        "cin_census",
+        import_cin_census,
+        lambda: [UploadedData("cin.xml", CIN_HEAD + b"<Child>&lol;</Child></Children></Message>")],
+        ("cin.xml", "line 1, column 168", "", "the XML is not well formed: undefined entity"),
+    ),
+    (
         "cin-child-reference-over-64",
         "cin_census",
         import_cin_census,
