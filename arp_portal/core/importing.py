@@ -172,44 +172,38 @@ def _checked_header(
     return names
 
 
-def _rows(reader, upload: UploadedData, collector: ProblemCollector):
-    """(line number, values) from a csv reader, reading stops at the first row the csv module
-    cannot read, reported with where that row began: an unbalanced quote ("the rest of the file
-    would be one value"), or a field beyond MAX_FIELD_CHARACTERS."""
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            message = str(error)
-            if "end of data" in message or "EOF" in message:
-                message = (
-                    'a quote (") opens a value that is never closed, so the rest of the file '
-                    "would be one value: close the quote or remove it"
-                )
-            elif "field larger than field limit" in message:
-                message = (
-                    f"a value longer than {MAX_FIELD_CHARACTERS:,} characters: not a field of "
-                    "this file (a quote left open, or the wrong file)"
-                )
-            else:
-                message = f"the line cannot be read as CSV: {message}"
-            collector.add(upload.name, f"line {start}", "", message)
-            return
-        line = reader.line_num
-        if line > start and any(len(value) > LONG_MULTILINE_VALUE for value in values):
-            collector.add(
-                upload.name,
-                f"line {start}",
-                "",
-                'a quote (") opens a value that runs on to line '
-                f"{line}: close the quote or remove it",
-            )
-            return
-        yield start, values
+def _unreadable_row(upload: UploadedData, start: int, error: csv.Error, collector) -> None:
+    """Reading stops at the first row the csv module cannot read, reported with where that row
+    began: an unbalanced quote ("the rest of the file would be one value"), or a value beyond
+    MAX_FIELD_CHARACTERS. The message never carries the row itself."""
+    message = str(error)
+    if "end of data" in message or "EOF" in message:
+        message = (
+            'a quote (") opens a value that is never closed, so the rest of the file would be '
+            "one value: close the quote or remove it"
+        )
+    elif "field larger than field limit" in message:
+        message = (
+            f"a value longer than {MAX_FIELD_CHARACTERS:,} characters: not a field of this "
+            "file (a quote left open, or the wrong file)"
+        )
+    else:
+        message = f"the line cannot be read as CSV: {message}"
+    collector.add(upload.name, f"line {start}", "", message)
+
+
+def _runs_on(upload: UploadedData, start: int, end: int, values, collector) -> bool:
+    """A row whose values ran over several lines: true (and reported) if one is so long that a
+    quote was surely left open, rather than a note with line breaks."""
+    if any(len(value) > LONG_MULTILINE_VALUE for value in values):
+        collector.add(
+            upload.name,
+            f"line {start}",
+            "",
+            f'a quote (") opens a value that runs on to line {end}: close the quote or remove it',
+        )
+        return True
+    return False
 
 
 def _reader(upload: UploadedData):
@@ -234,22 +228,31 @@ def read_csv(
     if columns is None:
         return
     absent = {name: "" for name in optional if name not in columns}
-    for line_number, values in _rows(reader, upload, collector):
-        if not any(value.strip() for value in values):
-            continue  # Excel leaves blank lines at the end
-        if len(values) > len(columns):
-            collector.add(
-                upload.name,
-                f"line {line_number}",
-                "",
-                f"{len(values)} values but the header has {len(columns)} columns",
-            )
-            continue
-        values = values + [""] * (len(columns) - len(values))
-        row = {name: value.strip() for name, value in zip(columns, values, strict=True)}
-        if absent:
-            row.update(absent)
-        yield line_number, row
+    width = len(columns)
+    line = reader.line_num  # the last line read
+    try:
+        for values in reader:
+            start = line + 1
+            line = reader.line_num
+            if line != start and _runs_on(upload, start, line, values, collector):
+                return
+            if not any(value.strip() for value in values):
+                continue  # Excel leaves blank lines at the end
+            if len(values) > width:
+                collector.add(
+                    upload.name,
+                    f"line {start}",
+                    "",
+                    f"{len(values)} values but the header has {width} columns",
+                )
+                continue
+            values = values + [""] * (width - len(values))
+            row = {name: value.strip() for name, value in zip(columns, values, strict=True)}
+            if absent:
+                row.update(absent)
+            yield start, row
+    except csv.Error as error:
+        _unreadable_row(upload, line + 1, error, collector)
 
 
 def read_csv_values(
@@ -263,23 +266,31 @@ def read_csv_values(
         return
     width = len(names)
     positions = [names.index(name) for name in columns]
-    for line_number, values in _rows(reader, upload, collector):
-        if len(values) != width:
-            if not any(value.strip() for value in values):
-                continue  # Excel leaves blank lines at the end
-            if len(values) > width:
-                collector.add(
-                    upload.name,
-                    f"line {line_number}",
-                    "",
-                    f"{len(values)} values but the header has {width} columns",
-                )
-                continue
-            values = values + [""] * (width - len(values))
-        row = [values[position].strip() for position in positions]
-        if not row[0] and not any(row) and not any(value.strip() for value in values):
-            continue  # a row of empty cells, as Excel saves below the data
-        yield line_number, row
+    line = reader.line_num  # the last line read
+    try:
+        for values in reader:
+            start = line + 1
+            line = reader.line_num
+            if line != start and _runs_on(upload, start, line, values, collector):
+                return
+            if len(values) != width:
+                if not any(value.strip() for value in values):
+                    continue  # Excel leaves blank lines at the end
+                if len(values) > width:
+                    collector.add(
+                        upload.name,
+                        f"line {start}",
+                        "",
+                        f"{len(values)} values but the header has {width} columns",
+                    )
+                    continue
+                values = values + [""] * (width - len(values))
+            row = [values[position].strip() for position in positions]
+            if not row[0] and not any(row) and not any(value.strip() for value in values):
+                continue  # a row of empty cells, as Excel saves below the data
+            yield start, row
+    except csv.Error as error:
+        _unreadable_row(upload, line + 1, error, collector)
 
 
 @dataclass
