@@ -155,7 +155,9 @@ class Sex(models.IntegerChoices):
 
 class ChildQuerySet(models.QuerySet):
     def in_cohort_on(self, kind: str, date: dt.date) -> "ChildQuerySet":
-        """Children in the cohort on a date. CIN includes children on a plan and in care (DfE)."""
+        """Children with an episode of the cohort open on a date, of any age. CIN includes
+        children on a plan and in care (DfE). The dashboards count through
+        dashboards.children.selectors, which also takes exact age (0 to 17) into account."""
         episodes = Episode.objects.open_on(date)
         if kind != EpisodeKind.CHILD_IN_NEED:
             episodes = episodes.of_kind(kind)
