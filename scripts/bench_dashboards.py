@@ -142,7 +142,8 @@ def write_population_csv(path: Path) -> None:
 
 
 def write_cin_xml(path: Path, children: int, rng: random.Random) -> None:
-    """A CIN census return for 2025-26: referrals, CIN plans and CP plans."""
+    """A CIN census return for 2025-26 (sex as <Sex> M or F, DfE rule 4180): referrals, CIN
+    plans and CP plans."""
     from arp_portal.core.demo import ETHNIC_PROFILE
 
     codes = list(ETHNIC_PROFILE)
@@ -168,7 +169,7 @@ def write_cin_xml(path: Path, children: int, rng: random.Random) -> None:
             )
             out.write(
                 f"<Child><ChildIdentifiers><LAchildID>X{number:07d}</LAchildID>"
-                f"<PersonBirthDate>{birth}</PersonBirthDate><Sex>{rng.choice('12')}</Sex>"
+                f"<PersonBirthDate>{birth}</PersonBirthDate><Sex>{rng.choice('MF')}</Sex>"
                 f"</ChildIdentifiers><ChildCharacteristics><Ethnicity>{code}</Ethnicity>"
                 f"</ChildCharacteristics><CINdetails><CINreferralDate>{referral}"
                 "</CINreferralDate><ReferralSource>1A</ReferralSource>"

@@ -237,6 +237,7 @@ def load_children(rng: random.Random, teams_by_locality: dict[str, list[Team]]) 
             child_ref=f"{DEMO_CHILD_PREFIX}{number:06d}",
             birth_year=birth.year,
             birth_month=birth.month,
+            birth_day=birth.day,
             sex=rng.choices([1, 2, 9], [50, 49, 1])[0],
             ethnicity_id=code,
         )

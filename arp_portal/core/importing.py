@@ -78,27 +78,88 @@ class ProblemCollector:
             raise ImportRejected(self.problems)
 
 
-def decode_text(data: bytes) -> str:
-    """Text as Excel and case systems save it: UTF-8 with or without a BOM, else Windows-1252."""
+def _line_and_column(data: bytes, position: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, position) + 1
+    return data.count(b"\n", 0, position) + 1, position - line_start + 1
+
+
+def decode_text(data: bytes, *, name: str = "(upload)") -> str:
+    """Text as Excel and case systems save it: UTF-8 with or without a BOM, else Windows-1252.
+
+    Bytes that are neither (0x81, 0x8D, 0x8F, 0x90 and 0x9D mean nothing in Windows-1252), or a
+    NUL byte (a binary file, or UTF-16 saved by mistake), reject the file with the place of the
+    first one.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _line_and_column(data, nul)
+        raise ImportRejected(
+            [
+                ImportProblem(
+                    name,
+                    f"line {line}, column {column}",
+                    "",
+                    "the file holds a NUL byte: it is not a text file (save it as CSV, UTF-8)",
+                )
+            ]
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line, column = _line_and_column(data, error.start)
+        raise ImportRejected(
+            [
+                ImportProblem(
+                    name,
+                    f"line {line}, column {column}",
+                    "",
+                    f"byte 0x{data[error.start]:02X} is neither UTF-8 nor Windows-1252 text: "
+                    "save the file as CSV UTF-8",
+                )
+            ]
+        ) from None
+
+
+# The csv module's limit on one value (its default, 128 KiB): a longer one is a broken file
+# (a quote left open, the wrong file), reported rather than read on.
+MAX_FIELD_CHARACTERS = csv.field_size_limit()
+# A value that spans lines and is this long is a quote left open, not a note with line breaks.
+LONG_MULTILINE_VALUE = 10_000
 
 
 def _checked_header(
     reader, upload: UploadedData, required: Sequence[str], collector: ProblemCollector
 ) -> list[str] | None:
     """The header's column names (stripped, lower case), or None with the problem reported when
-    the file is empty or lacks a required column."""
+    the file is empty, names a column twice or lacks a required column."""
     try:
         header = next(reader)
     except StopIteration:
         collector.add(upload.name, "line 1", "", "the file is empty")
         return None
+    except csv.Error as error:
+        collector.add(upload.name, "line 1", "", f"the header line cannot be read: {error}")
+        return None
     names = [name.strip().lower() for name in header]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name and name in seen:
+            collector.add(
+                upload.name,
+                "line 1",
+                header[position - 1].strip()[:40],
+                f"the column appears twice (columns {seen[name]} and {position}): which one "
+                "is meant cannot be told",
+            )
+        seen.setdefault(name, position)
+    if len(seen) != len([name for name in names if name]):
+        return None
     missing = [name for name in required if name not in names]
     if missing:
         collector.add(
@@ -111,33 +172,87 @@ def _checked_header(
     return names
 
 
+def _unreadable_row(upload: UploadedData, start: int, error: csv.Error, collector) -> None:
+    """Reading stops at the first row the csv module cannot read, reported with where that row
+    began: an unbalanced quote ("the rest of the file would be one value"), or a value beyond
+    MAX_FIELD_CHARACTERS. The message never carries the row itself."""
+    message = str(error)
+    if "end of data" in message or "EOF" in message:
+        message = (
+            'a quote (") opens a value that is never closed, so the rest of the file would be '
+            "one value: close the quote or remove it"
+        )
+    elif "field larger than field limit" in message:
+        message = (
+            f"a value longer than {MAX_FIELD_CHARACTERS:,} characters: not a field of this "
+            "file (a quote left open, or the wrong file)"
+        )
+    else:
+        message = f"the line cannot be read as CSV: {message}"
+    collector.add(upload.name, f"line {start}", "", message)
+
+
+def _runs_on(upload: UploadedData, start: int, end: int, values, collector) -> bool:
+    """A row whose values ran over several lines: true (and reported) if one is so long that a
+    quote was surely left open, rather than a note with line breaks."""
+    if any(len(value) > LONG_MULTILINE_VALUE for value in values):
+        collector.add(
+            upload.name,
+            f"line {start}",
+            "",
+            f'a quote (") opens a value that runs on to line {end}: close the quote or remove it',
+        )
+        return True
+    return False
+
+
+def _reader(upload: UploadedData):
+    text = decode_text(upload.data, name=upload.name)
+    return csv.reader(io.StringIO(text, newline=""), strict=True)
+
+
 def read_csv(
-    upload: UploadedData, required_columns: Sequence[str], collector: ProblemCollector
+    upload: UploadedData,
+    required_columns: Sequence[str],
+    collector: ProblemCollector,
+    *,
+    optional: Sequence[str] = (),
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a CSV as (line number, {column: stripped value}), headers matched case-blind.
+    Optional columns absent from the file come back as "".
 
     Missing columns are reported once, as a problem on line 1; then nothing is yielded.
     """
-    reader = csv.reader(io.StringIO(decode_text(upload.data), newline=""))
+    reader = _reader(upload)
     columns = _checked_header(reader, upload, required_columns, collector)
     if columns is None:
         return
-    for line_number, values in enumerate(reader, start=2):
-        if not any(value.strip() for value in values):
-            continue  # Excel leaves blank lines at the end
-        if len(values) > len(columns):
-            collector.add(
-                upload.name,
-                f"line {line_number}",
-                "",
-                f"{len(values)} values but the header has {len(columns)} columns",
-            )
-            continue
-        values = values + [""] * (len(columns) - len(values))
-        yield (
-            line_number,
-            {name: value.strip() for name, value in zip(columns, values, strict=True)},
-        )
+    absent = {name: "" for name in optional if name not in columns}
+    width = len(columns)
+    line = reader.line_num  # the last line read
+    try:
+        for values in reader:
+            start = line + 1
+            line = reader.line_num
+            if line != start and _runs_on(upload, start, line, values, collector):
+                return
+            if not any(value.strip() for value in values):
+                continue  # Excel leaves blank lines at the end
+            if len(values) > width:
+                collector.add(
+                    upload.name,
+                    f"line {start}",
+                    "",
+                    f"{len(values)} values but the header has {width} columns",
+                )
+                continue
+            values = values + [""] * (width - len(values))
+            row = {name: value.strip() for name, value in zip(columns, values, strict=True)}
+            if absent:
+                row.update(absent)
+            yield start, row
+    except csv.Error as error:
+        _unreadable_row(upload, line + 1, error, collector)
 
 
 def read_csv_values(
@@ -145,29 +260,37 @@ def read_csv_values(
 ) -> Iterator[tuple[int, list[str]]]:
     """Like read_csv, for large files: rows as (line number, [stripped values in the order of
     `columns`]), without building a dict a row. Other columns in the file are ignored."""
-    reader = csv.reader(io.StringIO(decode_text(upload.data), newline=""))
+    reader = _reader(upload)
     names = _checked_header(reader, upload, columns, collector)
     if names is None:
         return
     width = len(names)
     positions = [names.index(name) for name in columns]
-    for line_number, values in enumerate(reader, start=2):
-        if len(values) != width:
-            if not any(value.strip() for value in values):
-                continue  # Excel leaves blank lines at the end
-            if len(values) > width:
-                collector.add(
-                    upload.name,
-                    f"line {line_number}",
-                    "",
-                    f"{len(values)} values but the header has {width} columns",
-                )
-                continue
-            values = values + [""] * (width - len(values))
-        row = [values[position].strip() for position in positions]
-        if not row[0] and not any(row) and not any(value.strip() for value in values):
-            continue  # a row of empty cells, as Excel saves below the data
-        yield line_number, row
+    line = reader.line_num  # the last line read
+    try:
+        for values in reader:
+            start = line + 1
+            line = reader.line_num
+            if line != start and _runs_on(upload, start, line, values, collector):
+                return
+            if len(values) != width:
+                if not any(value.strip() for value in values):
+                    continue  # Excel leaves blank lines at the end
+                if len(values) > width:
+                    collector.add(
+                        upload.name,
+                        f"line {start}",
+                        "",
+                        f"{len(values)} values but the header has {width} columns",
+                    )
+                    continue
+                values = values + [""] * (width - len(values))
+            row = [values[position].strip() for position in positions]
+            if not row[0] and not any(row) and not any(value.strip() for value in values):
+                continue  # a row of empty cells, as Excel saves below the data
+            yield start, row
+    except csv.Error as error:
+        _unreadable_row(upload, line + 1, error, collector)
 
 
 @dataclass

@@ -155,7 +155,9 @@ class Sex(models.IntegerChoices):
 
 class ChildQuerySet(models.QuerySet):
     def in_cohort_on(self, kind: str, date: dt.date) -> "ChildQuerySet":
-        """Children in the cohort on a date. CIN includes children on a plan and in care (DfE)."""
+        """Children with an episode of the cohort open on a date, of any age. CIN includes
+        children on a plan and in care (DfE). The dashboards count through
+        dashboards.children.selectors, which also takes exact age (0 to 17) into account."""
         episodes = Episode.objects.open_on(date)
         if kind != EpisodeKind.CHILD_IN_NEED:
             episodes = episodes.of_kind(kind)
@@ -169,14 +171,29 @@ class ChildQuerySet(models.QuerySet):
 
 
 class Child(models.Model):
-    """A pseudonymised child: case-system reference, birth month and year, sex and ethnicity."""
+    """A pseudonymised child: case-system reference, date of birth, sex and ethnicity.
+
+    The full date of birth is held so that age on a date is exact (a child born on 15 September
+    is 17 until 14 September of their 18th year). Where sources disagree about a child, the
+    return with the latest reference date wins (attributes_reference_date, attributes_source)
+    and the import reports the disagreement; see docs/children-dashboard.md.
+    """
 
     # Unique by a constraint rather than unique=True, which would add a second (LIKE) index
     # that nothing uses and every import of a million children would pay for.
     child_ref = models.CharField(max_length=64)
     birth_year = models.PositiveSmallIntegerField()
     birth_month = models.PositiveSmallIntegerField()
+    # 1 for rows written before full dates of birth were kept (their age is then counted from the
+    # first of the birth month, as it was).
+    birth_day = models.PositiveSmallIntegerField(default=1, db_default=1)
     sex = models.PositiveSmallIntegerField(choices=Sex.choices)
+    # PersonDeathDate (CIN census): ends every cohort membership on that day.
+    death_date = models.DateField(null=True, blank=True)
+    # Which return or export gave the birth date, sex and ethnicity held, and its reference date:
+    # a source with a later reference date replaces them, an earlier one does not.
+    attributes_source = models.CharField(max_length=30, blank=True, default="", db_default="")
+    attributes_reference_date = models.DateField(null=True, blank=True)
     # Not a database foreign key: the 20 DfE codes are fixed rows (migration 0002) and every
     # importer checks codes against them, while a per-row key check locks one of those 20 rows
     # for each of a million children, which trebles an import's time (ADR 020).
@@ -197,15 +214,34 @@ class Child(models.Model):
             models.CheckConstraint(
                 condition=Q(birth_month__gte=1) & Q(birth_month__lte=12), name="child_birth_month"
             ),
+            models.CheckConstraint(
+                condition=Q(birth_day__gte=1) & Q(birth_day__lte=31), name="child_birth_day"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.child_ref
 
+    @property
+    def birth_date(self) -> dt.date:
+        return dt.date(self.birth_year, self.birth_month, self.birth_day)
+
     def age_on(self, date: dt.date) -> int:
-        """Age in whole years, taking the birthday as the first of the birth month."""
-        years = date.year - self.birth_year
-        return years - 1 if date.month < self.birth_month else years
+        """Age in whole years on the date, from the full date of birth (as the cohort SQL:
+        (YYYYMMDD of the date - YYYYMMDD of birth) // 10000)."""
+        return age_on(self.birth_date, date)
+
+
+def birth_number(date: dt.date) -> int:
+    """A date as the number YYYYMMDD. Ages compare as these numbers do: a child is aged at
+    least n on a date exactly when their birth number is at most the date's minus n * 10000
+    (a 29 February birthday falls on 1 March in other years, as in English law)."""
+    return date.year * 10000 + date.month * 100 + date.day
+
+
+def age_on(birth: dt.date, date: dt.date) -> int:
+    """Whole years from birth to the date."""
+    return (birth_number(date) - birth_number(birth)) // 10000
 
 
 class EpisodeKind(models.TextChoices):
@@ -266,14 +302,21 @@ class Episode(models.Model):
     legal_status = models.CharField(max_length=10, blank=True)
     # Which return or export the episode came from, so a newer return can replace its period.
     source = models.CharField(max_length=30, blank=True)
+    # end_date is what the cohorts count. It is what the file said unless a rule changed it:
+    # then end_rule names the rule (RULE_1, RULE_1A, RULE_2 or RULE_4 of the SSDA903 episode
+    # cleaning; LATER_RETURN when a later CIN census is the truth for the years after this
+    # return's; DEATH for PersonDeathDate) and recorded_end_date keeps what the file said
+    # (null: open). docs/children-dashboard.md.
+    recorded_end_date = models.DateField(null=True, blank=True)
+    end_rule = models.CharField(max_length=30, blank=True, default="", db_default="")
 
-    # The child's ethnicity, birth month (year * 12 + month - 1), sex and the team's locality,
+    # The child's ethnicity, birth date (as the number YYYYMMDD), sex and the team's locality,
     # copied onto each episode so a dashboard's cohort count is one GROUP BY over an index of
     # this table (docs/adr/020-denormalised-episode-cohort-columns.md). Database triggers fill
     # them on insert and keep them in step when a child or a team changes (migration 0003):
     # nothing in Python needs to set them.
     child_ethnicity = models.CharField(max_length=4, null=True, editable=False)
-    child_birth_month_index = models.IntegerField(null=True, editable=False)
+    child_birth_ymd = models.IntegerField(null=True, editable=False)
     child_sex = models.PositiveSmallIntegerField(null=True, editable=False)
     locality = models.ForeignKey(
         Locality,
@@ -297,7 +340,7 @@ class Episode(models.Model):
                 include=[
                     "end_date",
                     "child_ethnicity",
-                    "child_birth_month_index",
+                    "child_birth_ymd",
                     "child_sex",
                     "locality",
                     "team",
@@ -439,3 +482,38 @@ class CohortSnapshotBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference_date} {self.measure}"
+
+
+class CareEpisodeRecord(models.Model):
+    """An SSDA903 episode as its return gave it, and what the episode cleaning made of it.
+
+    Every return held keeps its rows here, so the cleaning (docs/children-dashboard.md, after
+    liia-tools' "episodes fix") can be run again across all of them when a return arrives, and
+    anyone can see what the file said beside what is counted. core_episode holds the episodes
+    the cleaning kept, with its end date; a removed row (RULE_3, RULE_3A, RESTATED) has none.
+    """
+
+    year = models.PositiveSmallIntegerField()  # the collection year, ending 31 March
+    la = models.CharField(max_length=10, blank=True)
+    child_ref = models.CharField(max_length=64)
+    line = models.PositiveIntegerField()
+    decom = models.DateField()
+    rne = models.CharField(max_length=2, blank=True)
+    ls = models.CharField(max_length=10, blank=True)
+    cin = models.CharField(max_length=4, blank=True)
+    place = models.CharField(max_length=4, blank=True)
+    place_provider = models.CharField(max_length=4, blank=True)
+    dec = models.DateField(null=True, blank=True)
+    rec = models.CharField(max_length=4, blank=True)
+    reason_place_change = models.CharField(max_length=10, blank=True)
+    pl_post = models.CharField(max_length=10, blank=True)
+    urn = models.CharField(max_length=10, blank=True)
+    cleaned_dec = models.DateField(null=True, blank=True)
+    rule = models.CharField(max_length=20, blank=True)
+    removed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["year"]), models.Index(fields=["child_ref", "decom"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.child_ref} {self.decom} {self.rule or 'as filed'}"

@@ -10,23 +10,33 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 from django.db import connection
+from django.utils import timezone
 
 from arp_portal.core.ethnicity import CENSUS_2021_TO_DFE, UNKNOWN_CODES, VALID_CODES
 from arp_portal.core.importing import (
+    ImportProblem,
     ProblemCollector,
     UploadedData,
     decode_text,
     read_csv,
     read_csv_values,
 )
-from arp_portal.core.models import AgeBand, EpisodeKind, Locality, Team
+from arp_portal.core.models import AgeBand, Episode, EpisodeKind, Locality, Team, age_on
 from dashboards.children import services
 from dashboards.children.validation import (
+    EARLIEST_DATE,
+    MAX_CHILD_REF,
     ChildRecord,
     EpisodeRecord,
     Place,
+    check_child_ref,
+    check_cin_sex,
+    check_date_range,
     check_episode_rules,
     check_ethnicity,
     check_sex,
@@ -52,6 +62,11 @@ EPISODE_TYPES = {
     "CIC": EpisodeKind.IN_CARE,
 }
 PROGRESS_EVERY = 20_000
+MAX_WARNINGS = 200
+# The largest count a population cell holds (a Postgres integer).
+MAX_COUNT = 2_147_483_647
+# Before birth by more than this is not a pre-birth referral or plan but a wrong date.
+PRE_BIRTH_LIMIT = dt.timedelta(days=366)
 
 
 def _tick(progress: Progress, done: int, total: int) -> None:
@@ -61,12 +76,6 @@ def _tick(progress: Progress, done: int, total: int) -> None:
 
 def _count_lines(upload: UploadedData) -> int:
     return max(1, upload.data.count(b"\n"))
-
-
-def _child_rows(children: dict[str, ChildRecord]):
-    return (
-        (c.child_ref, c.birth_year, c.birth_month, c.sex, c.ethnicity) for c in children.values()
-    )
 
 
 def _team_lookup() -> tuple[dict[str, int], dict[str, str]]:
@@ -96,13 +105,19 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
     sexes = {"1": 1, "2": 2, "9": 9}
     from_iso = dt.date.fromisoformat
     append = episodes.append
+    # An export is as of the day it is imported: no one in it is born later.
+    today = timezone.localdate()
+    earliest = EARLIEST_DATE
+    rows = 0
     for line, row in read_csv_values(upload, CASES_COLUMNS, problems):
+        rows += 1
         if line % PROGRESS_EVERY == 0:
             _tick(progress, line, total)
         child_ref, born, sex, ethnicity, episode_type, start, end, team_name = row
         try:
             if not (
                 child_ref
+                and len(child_ref) <= MAX_CHILD_REF
                 and ethnicity in VALID_CODES
                 and sex in sexes
                 and episode_type in EPISODE_TYPES
@@ -115,8 +130,19 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
             start_date = from_iso(start)
             end_date = from_iso(end) if end else None
             team_id = teams[team_name] if team_name else None
+            if not (
+                earliest <= birth <= today
+                and start_date >= earliest
+                and (end_date is None or end_date >= earliest)
+                and (
+                    start_date >= birth
+                    if episode_type == "CIC"
+                    else start_date >= birth - PRE_BIRTH_LIMIT
+                )
+            ):
+                raise ValueError
         except (ValueError, KeyError):
-            _case_row_problems(name, line, row, teams, folded_teams, problems)
+            _case_row_problems(name, line, row, teams, folded_teams, problems, today)
             continue
         known = children.get(child_ref)
         if known is None:
@@ -128,17 +154,30 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
                 child_ref, EPISODE_TYPES[episode_type], start_date, end_date, line, team_id
             )
         )
+    if rows == 0 and not problems:
+        problems.add(name, "line 2", "", "the file has a header but no rows of data")
     check_episode_rules(episodes, problems, referral_kind=EpisodeKind.CHILD_IN_NEED, file_name=name)
     problems.raise_if_any()
     _tick(progress, total, total)
     child_rows = (
-        (ref, birth.year, birth.month, sexes[sex], ethnicity)
+        (ref, birth, sexes[sex], ethnicity, None)
         for ref, (birth, sex, ethnicity, _line) in children.items()
     )
     counts = services.children_and_episodes_write(
-        child_rows, episodes, source=services.CASES_SOURCE, scope="children"
+        child_rows,
+        episodes,
+        source=services.CASES_SOURCE,
+        scope="children",
+        reference_date=today,
     )
-    return {"rows": len(episodes), "children": len(children), **counts}
+    warnings = counts.pop("conflict_warnings")
+    return {
+        "rows": len(episodes),
+        "children": len(children),
+        **counts,
+        "warnings_count": max(len(warnings), counts["children_conflicts"]),
+        "warnings": warnings[:MAX_WARNINGS],
+    }
 
 
 def _case_row_problems(
@@ -148,14 +187,20 @@ def _case_row_problems(
     teams: dict[str, int],
     folded_teams: dict[str, str],
     problems: ProblemCollector,
+    today: dt.date,
 ) -> None:
     """Every problem with one row of a case export, field by field."""
     child_ref, born, sex, ethnicity, episode_type, start, end, team_name = row
     place = Place(name, line)
     location = place.location
-    if not child_ref:
-        problems.add(name, location, "child_id", "the child reference is missing")
-    parse_iso_date(born, place, "date_of_birth", problems)
+    check_child_ref(child_ref, place, "child_id", problems)
+    birth = parse_iso_date(born, place, "date_of_birth", problems)
+    if birth is not None and birth > today:
+        problems.add(
+            name, location, "date_of_birth", f"{birth:%Y-%m-%d} is in the future: not a birth"
+        )
+        birth = None
+    birth = check_date_range(birth, place, "date_of_birth", problems)
     check_sex(sex, place, "sex", problems)
     check_ethnicity(ethnicity, place, "ethnicity", problems)
     if episode_type not in EPISODE_TYPES:
@@ -165,8 +210,32 @@ def _case_row_problems(
             "episode_type",
             f"'{episode_type}' is not an episode type: use CIN, CP or CIC",
         )
-    parse_iso_date(start, place, "start_date", problems)
-    parse_iso_date(end, place, "end_date", problems, required=False)
+    start_date = check_date_range(
+        parse_iso_date(start, place, "start_date", problems), place, "start_date", problems
+    )
+    check_date_range(
+        parse_iso_date(end, place, "end_date", problems, required=False),
+        place,
+        "end_date",
+        problems,
+    )
+    if start_date is not None and birth is not None:
+        if episode_type == "CIC" and start_date < birth:
+            problems.add(
+                name,
+                location,
+                "start_date",
+                f"the child comes into care ({start_date:%Y-%m-%d}) before their birth "
+                f"({birth:%Y-%m-%d})",
+            )
+        elif start_date < birth - PRE_BIRTH_LIMIT:
+            problems.add(
+                name,
+                location,
+                "start_date",
+                f"the episode starts ({start_date:%Y-%m-%d}) more than a year before the "
+                f"child's birth ({birth:%Y-%m-%d})",
+            )
     if team_name and team_name not in teams:
         hint = folded_teams.get(team_name.casefold())
         problems.add(
@@ -252,8 +321,15 @@ def import_population(files: Sequence[UploadedData], *, progress: Progress = Non
         elif code not in VALID_CODES:
             check_ethnicity(value, Place(name, location), "ethnicity", problems)
         count = row["count"].replace(",", "")
-        if not count.isdigit():
-            problems.add(name, location, "count", f"'{row['count']}' is not a whole number")
+        if not re.fullmatch(r"[0-9]{1,10}", count):
+            problems.add(name, location, "count", f"'{row['count'][:40]}' is not a whole number")
+        elif int(count) > MAX_COUNT:
+            problems.add(
+                name,
+                location,
+                "count",
+                f"{int(count):,} is more than any population count can be ({MAX_COUNT:,})",
+            )
         if len(problems.problems) != before:
             continue
         key = (locality_id, int(year), source, band, code)
@@ -325,6 +401,13 @@ def import_population(files: Sequence[UploadedData], *, progress: Progress = Non
 # ---------------------------------------------------------------- CIN census XML
 
 
+# DfE's validation rules for the CIN census that decide who is in a cohort, by number.
+RULE_REFERENCE_DATE = "DfE rule 100"
+RULE_CLOSED_BEFORE_YEAR = "DfE rule 8620"
+RULE_CPP_BEFORE_REFERRAL = "DfE rule 1105"
+RULE_CIN_PLAN_BEFORE_REFERRAL = "DfE rule 4015"
+
+
 def _text(element: ET.Element | None, tag: str) -> str:
     if element is None:
         return ""
@@ -332,14 +415,105 @@ def _text(element: ET.Element | None, tag: str) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
+def _optional_text(element: ET.Element | None, tag: str) -> str | None:
+    """The element's text, or None when the element is absent (not the same as blank)."""
+    if element is None:
+        return None
+    found = element.find(tag)
+    return None if found is None else (found.text or "").strip()
+
+
 def collection_year(reference_date: dt.date) -> int:
     """The year a collection ends: 31 March 2025 -> 2025; a date after March -> next year."""
     return reference_date.year if reference_date.month <= 3 else reference_date.year + 1
 
 
+# The prolog: whitespace, the XML declaration, comments, processing instructions and a DOCTYPE
+# (with its internal subset, where entities would be declared). A DOCTYPE may stand only here.
+_PROLOG = re.compile(
+    rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*", re.DOTALL
+)
+_ELEMENT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _safe_iterparse(data: bytes):
+    """Elements as they end, parsed safely. Entities can be declared only in the prolog's
+    DOCTYPE, so defusedxml checks the prolog (refusing any entity declaration: entity expansion,
+    external entities), and the body is parsed by the standard library's C parser, which then
+    knows no entity to expand (an entity reference is an error). defusedxml's own parser is pure
+    Python and would take twice as long over a national return. A prolog this cannot delimit
+    (another encoding, an odd DOCTYPE) goes through defusedxml whole."""
+    prolog = _PROLOG.match(data)
+    end = prolog.end() if prolog else 0
+    if _ELEMENT_START.match(data, end):
+        try:
+            SafeET.fromstring(data[:end] + b"<prolog-check/>")
+        except ET.ParseError:
+            pass  # let the whole document be parsed below, to report where it breaks
+        else:
+            return ET.iterparse(io.BytesIO(data), events=("end",))
+    return SafeET.iterparse(io.BytesIO(data), events=("end",))
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+@dataclass
+class _CinReturn:
+    """What the header says: the collection year (from <Year>) and its reference date."""
+
+    name: str
+    year: int | None = None
+    reference_date: dt.date | None = None
+
+    @property
+    def period_start(self) -> dt.date:
+        return dt.date(self.year - 1, 4, 1)
+
+
+def _cin_header(element: ET.Element, header: _CinReturn, problems: ProblemCollector) -> None:
+    """Header > CollectionDetails: <Year> is the collection year (ending 31 March);
+    <ReferenceDate> must be 31 March of it (DfE rule 100)."""
+    name = header.name
+    where = "Header > CollectionDetails"
+    year_text = _text(element, "Year")
+    if not re.fullmatch(r"20\d\d", year_text):
+        problems.add(
+            name,
+            where,
+            "Year",
+            f"'{year_text}' is not a collection year such as 2025 (the year ending 31 March)"
+            if year_text
+            else "the return has no <Year>: the collection year comes from it",
+        )
+    else:
+        header.year = int(year_text)
+    reference_text = _text(element, "ReferenceDate")
+    reference = parse_iso_date(reference_text, Place(name, where), "ReferenceDate", problems)
+    if reference is not None and header.year is not None:
+        expected = dt.date(header.year, 3, 31)
+        if reference != expected:
+            problems.add(
+                name,
+                where,
+                "ReferenceDate",
+                f"the reference date is {reference:%Y-%m-%d} but a {header.year - 1}-"
+                f"{str(header.year)[2:]} return (Year {header.year}) has {expected:%Y-%m-%d} "
+                f"({RULE_REFERENCE_DATE})",
+            )
+            reference = None
+    header.reference_date = reference
+
+
 def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = None) -> dict:
     """The CIN census XML: Message > Header > Children > Child. Reads CINdetails (referral and
-    closure), CINPlanDates and ChildProtectionPlans. Replaces the return for its year."""
+    closure), CINPlanDates and ChildProtectionPlans. Replaces the return for its year, which
+    is the header's <Year>; nothing of any other year is removed.
+
+    Parsed with defusedxml: a document type or entity declaration (an entity expansion attack,
+    or a reference to a file on the server) is refused before anything is expanded.
+    """
     problems = ProblemCollector()
     upload = files[0]
     name = upload.name
@@ -349,19 +523,28 @@ def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = Non
     total_children = max(1, data.count(b"<Child>"))
     children: dict[str, ChildRecord] = {}
     episodes: list[EpisodeRecord] = []
-    reference_date = None
+    header = _CinReturn(name)
     number = 0
+    element = None
     try:
-        for _event, element in ET.iterparse(io.BytesIO(data), events=("end",)):
+        # "end" events only: a start event for each of a million elements costs a quarter of
+        # the import. The root is the last element to end, checked after the loop.
+        for _event, element in _safe_iterparse(data):
             tag = element.tag
             if tag == "CollectionDetails":
-                value = _text(element, "ReferenceDate")
-                reference_date = parse_iso_date(
-                    value, Place(name, "Header > CollectionDetails"), "ReferenceDate", problems
-                )
+                _cin_header(element, header, problems)
             elif tag == "Child":
                 number += 1
-                _cin_child(element, number, name, problems, children, episodes)
+                if header.year is None or header.reference_date is None:
+                    if not problems:
+                        problems.add(
+                            name,
+                            "Header > CollectionDetails",
+                            "Year",
+                            "the header (Year and ReferenceDate) must come before the children",
+                        )
+                else:
+                    _cin_child(element, number, header, problems, children, episodes)
                 element.clear()
                 if number % 2_000 == 0:
                     _tick(progress, number, total_children)
@@ -371,52 +554,165 @@ def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = Non
             name, f"line {line}, column {column}", "", f"the XML is not well formed: {error}"
         )
         problems.raise_if_any()
-    if reference_date is None and not problems:
+    except DefusedXmlException as error:
         problems.add(
-            name, "Header > CollectionDetails", "ReferenceDate", "the return has no reference date"
+            name,
+            "",
+            "",
+            "the XML declares a document type or entities, which a return never needs and "
+            f"the portal refuses (a defence against entity expansion attacks): {error}",
         )
+        problems.raise_if_any()
+    root = _local_name(element.tag) if element is not None else ""
+    if root != "Message":
+        # Whatever else was found, the file is not a CIN census return: say that alone.
+        problems.problems[:] = []
+        problems.add(
+            name,
+            "line 1",
+            "",
+            f"the root element is <{root}>, not <Message>: this is not a CIN census return",
+        )
+        problems.raise_if_any()
+    if header.year is None and header.reference_date is None and not problems:
+        problems.add(name, "Header > CollectionDetails", "", "the return has no header")
     if number == 0 and not problems:
         problems.add(name, "Children", "", "the return has no Child elements")
-    check_episode_rules(episodes, problems, referral_kind=EpisodeKind.CHILD_IN_NEED)
-    if reference_date is not None:
-        year = collection_year(reference_date)
-        period_start = dt.date(year - 1, 4, 1)
-        _check_in_collection_year(episodes, period_start, problems)
+    if header.year is None or header.reference_date is None:
+        problems.raise_if_any()
+    check_episode_rules(
+        episodes,
+        problems,
+        referral_kind=EpisodeKind.CHILD_IN_NEED,
+        plans_after_first_referral=False,
+    )
+    _check_in_collection_year(episodes, header.period_start, problems)
     problems.raise_if_any()
     _tick(progress, total_children, total_children)
+    year = header.year
+    source = f"cin:{year}"
+    later_held = Episode.objects.filter(source__startswith="cin:", source__gt=source).exists()
+    if later_held:
+        # A later return is the truth from its own year on (as for the returns already held).
+        year_end = dt.date(year, 3, 31)
+        for episode in episodes:
+            if episode.end_date is None:
+                episode.end_by_rule(year_end, "LATER_RETURN")
+
+    def across_returns(cursor) -> dict:
+        closed = services.cin_returns_close_superseded(cursor)
+        result = {"episodes_closed_by_a_later_return": closed}
+        cursor.execute(
+            "SELECT DISTINCT source FROM core_episode WHERE source LIKE 'cin:%%' ORDER BY source"
+        )
+        held = [row[0] for row in cursor.fetchall()]
+        position = held.index(source) if source in held else -1
+        left: list[str] = []
+        if position > 0:
+            count, refs = services.children_left_between(
+                cursor, earlier=held[position - 1], later=source
+            )
+            result["children_left_since_previous_return"] = count
+            if count:
+                left.append(
+                    f"{count} child(ren) open at the end of {_return_label(held[position - 1])}"
+                    " are not in this return, so they left before "
+                    f"{header.period_start:%-d %B %Y} and are not counted in "
+                    f"{year - 1}-{str(year)[2:]}: "
+                    + ", ".join(refs)
+                    + (" ..." if count > len(refs) else "")
+                )
+        if 0 <= position < len(held) - 1:
+            count, refs = services.children_left_between(
+                cursor, earlier=source, later=held[position + 1]
+            )
+            result["children_left_before_next_return"] = count
+            if count:
+                left.append(
+                    f"{count} child(ren) open at the end of this return are not in "
+                    f"{_return_label(held[position + 1])}, so they left by "
+                    f"{dt.date(year, 3, 31):%-d %B %Y}: "
+                    + ", ".join(refs)
+                    + (" ..." if count > len(refs) else "")
+                )
+        result["left_warnings"] = left
+        return result
+
     counts = services.children_and_episodes_write(
-        _child_rows(children),
+        (child.row() for child in children.values()),
         episodes,
-        source=f"cin:{year}",
+        source=source,
         scope="source",
-        supersedes="cin:%",
-        period_start=period_start,
+        reference_date=header.reference_date,
+        after_write=across_returns,
     )
-    return {"children": len(children), "episodes": len(episodes), "collection_year": year, **counts}
+    left = counts.pop("left_warnings")
+    conflicts = counts.pop("conflict_warnings")
+    warnings = left + conflicts
+    return {
+        "children": len(children),
+        "episodes": len(episodes),
+        "collection_year": year,
+        "reference_date": header.reference_date.isoformat(),
+        **counts,
+        "warnings_count": len(left) + max(len(conflicts), counts["children_conflicts"]),
+        "warnings": warnings[:MAX_WARNINGS],
+    }
+
+
+def _return_label(source: str) -> str:
+    kind, _, year = source.partition(":")
+    name = {"cin": "the CIN census", "ssda903": "the SSDA903 return"}.get(kind, kind)
+    return f"{name} {int(year) - 1}-{year[2:]}"
 
 
 def _cin_child(
     element: ET.Element,
     number: int,
-    name: str,
+    header: _CinReturn,
     problems: ProblemCollector,
     children: dict[str, ChildRecord],
     episodes: list[EpisodeRecord],
 ) -> None:
+    name = header.name
+    reference = header.reference_date
     identifiers = element.find("ChildIdentifiers")
-    child_ref = _text(identifiers, "LAchildID")
-    where = f"Child {number}" + (f" (LAchildID {child_ref})" if child_ref else "")
+    raw_ref = _text(identifiers, "LAchildID")
+    where = f"Child {number}" + (f" (LAchildID {raw_ref[:64]})" if raw_ref else "")
     place = Place(name, f"{where} > ChildIdentifiers")
     before = len(problems.problems)
-    if not child_ref:
-        problems.add(name, place.location, "LAchildID", "the child reference is missing")
-    birth_text = _text(identifiers, "PersonBirthDate") or _text(
-        identifiers, "ExpectedPersonBirthDate"
+    child_ref = check_child_ref(raw_ref, place, "LAchildID", problems)
+    born_text = _text(identifiers, "PersonBirthDate")
+    expected_text = _text(identifiers, "ExpectedPersonBirthDate")
+    born = bool(born_text)
+    birth_field = "PersonBirthDate" if born else "ExpectedPersonBirthDate"
+    birth = parse_iso_date(born_text or expected_text, place, birth_field, problems)
+    # An expected birth lies ahead (within the year after the reference date); a birth cannot.
+    birth = check_date_range(
+        birth,
+        place,
+        birth_field,
+        problems,
+        latest=reference if born else dt.date(reference.year + 1, 3, 31),
     )
-    birth = parse_iso_date(birth_text, place, "PersonBirthDate", problems)
-    # GenderCurrent until 2023-24; Sex from the 2024 collection on. 0 is "not known" in both.
-    sex_text = _text(identifiers, "Sex") or _text(identifiers, "GenderCurrent")
-    sex = check_sex("9" if sex_text == "0" else sex_text, place, "GenderCurrent/Sex", problems)
+    sex = check_cin_sex(
+        sex=_optional_text(identifiers, "Sex"),
+        gender=_optional_text(identifiers, "GenderCurrent"),
+        year=header.year,
+        place=place,
+        problems=problems,
+    )
+    death = parse_iso_date(
+        _text(identifiers, "PersonDeathDate"), place, "PersonDeathDate", problems, required=False
+    )
+    death = check_date_range(death, place, "PersonDeathDate", problems, latest=reference)
+    if death is not None and birth is not None and death < birth:
+        problems.add(
+            name,
+            place.location,
+            "PersonDeathDate",
+            f"the death date ({death:%Y-%m-%d}) is before the birth ({birth:%Y-%m-%d})",
+        )
     ethnicity = check_ethnicity(
         _text(element.find("ChildCharacteristics"), "Ethnicity"),
         Place(name, f"{where} > ChildCharacteristics"),
@@ -425,7 +721,7 @@ def _cin_child(
     )
     child_ok = len(problems.problems) == before
     if child_ok:
-        child = ChildRecord(child_ref, birth.year, birth.month, sex, ethnicity, place, birth)
+        child = ChildRecord(child_ref, birth, sex, ethnicity, place, death)
         if child_ref in children:
             problems.add(
                 name,
@@ -435,30 +731,56 @@ def _cin_child(
                 f"(first at {children[child_ref].place.location})",
             )
         children[child_ref] = child
-    for index, details in enumerate(element.findall("CINdetails"), start=1):
-        details_place = Place(name, f"{where} > CINdetails {index}")
-        referral = parse_iso_date(
-            _text(details, "CINreferralDate"), details_place, "CINreferralDate", problems
+
+    def checked_date(parent, tag: str, at: Place, *, required: bool) -> dt.date | None:
+        value = parse_iso_date(_text(parent, tag), at, tag, problems, required=required)
+        value = check_date_range(
+            value, at, tag, problems, latest=reference, latest_rule="no date follows it"
         )
-        closure = parse_iso_date(
-            _text(details, "CINclosureDate"),
-            details_place,
-            "CINclosureDate",
-            problems,
-            required=False,
-        )
-        if referral is not None and birth is not None and child_ok:
-            age_at_referral = (referral - birth).days / 365.25
-            if age_at_referral >= 18:
+        if value is not None and child_ok:
+            if born and value < birth - PRE_BIRTH_LIMIT:
                 problems.add(
                     name,
-                    details_place.location,
-                    "CINreferralDate",
-                    f"the referral ({referral:%Y-%m-%d}) is after the child's 18th birthday "
-                    f"(born {birth:%Y-%m-%d})",
+                    at.location,
+                    tag,
+                    f"{value:%Y-%m-%d} is more than a year before the child's birth "
+                    f"({birth:%Y-%m-%d})",
                 )
+                return None
+            if death is not None and value > death and tag.lower().endswith("startdate"):
+                problems.add(
+                    name,
+                    at.location,
+                    tag,
+                    f"{value:%Y-%m-%d} is after the child's death ({death:%Y-%m-%d})",
+                )
+                return None
+        return value
+
+    def add_episode(episode: EpisodeRecord) -> None:
+        if death is not None and (episode.end_date is None or episode.end_date > death):
+            episode.end_by_rule(death, "DEATH")
+        episodes.append(episode)
+
+    for index, details in enumerate(element.findall("CINdetails"), start=1):
+        details_place = Place(name, f"{where} > CINdetails {index}")
+        referral = checked_date(details, "CINreferralDate", details_place, required=True)
+        closure = checked_date(details, "CINclosureDate", details_place, required=False)
+        if (
+            referral is not None
+            and birth is not None
+            and child_ok
+            and age_on(birth, referral) >= 18
+        ):
+            problems.add(
+                name,
+                details_place.location,
+                "CINreferralDate",
+                f"the referral ({referral:%Y-%m-%d}) is on or after the child's 18th "
+                f"birthday (born {birth:%Y-%m-%d})",
+            )
         if referral is not None and child_ok:
-            episodes.append(
+            add_episode(
                 EpisodeRecord(
                     child_ref,
                     EpisodeKind.CHILD_IN_NEED,
@@ -471,27 +793,19 @@ def _cin_child(
             )
         for plan_index, plan in enumerate(details.findall("CINPlanDates"), start=1):
             plan_place = Place(name, f"{details_place.location} > CINPlanDates {plan_index}")
-            start = parse_iso_date(
-                _text(plan, "CINPlanStartDate"), plan_place, "CINPlanStartDate", problems
-            )
-            end = parse_iso_date(
-                _text(plan, "CINPlanEndDate"),
-                plan_place,
-                "CINPlanEndDate",
-                problems,
-                required=False,
-            )
+            start = checked_date(plan, "CINPlanStartDate", plan_place, required=True)
+            end = checked_date(plan, "CINPlanEndDate", plan_place, required=False)
             if referral is not None and start is not None and start < referral:
                 problems.add(
                     name,
                     plan_place.location,
                     "CINPlanStartDate",
                     f"the child in need plan starts ({start:%Y-%m-%d}) before its referral "
-                    f"({referral:%Y-%m-%d})",
+                    f"({referral:%Y-%m-%d}) ({RULE_CIN_PLAN_BEFORE_REFERRAL})",
                 )
             _check_within_closure(start, end, closure, plan_place, "CINPlan", problems)
             if start is not None and child_ok:
-                episodes.append(
+                add_episode(
                     EpisodeRecord(
                         child_ref,
                         EpisodeKind.CIN_PLAN,
@@ -506,15 +820,19 @@ def _cin_child(
             plan_place = Place(
                 name, f"{details_place.location} > ChildProtectionPlans {plan_index}"
             )
-            start = parse_iso_date(
-                _text(plan, "CPPstartDate"), plan_place, "CPPstartDate", problems
-            )
-            end = parse_iso_date(
-                _text(plan, "CPPendDate"), plan_place, "CPPendDate", problems, required=False
-            )
+            start = checked_date(plan, "CPPstartDate", plan_place, required=True)
+            end = checked_date(plan, "CPPendDate", plan_place, required=False)
+            if referral is not None and start is not None and start < referral:
+                problems.add(
+                    name,
+                    plan_place.location,
+                    "CPPstartDate",
+                    f"the child protection plan starts ({start:%Y-%m-%d}) before its referral "
+                    f"({referral:%Y-%m-%d}) ({RULE_CPP_BEFORE_REFERRAL})",
+                )
             _check_within_closure(start, end, closure, plan_place, "CPP", problems)
             if start is not None and child_ok:
-                episodes.append(
+                add_episode(
                     EpisodeRecord(
                         child_ref,
                         EpisodeKind.CHILD_PROTECTION,
@@ -554,9 +872,9 @@ def _check_in_collection_year(
     episodes: list[EpisodeRecord], period_start: dt.date, problems: ProblemCollector
 ) -> None:
     """A return holds children in need during its year: an episode closed before the year
-    began does not belong in it."""
+    began does not belong in it (DfE rule 8620)."""
     for episode in episodes:
-        closed = episode.end_date
+        closed = episode.recorded_end_date if episode.end_rule else episode.end_date
         is_referral = episode.kind == EpisodeKind.CHILD_IN_NEED
         if is_referral and closed is not None and closed < period_start:
             problems.add(
@@ -564,7 +882,7 @@ def _check_in_collection_year(
                 episode.place.location,
                 episode.end_field,
                 f"the episode closed ({closed:%Y-%m-%d}) before the collection year began "
-                f"({period_start:%Y-%m-%d})",
+                f"({period_start:%Y-%m-%d}) ({RULE_CLOSED_BEFORE_YEAR})",
             )
 
 
@@ -572,11 +890,30 @@ def _check_in_collection_year(
 
 
 HEADER_COLUMNS = ["child", "sex", "dob", "ethnic"]
-EPISODE_COLUMNS = ["child", "decom", "dec", "ls"]
+EPISODE_COLUMNS = ["child", "decom", "dec"]
+# Read where present: the cleaning compares them (RNE, LS, PLACE, PLACE_PROVIDER, PL_POST, URN),
+# REC and REASON_PLACE_CHANGE are kept for the record, YEAR and LA come with stacked files.
+EPISODE_OPTIONAL = [
+    "rne",
+    "ls",
+    "cin",
+    "place",
+    "place_provider",
+    "rec",
+    "reason_place_change",
+    "pl_post",
+    "urn",
+    "year",
+    "la",
+]
+OPTIONAL_WIDTHS = {"rne": 2, "ls": 10, "cin": 4, "place": 4, "place_provider": 4, "rec": 4,
+                   "reason_place_change": 10, "pl_post": 10, "urn": 10, "la": 10}  # fmt: skip
+# More bad dates than this in one column are reported as one line for the column.
+DATE_SUMMARY_AFTER = 5
 
 
 def _which_903_file(upload: UploadedData) -> str | None:
-    first_line = decode_text(upload.data[:2000]).splitlines()[0:1]
+    first_line = decode_text(upload.data[:2000], name=upload.name).splitlines()[0:1]
     header = {name.strip().lower() for name in (first_line[0].split(",") if first_line else [])}
     if {"child", "decom"} <= header:
         return "episodes"
@@ -585,12 +922,62 @@ def _which_903_file(upload: UploadedData) -> str | None:
     return None
 
 
+class _UkDates:
+    """dd/mm/YYYY dates of one file, with bad ones reported per row, or, when a column has
+    more than DATE_SUMMARY_AFTER of them (a file saved with ISO dates, say), as one line for
+    the column: "column DECOM: dates must be dd/mm/YYYY, 37 rows (first at line 2, ...)"."""
+
+    def __init__(self, file_name: str, problems: ProblemCollector):
+        self.file_name = file_name
+        self.problems = problems
+        self.bad: dict[str, list[ImportProblem]] = {}
+
+    def parse(self, value: str, line: int, field: str, *, required: bool = True):
+        if not value:
+            if required:
+                self.problems.add(self.file_name, f"line {line}", field, "the date is blank")
+            return None
+        before = len(self.problems.problems)
+        date = parse_uk_date(value, Place(self.file_name, line), field, self.problems)
+        if date is None:
+            self.bad.setdefault(field, []).extend(self.problems.problems[before:])
+        return date
+
+    @property
+    def any_bad(self) -> bool:
+        return bool(self.bad)
+
+    def summarise(self) -> None:
+        """Replace the rows' messages of a column with many bad dates by one line."""
+        for field, rows in self.bad.items():
+            if len(rows) <= DATE_SUMMARY_AFTER:
+                continue
+            ids = {id(problem) for problem in rows}
+            self.problems.problems[:] = [p for p in self.problems.problems if id(p) not in ids]
+            iso = sum(1 for problem in rows if re.search(r"'\d{4}-\d\d-\d\d'", problem.message))
+            self.problems.add(
+                self.file_name,
+                "",
+                "",
+                f"column {field}: dates must be dd/mm/YYYY, {len(rows)} rows (first at "
+                f"{rows[0].location}: {rows[0].message.split(' is not')[0]})"
+                + (f"; {iso} of them are written YYYY-MM-DD" if iso else ""),
+            )
+
+
+def _optional_values(row: dict[str, str]) -> dict[str, str]:
+    return {name: row.get(name, "")[: OPTIONAL_WIDTHS.get(name, 10)] for name in EPISODE_OPTIONAL}
+
+
 def import_ssda903(
     files: Sequence[UploadedData], *, progress: Progress = None, year: int | None = None
 ) -> dict:
-    """SSDA903 Header (CHILD, SEX, DOB, ETHNIC) and Episodes (CHILD, DECOM, DEC, LS ...) CSVs,
-    dates dd/mm/YYYY. Each run of episodes is a period in care. Replaces the return for its
-    year (the year ending 31 March after the latest date in the file, unless given)."""
+    """SSDA903 Header (CHILD, SEX, DOB, ETHNIC) and Episodes (CHILD, DECOM, RNE, LS, ..., DEC)
+    CSVs, dates dd/mm/YYYY. The return's year (ending 31 March) is the YEAR column where the
+    file has one (a stacked file may hold several years), else `year`, else the year ending
+    after the latest date in the file. Replaces the returns of those years only, then cleans
+    the episodes of every return held together (episode_cleaning) and counts what that makes.
+    """
     problems = ProblemCollector()
     by_kind: dict[str, UploadedData] = {}
     for upload in files:
@@ -616,19 +1003,29 @@ def import_ssda903(
     total = _count_lines(header) + _count_lines(episodes_file)
     children: dict[str, ChildRecord] = {}
     header_refs: set[str] = set()
-    for line, row in read_csv(header, HEADER_COLUMNS, problems):
+    child_years: dict[str, int] = {}
+    header_dates = _UkDates(header.name, problems)
+    rows_seen = 0
+    for line, row in read_csv(header, HEADER_COLUMNS, problems, optional=["year"]):
+        rows_seen += 1
         place = Place(header.name, f"line {line}")
         before = len(problems.problems)
-        child_ref = row["child"]
+        child_ref = check_child_ref(row["child"], place, "CHILD", problems)
         header_refs.add(child_ref)
-        if not child_ref:
-            problems.add(header.name, place.location, "CHILD", "the child reference is missing")
-        birth = parse_uk_date(row["dob"], place, "DOB", problems)
+        birth = header_dates.parse(row["dob"], line, "DOB")
+        birth = check_date_range(birth, place, "DOB", problems)
         sex = check_sex(row["sex"], place, "SEX", problems)
         ethnicity = check_ethnicity(row["ethnic"], place, "ETHNIC", problems)
-        if len(problems.problems) != before:
+        row_year = _year_value(row.get("year", ""), place, problems)
+        if len(problems.problems) != before or birth is None:
             continue
         if child_ref in children:
+            if row_year is not None and row_year != child_years.get(child_ref):
+                # A stacked Header: the child in each year's return; the latest year's stands.
+                if row_year > child_years[child_ref]:
+                    children[child_ref] = ChildRecord(child_ref, birth, sex, ethnicity, place)
+                    child_years[child_ref] = row_year
+                continue
             problems.add(
                 header.name,
                 place.location,
@@ -637,91 +1034,136 @@ def import_ssda903(
                 f"{children[child_ref].place.location})",
             )
             continue
-        children[child_ref] = ChildRecord(
-            child_ref, birth.year, birth.month, sex, ethnicity, place, birth
-        )
+        children[child_ref] = ChildRecord(child_ref, birth, sex, ethnicity, place)
+        child_years[child_ref] = row_year or 0
+    header_dates.summarise()
+    if rows_seen == 0 and not problems:
+        problems.add(header.name, "line 2", "", "the Header file has no rows")
     _tick(progress, _count_lines(header), total)
-    episodes: list[EpisodeRecord] = []
-    latest = None
-    for line, row in read_csv(episodes_file, EPISODE_COLUMNS, problems):
+
+    episode_dates = _UkDates(episodes_file.name, problems)
+    records: list[dict] = []
+    for line, row in read_csv(episodes_file, EPISODE_COLUMNS, problems, optional=EPISODE_OPTIONAL):
         place = Place(episodes_file.name, f"line {line}")
         before = len(problems.problems)
-        child_ref = row["child"]
-        if not child_ref:
-            problems.add(
-                episodes_file.name, place.location, "CHILD", "the child reference is missing"
-            )
-        elif child_ref not in header_refs:
+        child_ref = check_child_ref(row["child"], place, "CHILD", problems)
+        if child_ref and child_ref not in header_refs:
             problems.add(
                 episodes_file.name,
                 place.location,
                 "CHILD",
                 f"child {child_ref} is not in the Header file",
             )
-        start = parse_uk_date(row["decom"], place, "DECOM", problems)
-        end = parse_uk_date(row["dec"], place, "DEC", problems, required=False)
-        if len(problems.problems) != before:
+        start = check_date_range(episode_dates.parse(row["decom"], line, "DECOM"), place,
+                                 "DECOM", problems)  # fmt: skip
+        end = check_date_range(episode_dates.parse(row["dec"], line, "DEC", required=False),
+                               place, "DEC", problems)  # fmt: skip
+        row_year = _year_value(row.get("year", ""), place, problems)
+        if len(problems.problems) != before or start is None:
             continue
-        latest = max(filter(None, (latest, start, end)))
-        episodes.append(
-            EpisodeRecord(
-                child_ref,
-                EpisodeKind.IN_CARE,
-                start,
-                end,
-                place,
-                legal_status=row["ls"][:10],
-                start_field="DECOM",
-                end_field="DEC",
+        if end is not None and end < start:
+            problems.add(
+                episodes_file.name,
+                place.location,
+                "DEC",
+                f"ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y})",
             )
+            continue
+        if child_ref not in children:
+            continue  # the child's Header row has problems of its own, reported
+        birth = children[child_ref].birth_date
+        if start < birth:
+            problems.add(
+                episodes_file.name,
+                place.location,
+                "DECOM",
+                f"the episode starts ({start:%d/%m/%Y}) before the child's birth "
+                f"({birth:%d/%m/%Y})",
+            )
+            continue
+        records.append(
+            {
+                **_optional_values(row),
+                "line": line,
+                "child_ref": child_ref,
+                "decom": start,
+                "dec": end,
+                "year": row_year,
+            }
         )
-    check_episode_rules(episodes, problems, referral_kind=EpisodeKind.CHILD_IN_NEED)
-    warnings = _care_overlaps(episodes)
-    if not episodes and not problems:
+    episode_dates.summarise()
+    if not records and not problems:
         problems.add(episodes_file.name, "line 2", "", "the Episodes file has no rows")
+    if not records:
+        problems.raise_if_any()
+
+    for record in records:
+        if record["year"] is None:
+            if year is None:
+                year = collection_year(
+                    max(max(r["decom"], r["dec"] or r["decom"]) for r in records)
+                )
+            record["year"] = year
+    years = sorted({record["year"] for record in records})
+    for record in records:
+        year_end = dt.date(record["year"], 3, 31)
+        for field in ("decom", "dec"):
+            value = record[field]
+            if value is not None and value > year_end:
+                problems.add(
+                    episodes_file.name,
+                    f"line {record['line']}",
+                    field.upper(),
+                    f"{value:%d/%m/%Y} is after the end of the {record['year'] - 1}-"
+                    f"{str(record['year'])[2:]} return's year ({year_end:%d/%m/%Y})",
+                )
     problems.raise_if_any()
-    if year is None:
-        year = collection_year(latest)
+    warnings = _care_overlaps(records, episodes_file.name)
     _tick(progress, total, total)
-    counts = services.children_and_episodes_write(
-        _child_rows(children),
-        episodes,
-        source=f"ssda903:{year}",
-        scope="source",
-        supersedes="ssda903:%",
-        period_start=dt.date(year - 1, 4, 1),
+    counts = services.care_returns_write(
+        children=[child.row() for child in children.values()],
+        records=records,
+        years=years,
+        reference_date=dt.date(max(years), 3, 31),
     )
+    all_warnings = warnings + counts.pop("conflict_warnings") + counts.pop("cleaning_report")
     return {
         "children": len(children),
-        "episodes": len(episodes),
-        "collection_year": year,
+        "episodes": len(records),
+        "collection_year": max(years),
+        "collection_years": years,
         **counts,
-        "warnings_count": len(warnings),
-        "warnings": warnings[:MAX_WARNINGS],
+        "warnings_count": len(all_warnings),
+        "warnings": all_warnings[:MAX_WARNINGS],
     }
 
 
-MAX_WARNINGS = 200
+def _year_value(value: str, place: Place, problems: ProblemCollector) -> int | None:
+    if not value:
+        return None
+    if re.fullmatch(r"20\d\d", value):
+        return int(value)
+    problems.add(place.file, place.location, "YEAR", f"'{value[:20]}' is not a year such as 2025")
+    return None
 
 
-def _care_overlaps(episodes: list[EpisodeRecord]) -> list[str]:
-    """A child's episodes in care follow one another: the next may start the day one ends.
-
-    An overlap is a fault in the return that DfE's validator reports, but it does not change
+def _care_overlaps(records: list[dict], file_name: str) -> list[str]:
+    """A child's episodes in one return follow one another: the next may start the day one
+    ends. An overlap within a return is a fault DfE's validator reports, but it does not change
     whether the child was in care on a date (each child is counted once), so it is a warning:
-    the return is imported and the data manager is told which lines to correct.
-    """
+    the return is imported and the data manager is told which lines to correct. (Overlaps
+    between returns are trimmed by the cleaning, RULE_4.)"""
     warnings: list[str] = []
-    by_child: dict[str, list[EpisodeRecord]] = {}
-    for episode in episodes:
-        by_child.setdefault(episode.child_ref, []).append(episode)
-    for child_ref, child_episodes in by_child.items():
-        child_episodes.sort(key=lambda e: e.start_date)
-        for before, after in zip(child_episodes, child_episodes[1:], strict=False):
-            if before.end_date is None or after.start_date < before.end_date:
+    by_child: dict[tuple, list[dict]] = {}
+    for record in records:
+        by_child.setdefault((record["year"], record["child_ref"]), []).append(record)
+    for (_year, child_ref), child_records in by_child.items():
+        child_records.sort(key=lambda r: r["decom"])
+        for before, after in zip(child_records, child_records[1:], strict=False):
+            if before["dec"] is None or after["decom"] < before["dec"]:
                 warnings.append(
-                    f"{after.place.file}, {after.place.location}, DECOM: child {child_ref}'s "
-                    f"episode starting {after.start_date:%d/%m/%Y} overlaps the episode "
-                    f"starting {before.start_date:%d/%m/%Y} ({before.place.location})"
+                    f"{file_name}, line {after['line']}, DECOM: child {child_ref}'s episode "
+                    f"starting {after['decom']:%d/%m/%Y} overlaps the episode starting "
+                    f"{before['decom']:%d/%m/%Y} (line {before['line']})"
                 )
     return warnings

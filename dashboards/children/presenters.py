@@ -469,6 +469,16 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
         "pathway_sentence": pathway_sentence(stages, groups, filters, reference.label),
         "reference": reference,
         "latest_import": selectors.latest_import(),
+        **data_end(filters.reference_date, selectors.data_ends_on()),
+    }
+
+
+def data_end(reference_date: dt.date, ends_on: dt.date | None) -> dict:
+    """Where the data ends, and whether the page's date lies past it (then its figures are
+    what was known on that day carried forward, not what happened: the page says so)."""
+    return {
+        "data_ends_on": long_date(ends_on) if ends_on else "",
+        "after_data_end": ends_on is not None and reference_date > ends_on,
     }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
 
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES, MajorGroup
 from arp_portal.core.models import (
@@ -25,6 +26,7 @@ from arp_portal.core.models import (
     Locality,
     PopulationEstimate,
     Team,
+    birth_number,
 )
 from arp_portal.statistics.disproportionality import Group, Reference
 from dashboards.children import snapshots
@@ -96,19 +98,16 @@ def same_day_years_before(date: dt.date, years: int) -> dt.date:
         return date.replace(year=date.year - years, day=28)
 
 
-def _month_index(date: dt.date) -> int:
-    return date.year * 12 + date.month - 1
-
-
 def _birth_bounds(age_band: str, date: dt.date) -> tuple[int, int]:
-    """Birth month indexes of children whose age on the date lies in the band.
+    """Birth numbers (YYYYMMDD) of children whose exact age on the date lies in the band.
 
-    Age in whole years taking the birthday as the first of the birth month (as Child.age_on):
-    age = floor((date index - birth index) / 12).
+    Age in whole years from the full date of birth (as Child.age_on): aged at least n exactly
+    when born on or before the date n years earlier, so a child born on 15 September is 17 on
+    14 September of their 18th year and 18 the next day.
     """
     youngest, oldest = AGE_RANGES[age_band]
-    index = _month_index(date)
-    return index - 12 * oldest - 11, index - 12 * youngest
+    number = birth_number(date)
+    return number - 10000 * (oldest + 1) + 1, number - 10000 * youngest
 
 
 def _area_conditions(filters: ChildFilters, params: list) -> str:
@@ -134,13 +133,11 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 # Open on the date, aged within the band on it.
 _ON_DATE = (
     "e.start_date <= d.ref AND (e.end_date IS NULL OR e.end_date >= d.ref)"
-    " AND e.child_birth_month_index BETWEEN d.low AND d.high"
+    " AND e.child_birth_ymd BETWEEN d.low AND d.high"
 )
 # Started in the year to the date, aged within the band on the date (one band a child, so the
 # bands add up; see snapshots._build_starts).
-_STARTING = (
-    "e.start_date BETWEEN d.first AND d.ref AND e.child_birth_month_index BETWEEN d.low AND d.high"
-)
+_STARTING = "e.start_date BETWEEN d.first AND d.ref AND e.child_birth_ymd BETWEEN d.low AND d.high"
 
 
 def _bands(age_band: str) -> list[str]:
@@ -376,3 +373,28 @@ def episode_date_range() -> tuple[dt.date | None, dt.date | None]:
     if not rows:
         return None, None
     return min(row[0] for row in rows), max(row[1] for row in rows)
+
+
+# Imports whose data runs to a reference date: a return's (31 March of its collection year),
+# or, for a case-system export or the demonstration data, the day it was imported.
+RETURN_IMPORT_KINDS = ("cin_census", "ssda903")
+AS_OF_IMPORT_KINDS = ("cases", "demo")
+
+
+def data_ends_on() -> dt.date | None:
+    """The last day the children's data speaks for: the latest return's reference date, or the
+    day of the latest case-system export, whichever is later. After it nothing is known (an
+    episode left open may have closed), so the dashboard says where the data ends and does not
+    default to a later date. None before any import."""
+    runs = ImportRun.objects.filter(
+        status=ImportRun.Status.SUCCEEDED,
+        kind__in=RETURN_IMPORT_KINDS + AS_OF_IMPORT_KINDS,
+    ).values_list("kind", "counts__collection_year", "finished_at")
+    ends = []
+    for kind, year, finished_at in runs:
+        if kind in RETURN_IMPORT_KINDS:
+            if isinstance(year, int):
+                ends.append(dt.date(year, 3, 31))
+        elif finished_at is not None:
+            ends.append(timezone.localdate(finished_at))
+    return max(ends) if ends else None

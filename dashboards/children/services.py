@@ -11,6 +11,12 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from arp_portal.core.models import CareEpisodeRecord, EpisodeKind
+from dashboards.children.episode_cleaning import (
+    RULE_DESCRIPTIONS,
+    CareEpisode,
+    clean_episodes,
+)
 from dashboards.children.validation import EpisodeRecord
 
 # Each format's episodes carry a source: "cases" for flat exports, "cin:2025" or "ssda903:2025"
@@ -64,8 +70,79 @@ def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
-def children_upsert(cursor, children: Iterable[tuple]) -> dict:
+MAX_CONFLICTS_REPORTED = 200
+_CHILD_COLUMNS = (
+    "child_ref, birth_year, birth_month, birth_day, sex, ethnicity, death_date,"
+    " attributes_source, attributes_reference_date"
+)
+
+
+def _describe_source(source: str) -> str:
+    """ "cin:2025" -> "the CIN census 2024-25"; "cases" -> "a case-system export"."""
+    kind, _, year = source.partition(":")
+    name = {"cin": "the CIN census", "ssda903": "the SSDA903 return"}.get(kind)
+    if name and year.isdigit():
+        return f"{name} {int(year) - 1}-{year[2:]}"
+    return "a case-system export" if source == CASES_SOURCE else (source or "an earlier import")
+
+
+def _child_conflicts(cursor, source: str) -> tuple[int, list[str]]:
+    """Children this file describes differently from what another source gave (birth date,
+    sex, ethnicity): each a warning, saying which value stands. The rule (docs): the source with
+    the later reference date wins; on the same date, the import made last."""
+    cursor.execute(
+        """
+        SELECT i.child_ref, c.birth_year, c.birth_month, c.birth_day, c.sex, c.ethnicity_id,
+               c.attributes_source, c.attributes_reference_date,
+               i.birth_year, i.birth_month, i.birth_day, i.sex, i.ethnicity,
+               i.attributes_reference_date,
+               c.attributes_reference_date IS NULL
+                 OR i.attributes_reference_date >= c.attributes_reference_date AS incoming_wins,
+               COUNT(*) OVER ()
+          FROM import_child i JOIN core_child c ON c.child_ref = i.child_ref
+         WHERE c.attributes_source IS DISTINCT FROM i.attributes_source
+           AND (c.birth_year, c.birth_month, c.birth_day, c.sex, c.ethnicity_id)
+               IS DISTINCT FROM (i.birth_year, i.birth_month, i.birth_day, i.sex, i.ethnicity)
+         ORDER BY i.child_ref
+         LIMIT %s
+        """,
+        [MAX_CONFLICTS_REPORTED],
+    )
+    rows = cursor.fetchall()
+    warnings = []
+    for row in rows:
+        ref, oy, om, od, osex, oeth, osource, odate, ny, nm, nd, nsex, neth, ndate, wins, _ = row
+        differences = []
+        if (oy, om, od) != (ny, nm, nd):
+            differences.append(
+                ("date of birth", f"{ny:04d}-{nm:02d}-{nd:02d}", f"{oy:04d}-{om:02d}-{od:02d}")
+            )
+        if osex != nsex:
+            differences.append(("sex", str(nsex), str(osex)))
+        if oeth != neth:
+            differences.append(("ethnicity", neth, oeth))
+        held = _describe_source(osource) + (f" (reference date {odate:%-d %B %Y})" if odate else "")
+        for field, new_value, old_value in differences:
+            kept = new_value if wins else old_value
+            warnings.append(
+                f"child {ref}: {field} {new_value} in this file ({_describe_source(source)}, "
+                f"reference date {ndate:%-d %B %Y}) but {old_value} from {held}; the source "
+                f"with the later reference date wins, so {kept} is kept"
+            )
+    total = rows[0][-1] if rows else 0
+    return total, warnings
+
+
+def children_upsert(
+    cursor, children: Iterable[tuple], *, source: str = "", reference_date=None
+) -> dict:
     """Add new children, correct changed ones (triggers carry the change to their episodes).
+
+    children: (child_ref, birth date, sex, ethnicity, death date or None) tuples. source and
+    reference_date say which file they come from: a child's birth date, sex and ethnicity are
+    replaced only by a source whose reference date is as late as or later than the one they
+    came from, and every disagreement between sources is reported (children_conflicts and the
+    warnings). A death date, once given, is kept when a source without one follows.
 
     Into an empty table (a first load), the rows go in without the unique index, which is then
     built in one pass: several times faster than a million index insertions. The references are
@@ -74,45 +151,78 @@ def children_upsert(cursor, children: Iterable[tuple]) -> dict:
     cursor.execute("DROP TABLE IF EXISTS import_child")
     cursor.execute(
         "CREATE TEMP TABLE import_child (child_ref text, birth_year int, birth_month int,"
-        " sex int, ethnicity text) ON COMMIT DROP"
+        " birth_day int, sex int, ethnicity text, death_date date, attributes_source text,"
+        " attributes_reference_date date) ON COMMIT DROP"
     )
-    # (child_ref, birth_year, birth_month, sex, ethnicity) tuples. Written by hand, as the
-    # episodes are: only the reference can hold a character COPY must escape (the code is one
-    # of the DfE list), and a million calls of _copy_text per column were a tenth of an import.
+    # Written by hand, as the episodes are: only the reference can hold a character COPY must
+    # escape (the code is one of the DfE list), and a million calls of _copy_text per column
+    # were a tenth of an import.
     buffer = io.StringIO()
     write = buffer.write
-    for ref, year, month, sex, ethnicity in children:
+    tail = f"\t{_copy_text(source)}\t{_NULL if reference_date is None else reference_date}\n"
+    for ref, birth, sex, ethnicity, death in children:
         write(
-            f"{_copy_text(ref)}\t{_NULL if year is None else year}\t"
-            f"{_NULL if month is None else month}\t{_NULL if sex is None else sex}\t"
-            f"{_copy_text(ethnicity)}\n"
+            f"{_copy_text(ref)}\t{birth.year}\t{birth.month}\t{birth.day}\t{sex}\t"
+            f"{_copy_text(ethnicity)}\t{_NULL if death is None else death}{tail}"
         )
     buffer.seek(0)
-    cursor.copy_expert(
-        "COPY import_child (child_ref, birth_year, birth_month, sex, ethnicity) FROM STDIN",
-        buffer,
+    cursor.copy_expert(f"COPY import_child ({_CHILD_COLUMNS}) FROM STDIN", buffer)
+    insert = (
+        "INSERT INTO core_child (child_ref, birth_year, birth_month, birth_day, sex,"
+        " ethnicity_id, death_date, attributes_source, attributes_reference_date)"
+        f" SELECT {_CHILD_COLUMNS} FROM import_child"
     )
     if _table_is_empty(cursor, "core_child"):
         cursor.execute("ALTER TABLE core_child DROP CONSTRAINT child_ref_unique")
-        cursor.execute(
-            "INSERT INTO core_child (child_ref, birth_year, birth_month, sex, ethnicity_id)"
-            " SELECT child_ref, birth_year, birth_month, sex, ethnicity FROM import_child"
-        )
+        cursor.execute(insert)
         added = cursor.rowcount
         cursor.execute("ALTER TABLE core_child ADD CONSTRAINT child_ref_unique UNIQUE (child_ref)")
-        return {"children_added": added, "children_updated": 0}
+        return {
+            "children_added": added,
+            "children_updated": 0,
+            "children_conflicts": 0,
+            "conflict_warnings": [],
+        }
+    conflicts, warnings = _child_conflicts(cursor, source)
+    # The file's values stand unless those held came from a source with a later reference date.
+    wins = (
+        "(core_child.attributes_reference_date IS NULL"
+        " OR EXCLUDED.attributes_reference_date >= core_child.attributes_reference_date)"
+    )
     cursor.execute(
-        """
+        f"""
         WITH written AS (
-            INSERT INTO core_child (child_ref, birth_year, birth_month, sex, ethnicity_id)
-            SELECT child_ref, birth_year, birth_month, sex, ethnicity FROM import_child
+            {insert}
             ON CONFLICT (child_ref) DO UPDATE
-               SET birth_year = EXCLUDED.birth_year, birth_month = EXCLUDED.birth_month,
-                   sex = EXCLUDED.sex, ethnicity_id = EXCLUDED.ethnicity_id
-             WHERE (core_child.birth_year, core_child.birth_month, core_child.sex,
-                    core_child.ethnicity_id)
-                   IS DISTINCT FROM (EXCLUDED.birth_year, EXCLUDED.birth_month, EXCLUDED.sex,
-                    EXCLUDED.ethnicity_id)
+               SET birth_year = CASE WHEN {wins} THEN EXCLUDED.birth_year
+                                     ELSE core_child.birth_year END,
+                   birth_month = CASE WHEN {wins} THEN EXCLUDED.birth_month
+                                      ELSE core_child.birth_month END,
+                   birth_day = CASE WHEN {wins} THEN EXCLUDED.birth_day
+                                    ELSE core_child.birth_day END,
+                   sex = CASE WHEN {wins} THEN EXCLUDED.sex ELSE core_child.sex END,
+                   ethnicity_id = CASE WHEN {wins} THEN EXCLUDED.ethnicity_id
+                                       ELSE core_child.ethnicity_id END,
+                   attributes_source = CASE WHEN {wins} THEN EXCLUDED.attributes_source
+                                            ELSE core_child.attributes_source END,
+                   attributes_reference_date = CASE
+                       WHEN {wins} THEN EXCLUDED.attributes_reference_date
+                       ELSE core_child.attributes_reference_date END,
+                   death_date = COALESCE(EXCLUDED.death_date, core_child.death_date)
+             WHERE (core_child.birth_year, core_child.birth_month, core_child.birth_day,
+                    core_child.sex, core_child.ethnicity_id, core_child.death_date,
+                    core_child.attributes_source, core_child.attributes_reference_date)
+                   IS DISTINCT FROM (
+                    CASE WHEN {wins} THEN EXCLUDED.birth_year ELSE core_child.birth_year END,
+                    CASE WHEN {wins} THEN EXCLUDED.birth_month ELSE core_child.birth_month END,
+                    CASE WHEN {wins} THEN EXCLUDED.birth_day ELSE core_child.birth_day END,
+                    CASE WHEN {wins} THEN EXCLUDED.sex ELSE core_child.sex END,
+                    CASE WHEN {wins} THEN EXCLUDED.ethnicity_id ELSE core_child.ethnicity_id END,
+                    COALESCE(EXCLUDED.death_date, core_child.death_date),
+                    CASE WHEN {wins} THEN EXCLUDED.attributes_source
+                         ELSE core_child.attributes_source END,
+                    CASE WHEN {wins} THEN EXCLUDED.attributes_reference_date
+                         ELSE core_child.attributes_reference_date END)
             RETURNING (xmax = 0) AS inserted
         )
         SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted)
@@ -120,53 +230,50 @@ def children_upsert(cursor, children: Iterable[tuple]) -> dict:
         """
     )
     added, updated = cursor.fetchone()
-    return {"children_added": added, "children_updated": updated}
+    return {
+        "children_added": added,
+        "children_updated": updated,
+        "children_conflicts": conflicts,
+        "conflict_warnings": warnings,
+    }
 
 
-def episodes_replace(
-    cursor,
-    episodes: Iterable[EpisodeRecord],
-    *,
-    source: str,
-    scope: str,
-    supersedes: str | None = None,
-    period_start=None,
-) -> dict:
+def episodes_replace(cursor, episodes: Iterable[EpisodeRecord], *, source: str, scope: str) -> dict:
     """Make the episodes held for `source` those of the file, changing only what differs.
 
-    scope "source": the file is the whole of its source (a return for its period): episodes of
+    scope "source": the file is the whole of its source (a return for its year): episodes of
     that source missing from the file go. scope "children": the file speaks only for the
     children in it (a flat case export): their episodes of that source are replaced, others kept.
-    supersedes: a LIKE pattern of older returns of the same collection ("cin:%"); for children
-    in this return, their episodes from those returns that were still open when this return's
-    period began are restated by this return, so the older copies go.
+    Nothing of any other source is removed: a return is the truth for its own year only.
     """
     cursor.execute("DROP TABLE IF EXISTS import_episode")
     cursor.execute(
         "CREATE TEMP TABLE import_episode (child_ref text, kind text, start_date date,"
-        " end_date date, team_id int, plan_category text, legal_status text) ON COMMIT DROP"
+        " end_date date, team_id int, plan_category text, legal_status text,"
+        " recorded_end_date date, end_rule text) ON COMMIT DROP"
     )
     buffer = io.StringIO()
     write = buffer.write
     for e in episodes:
-        # Kinds and dates need no escaping; references and codes from a file might.
+        # Kinds, dates and rules need no escaping; references and codes from a file might.
         write(
             f"{_copy_text(e.child_ref)}\t{e.kind}\t{e.start_date}\t"
             f"{_NULL if e.end_date is None else e.end_date}\t"
             f"{_NULL if e.team_id is None else e.team_id}\t"
             f"{_copy_text(e.plan_category) if e.plan_category else ''}\t"
-            f"{_copy_text(e.legal_status) if e.legal_status else ''}\n"
+            f"{_copy_text(e.legal_status) if e.legal_status else ''}\t"
+            f"{_NULL if e.recorded_end_date is None else e.recorded_end_date}\t{e.end_rule}\n"
         )
     buffer.seek(0)
     cursor.copy_expert(
         "COPY import_episode (child_ref, kind, start_date, end_date, team_id, plan_category,"
-        " legal_status) FROM STDIN",
+        " legal_status, recorded_end_date, end_rule) FROM STDIN",
         buffer,
     )
     keyed = """
         SELECT c.id AS child_id, i.kind, i.start_date, i.end_date, i.team_id, i.plan_category,
-               i.legal_status, c.ethnicity_id,
-               c.birth_year * 12 + c.birth_month - 1 AS birth_month_index, c.sex,
+               i.legal_status, i.recorded_end_date, i.end_rule, c.ethnicity_id,
+               c.birth_year * 10000 + c.birth_month * 100 + c.birth_day AS birth_ymd, c.sex,
                t.locality_id
           FROM import_episode i
           JOIN core_child c ON c.child_ref = i.child_ref
@@ -175,8 +282,8 @@ def episodes_replace(
     # Nothing of this source held yet (a first import): nothing to compare each row with.
     cursor.execute("SELECT EXISTS (SELECT 1 FROM core_episode WHERE source = %s)", [source])
     compare = cursor.fetchone()[0]
-    if not compare and not (supersedes and period_start is not None):
-        # Nothing to compare, remove or supersede: insert straight from the staging table.
+    if not compare:
+        # Nothing to compare or remove: insert straight from the staging table.
         return _episodes_first_load(cursor, keyed, source)
     cursor.execute("DROP TABLE IF EXISTS import_episode_keyed")
     cursor.execute(f"CREATE TEMP TABLE import_episode_keyed ON COMMIT DROP AS {keyed}")
@@ -186,6 +293,8 @@ def episodes_replace(
         AND COALESCE(e.end_date, 'infinity') = COALESCE(k.end_date, 'infinity')
         AND COALESCE(e.team_id, 0) = COALESCE(k.team_id, 0)
         AND e.plan_category = k.plan_category AND e.legal_status = k.legal_status
+        AND e.end_rule = k.end_rule
+        AND COALESCE(e.recorded_end_date, 'infinity') = COALESCE(k.recorded_end_date, 'infinity')
     """
     if scope == "children":
         in_scope = (
@@ -201,43 +310,28 @@ def episodes_replace(
         [source],
     )
     removed = cursor.rowcount
-    superseded = 0
-    if supersedes and period_start is not None:
-        cursor.execute(
-            """
-            DELETE FROM core_episode e
-             WHERE e.source LIKE %s AND e.source < %s
-               AND (e.end_date IS NULL OR e.end_date >= %s)
-               AND e.child_id IN (SELECT DISTINCT child_id FROM import_episode_keyed)
-            """,
-            [supersedes, source, period_start],
-        )
-        superseded = cursor.rowcount
     cursor.execute("SELECT COUNT(*) FROM import_episode_keyed")
     (incoming,) = cursor.fetchone()
     rebuilt = _drop_indexes_for_bulk_load(cursor, incoming)
     new_only = f"WHERE NOT EXISTS (SELECT 1 FROM core_episode e WHERE e.source = %s AND {same})"
-    cursor.execute(
-        _INSERT_EPISODES + f" FROM import_episode_keyed k {new_only if compare else ''}",
-        [source, source] if compare else [source],
-    )
+    cursor.execute(_INSERT_EPISODES + f" FROM import_episode_keyed k {new_only}", [source, source])
     added = cursor.rowcount
     for _name, definition in rebuilt:
         cursor.execute(definition)
     return {
         "episodes_added": added,
         "episodes_removed": removed,
-        "episodes_superseded": superseded,
         "episodes_unchanged": incoming - added,
     }
 
 
 _INSERT_EPISODES = """
     INSERT INTO core_episode (child_id, kind, start_date, end_date, team_id, plan_category,
-                              legal_status, source, child_ethnicity, child_birth_month_index,
-                              child_sex, locality_id)
+                              legal_status, recorded_end_date, end_rule, source,
+                              child_ethnicity, child_birth_ymd, child_sex, locality_id)
     SELECT k.child_id, k.kind, k.start_date, k.end_date, k.team_id, k.plan_category,
-           k.legal_status, %s, k.ethnicity_id, k.birth_month_index, k.sex, k.locality_id
+           k.legal_status, k.recorded_end_date, k.end_rule, %s, k.ethnicity_id, k.birth_ymd,
+           k.sex, k.locality_id
 """
 
 
@@ -269,16 +363,86 @@ def _episodes_first_load(cursor, keyed: str, source: str) -> dict:
     return {
         "episodes_added": added,
         "episodes_removed": 0,
-        "episodes_superseded": 0,
         "episodes_unchanged": incoming - added,
     }
+
+
+def episodes_end_at_death(cursor) -> int:
+    """A death date ends every cohort membership: any episode open past a child's death (from
+    any source) ends on that day, with what its file said kept (end_rule DEATH). Returns how
+    many episodes were ended."""
+    cursor.execute(
+        """
+        UPDATE core_episode e
+           SET recorded_end_date = CASE WHEN e.end_rule = '' THEN e.end_date
+                                        ELSE e.recorded_end_date END,
+               end_rule = CASE WHEN e.end_rule = '' THEN 'DEATH'
+                               ELSE e.end_rule || ', DEATH' END,
+               end_date = c.death_date
+          FROM core_child c
+         WHERE c.death_date IS NOT NULL AND c.id = e.child_id
+           AND e.start_date <= c.death_date
+           AND (e.end_date IS NULL OR e.end_date > c.death_date)
+        """
+    )
+    return cursor.rowcount
+
+
+def cin_returns_close_superseded(cursor) -> int:
+    """A CIN census is the truth for its own year: an episode left open in a return that a
+    later return follows ends at its own return's year end (31 March), with what its file said
+    kept (end_rule LATER_RETURN). If the child was still in need, the later return has the
+    episode again; if not, they left. Returns how many episodes were ended."""
+    cursor.execute(
+        """
+        UPDATE core_episode e
+           SET recorded_end_date = NULL, end_rule = 'LATER_RETURN',
+               end_date = make_date(substr(e.source, 5)::int, 3, 31)
+         WHERE e.source LIKE 'cin:%%' AND e.end_date IS NULL AND e.end_rule = ''
+           AND e.source < (SELECT MAX(source) FROM core_episode WHERE source LIKE 'cin:%%')
+           AND e.start_date <= make_date(substr(e.source, 5)::int, 3, 31)
+        """
+    )
+    return cursor.rowcount
+
+
+def children_left_between(cursor, *, earlier: str, later: str, limit: int = 200) -> tuple:
+    """Children open at the end of return `earlier` (their file left an episode open) who are
+    not in return `later` and did not die: they left in between. (count, their references,
+    the first `limit`)."""
+    # One pass over the episodes for the open ones (no index on source), then a probe per
+    # child of the (child, kind, start) index: cheap next to a probe per child held.
+    cursor.execute(
+        """
+        SELECT c.child_ref, COUNT(*) OVER ()
+          FROM (SELECT DISTINCT child_id FROM core_episode
+                 WHERE source = %s
+                   AND CASE WHEN end_rule = '' THEN end_date
+                            ELSE recorded_end_date END IS NULL) o
+          JOIN core_child c ON c.id = o.child_id
+         WHERE c.death_date IS NULL
+           AND NOT EXISTS (SELECT 1 FROM core_episode e
+                            WHERE e.child_id = o.child_id AND e.source = %s)
+         ORDER BY c.child_ref LIMIT %s
+        """,
+        [earlier, later, limit],
+    )
+    rows = cursor.fetchall()
+    return (rows[0][1] if rows else 0), [ref for ref, _ in rows]
 
 
 def children_and_episodes_write(
     children: Iterable[tuple],
     episodes: list[EpisodeRecord],
-    **episode_options,
+    *,
+    source: str,
+    scope: str,
+    reference_date,
+    after_write=None,
 ) -> dict:
+    """Children, then their episodes of `source`, then the rules that span sources (episodes
+    end at a death). after_write(cursor) -> dict runs last, in the same transaction, for a
+    format's own cross-return rules; its counts are added."""
     with connection.cursor() as cursor:
         # Memory for this transaction's sorts and hashes: building an index over a million
         # episodes, or joining them to their children, in memory rather than on disk.
@@ -287,10 +451,143 @@ def children_and_episodes_write(
         # Check foreign keys as each statement runs: Postgres's queue of deferred checks costs
         # several times more at COMMIT for a million rows.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        counts = children_upsert(cursor, children)
-        counts |= episodes_replace(cursor, episodes, **episode_options)
+        counts = children_upsert(cursor, children, source=source, reference_date=reference_date)
+        counts |= episodes_replace(cursor, episodes, source=source, scope=scope)
+        if after_write is not None:
+            counts |= after_write(cursor)
+        counts["episodes_ended_at_death"] = episodes_end_at_death(cursor)
         # Fresh statistics for the planner after a large change (cheap next to the import).
         if counts["episodes_added"] + counts["episodes_removed"] > 10_000:
             cursor.execute("ANALYZE core_child")
             cursor.execute("ANALYZE core_episode")
+    return counts
+
+
+def _care_episode_report(episode: CareEpisode, line: int) -> str:
+    what = "; ".join(RULE_DESCRIPTIONS[rule] for rule in episode.rules)
+    filed = "open" if episode.dec is None else f"ending {episode.dec:%d/%m/%Y}"
+    result = (
+        "removed"
+        if episode.removed
+        else f"now ends {episode.cleaned_dec:%d/%m/%Y}"
+        if episode.cleaned_dec
+        else "open"
+    )
+    return (
+        f"{episode.year - 1}-{str(episode.year)[2:]} return, line {line}: child "
+        f"{episode.child}'s episode starting {episode.decom:%d/%m/%Y} ({filed} in the file) "
+        f"{result} ({episode.rule}: {what})"
+    )
+
+
+_RECORD_FIELDS = (
+    "year",
+    "la",
+    "child_ref",
+    "line",
+    "decom",
+    "rne",
+    "ls",
+    "cin",
+    "place",
+    "place_provider",
+    "dec",
+    "rec",
+    "reason_place_change",
+    "pl_post",
+    "urn",
+)
+
+
+def care_returns_write(
+    *, children: list[tuple], records: list[dict], years: list[int], reference_date
+) -> dict:
+    """Write SSDA903 returns: the children, then the Episodes rows of `years` as filed
+    (replacing those years' rows only), then the cleaning of every return held together, whose
+    result is what core_episode holds for each "ssda903:YEAR" source.
+
+    Returns counts, the children's conflict warnings and one report line per episode the
+    cleaning changed in the returns just imported (or, for earlier returns, changed anew).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        counts = children_upsert(
+            cursor, children, source=f"ssda903:{max(years)}", reference_date=reference_date
+        )
+    before = {
+        row[0]: (row[1], row[2], row[3])
+        for row in CareEpisodeRecord.objects.values_list("id", "cleaned_dec", "rule", "removed")
+    }
+    CareEpisodeRecord.objects.filter(year__in=years).delete()
+    CareEpisodeRecord.objects.bulk_create(
+        [CareEpisodeRecord(**{key: record[key] for key in _RECORD_FIELDS}) for record in records],
+        batch_size=5_000,
+    )
+    held = list(CareEpisodeRecord.objects.all())
+    cleaned = clean_episodes(
+        [
+            CareEpisode(
+                key=row.pk,
+                year=row.year,
+                child=row.child_ref,
+                decom=row.decom,
+                dec=row.dec,
+                rne=row.rne,
+                ls=row.ls,
+                place=row.place,
+                place_provider=row.place_provider,
+                pl_post=row.pl_post,
+                urn=row.urn,
+                la=row.la,
+            )
+            for row in held
+        ]
+    )
+    by_key = {episode.key: episode for episode in cleaned}
+    report: list[str] = []
+    changed_rows = []
+    for row in held:
+        episode = by_key[row.pk]
+        result = (episode.cleaned_dec, episode.rule, episode.removed)
+        if (row.cleaned_dec, row.rule, row.removed) != result:
+            row.cleaned_dec, row.rule, row.removed = result
+            changed_rows.append(row)
+        if episode.rules and (row.year in years or before.get(row.pk) != result):
+            report.append(_care_episode_report(episode, row.line))
+    CareEpisodeRecord.objects.bulk_update(
+        changed_rows, ["cleaned_dec", "rule", "removed"], batch_size=5_000
+    )
+    counts |= {
+        "episodes_added": 0,
+        "episodes_removed": 0,
+        "episodes_unchanged": 0,
+        "episodes_cleaned": sum(1 for e in cleaned if e.rules and not e.removed),
+        "episodes_removed_by_cleaning": sum(1 for e in cleaned if e.removed),
+    }
+    rows_by_year: dict[int, list[EpisodeRecord]] = {}
+    for row in held:
+        episode = by_key[row.pk]
+        rows_by_year.setdefault(row.year, [])
+        if episode.removed:
+            continue
+        record = EpisodeRecord(
+            row.child_ref,
+            EpisodeKind.IN_CARE,
+            row.decom,
+            row.dec,
+            row.line,
+            legal_status=row.ls,
+        )
+        if episode.cleaned_dec != row.dec:
+            record.end_by_rule(episode.cleaned_dec, episode.rule)
+        rows_by_year[row.year].append(record)
+    with connection.cursor() as cursor:
+        for year, year_episodes in sorted(rows_by_year.items()):
+            written = episodes_replace(
+                cursor, year_episodes, source=f"ssda903:{year}", scope="source"
+            )
+            for key in ("episodes_added", "episodes_removed", "episodes_unchanged"):
+                counts[key] += written[key]
+        counts["episodes_ended_at_death"] = episodes_end_at_death(cursor)
+    counts["cleaning_report"] = report
     return counts

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind
+from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind, birth_number
 
 ON_DATE = "on_date"
 STARTS = "starts"
@@ -32,7 +32,7 @@ DATA_LOCK = "SELECT pg_advisory_xact_lock_shared(hashtext('core_cohortsnapshot d
 # A build sorts a few hundred thousand rows at 1,000,000 children (some 40 MB): in memory, not
 # in temporary files on disk as with the default 4 MB.
 BUILD_WORK_MEM = "SET LOCAL work_mem = '64MB'"
-# Age band from age in whole years (birthday taken as the first of the birth month).
+# Age band from exact age in whole years: (date as YYYYMMDD - birth as YYYYMMDD) / 10000.
 _BAND = (
     "CASE WHEN a.age < 1 THEN 'under1' WHEN a.age < 5 THEN '1-4' WHEN a.age < 10 THEN '5-9'"
     " WHEN a.age < 16 THEN '10-15' ELSE '16-17' END"
@@ -54,29 +54,28 @@ _INSERT = """
 """
 
 
-def _month_index(date: dt.date) -> int:
-    return date.year * 12 + date.month - 1
+# Born at most 18 years before the date, less a day: aged 0 to 17 on it.
+_AGED_0_TO_17 = "e.child_birth_ymd BETWEEN %(number)s - 179999 AND %(number)s"
 
 
 def _build_on_date(cursor, date: dt.date) -> None:
     """Children open on the date, aged 0 to 17 on it, in each of the three cohorts."""
-    index = _month_index(date)
     cursor.execute(
         _INSERT
         + f"""
         SELECT %(date)s, 'on_date', c.cohort, {_SCOPES}, e.locality_id, e.team_id,
                e.child_ethnicity, {_BAND} AS band, e.child_sex, COUNT(DISTINCT e.child_id)
           FROM core_episode e
-          CROSS JOIN LATERAL (SELECT (%(index)s - e.child_birth_month_index) / 12 AS age) a
+          CROSS JOIN LATERAL (SELECT (%(number)s - e.child_birth_ymd) / 10000 AS age) a
           CROSS JOIN LATERAL (VALUES ('cin'), (CASE e.kind WHEN 'CP' THEN 'cp'
                                                            WHEN 'CIC' THEN 'cic' END)) c(cohort)
          WHERE e.kind = ANY(%(kinds)s)
            AND e.start_date <= %(date)s AND (e.end_date IS NULL OR e.end_date >= %(date)s)
-           AND e.child_birth_month_index BETWEEN %(index)s - 215 AND %(index)s
+           AND {_AGED_0_TO_17}
            AND c.cohort IS NOT NULL
          GROUP BY {_GROUPING_SETS}
         """,
-        {"date": date, "index": index, "kinds": list(EpisodeKind.values)},
+        {"date": date, "number": birth_number(date), "kinds": list(EpisodeKind.values)},
     )
 
 
@@ -91,20 +90,24 @@ def _build_starts(cursor, date: dt.date) -> None:
         first = date.replace(year=date.year - 1) + dt.timedelta(days=1)
     except ValueError:  # 29 February
         first = date.replace(year=date.year - 1, day=28) + dt.timedelta(days=1)
-    index = _month_index(date)
     cursor.execute(
         _INSERT
         + f"""
         SELECT %(date)s, 'starts', c.cohort, {_SCOPES}, e.locality_id, e.team_id,
                e.child_ethnicity, {_BAND} AS band, e.child_sex, COUNT(DISTINCT e.child_id)
           FROM core_episode e
-          CROSS JOIN LATERAL (SELECT (%(index)s - e.child_birth_month_index) / 12 AS age) a
+          CROSS JOIN LATERAL (SELECT (%(number)s - e.child_birth_ymd) / 10000 AS age) a
           CROSS JOIN LATERAL (VALUES (e.kind)) c(cohort)
          WHERE e.kind = ANY(%(kinds)s) AND e.start_date BETWEEN %(first)s AND %(date)s
-           AND e.child_birth_month_index BETWEEN %(index)s - 215 AND %(index)s
+           AND {_AGED_0_TO_17}
          GROUP BY {_GROUPING_SETS}
         """,
-        {"date": date, "first": first, "index": index, "kinds": list(EpisodeKind.values)},
+        {
+            "date": date,
+            "first": first,
+            "number": birth_number(date),
+            "kinds": list(EpisodeKind.values),
+        },
     )
 
 
@@ -198,6 +201,10 @@ def counts(
             if cohort is not None:
                 result.setdefault((date, cohort), {})[code] = children
     return result, built
+
+
+def _month_index(date: dt.date) -> int:
+    return date.year * 12 + date.month - 1
 
 
 def _month_end(index: int) -> dt.date:

@@ -5,6 +5,7 @@ from (file and line, or XML element), and these checks report problems against t
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from arp_portal.core.ethnicity import DFE_ETHNICITY_CODES, VALID_CODES
@@ -29,12 +30,15 @@ class Place:
 @dataclass(slots=True)
 class ChildRecord:
     child_ref: str
-    birth_year: int
-    birth_month: int
+    birth_date: dt.date
     sex: int
     ethnicity: str
     place: Place
-    birth_date: dt.date | None = None
+    death_date: dt.date | None = None
+
+    def row(self) -> tuple:
+        """As services.children_upsert takes it."""
+        return (self.child_ref, self.birth_date, self.sex, self.ethnicity, self.death_date)
 
 
 @dataclass(slots=True)
@@ -51,6 +55,24 @@ class EpisodeRecord:
     legal_status: str = ""
     start_field: str = "start_date"
     end_field: str = "end_date"
+    # Set when a rule changed the end the file gave (end_date is then the rule's): the rule's
+    # name and what the file said (docs/children-dashboard.md).
+    end_rule: str = ""
+    recorded_end_date: dt.date | None = None
+
+    def end_by_rule(self, end: dt.date, rule: str) -> None:
+        if not self.end_rule:
+            self.recorded_end_date = self.end_date
+            self.end_rule = rule
+        else:
+            self.end_rule = f"{self.end_rule}, {rule}"
+        self.end_date = end
+
+
+# The widest dates a return can hold: nobody in a children's return was born before 1900.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+MAX_CHILD_REF = 64
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
 
 
 def check_ethnicity(value: str, place: Place, field: str, problems: ProblemCollector) -> str | None:
@@ -91,6 +113,117 @@ def check_sex(value: str, place: Place, field: str, problems: ProblemCollector) 
         else "the sex code is blank: use 1 (male), 2 (female) or 9 (not known)",
     )
     return None
+
+
+# The CIN census's <Sex> from the 2024-25 collection (DfE rule 4180; U for an unborn child,
+# rule 8750), held as the portal's one sex code: 1 male, 2 female, 9 not known.
+SEX_CODES = {"M": 1, "F": 2, "U": 9}
+# <GenderCurrent> to 2023-24: 1 male, 2 female, 9 not known, 0 not recorded (held as 9).
+GENDER_CURRENT_CODES = {"1": 1, "2": 2, "9": 9, "0": 9}
+FIRST_SEX_YEAR = 2025  # the 2024-25 collection, ending 31 March 2025
+
+
+def check_cin_sex(
+    *, sex: str | None, gender: str | None, year: int, place: Place, problems: ProblemCollector
+) -> int | None:
+    """One sex code from whichever element the return's year uses: <GenderCurrent> to 2023-24,
+    <Sex> from 2024-25. The other element, or a code of the other era, is an error."""
+    era = f"{year - 1}-{str(year)[2:]}"
+    if year >= FIRST_SEX_YEAR:
+        if gender is not None and sex is None:
+            problems.add(
+                place.file,
+                place.location,
+                "GenderCurrent",
+                f"a {era} return gives sex as <Sex> (M, F or U; DfE rule 4180), not "
+                "<GenderCurrent>, which ended with the 2023-24 collection",
+            )
+            return None
+        value = (sex or "").strip()
+        if value in SEX_CODES:
+            return SEX_CODES[value]
+        problems.add(
+            place.file,
+            place.location,
+            "Sex",
+            (f"'{value}' is not" if value else "blank is not")
+            + " a sex code of DfE rule 4180: use M (male), F (female) or U (unknown, as for an"
+            " unborn child, rule 8750)"
+            + (" (1, 2 and 9 were GenderCurrent codes, to 2023-24)" if value in "129" else ""),
+        )
+        return None
+    if sex is not None and gender is None:
+        problems.add(
+            place.file,
+            place.location,
+            "Sex",
+            f"a {era} return gives sex as <GenderCurrent> (1, 2, 9 or 0); <Sex> begins with "
+            "the 2024-25 collection",
+        )
+        return None
+    value = (gender or "").strip()
+    if value in GENDER_CURRENT_CODES:
+        return GENDER_CURRENT_CODES[value]
+    problems.add(
+        place.file,
+        place.location,
+        "GenderCurrent",
+        (f"'{value}' is not" if value else "blank is not")
+        + " a GenderCurrent code: use 1 (male), 2 (female), 9 (not known) or 0 (not recorded)",
+    )
+    return None
+
+
+def check_date_range(
+    value: dt.date | None,
+    place: Place,
+    field: str,
+    problems: ProblemCollector,
+    *,
+    latest: dt.date | None = None,
+    latest_rule: str = "",
+) -> dt.date | None:
+    """An impossible date is an error: before 1900, or after `latest` (the return's reference
+    date, where there is one: DfE's rule that no date follows it)."""
+    if value is None or (value >= EARLIEST_DATE and (latest is None or value <= latest)):
+        return value
+    if value < EARLIEST_DATE:
+        problems.add(
+            place.file,
+            place.location,
+            field,
+            f"{value.isoformat()} is before 1900: not a real date",
+        )
+        return None
+    if latest is not None and value > latest:
+        problems.add(
+            place.file,
+            place.location,
+            field,
+            f"{value:%Y-%m-%d} is after the return's reference date ({latest:%Y-%m-%d})"
+            + (f" ({latest_rule})" if latest_rule else ""),
+        )
+        return None
+    return value
+
+
+def check_child_ref(value: str, place: Place, field: str, problems: ProblemCollector) -> str:
+    if not value:
+        problems.add(place.file, place.location, field, "the child reference is missing")
+    elif len(value) > MAX_CHILD_REF:
+        problems.add(
+            place.file,
+            place.location,
+            field,
+            f"the child reference is {len(value):,} characters long; at most {MAX_CHILD_REF}",
+        )
+    elif _CONTROL_CHARACTER.search(value):
+        problems.add(
+            place.file, place.location, field, "the child reference holds a control character"
+        )
+    else:
+        return value
+    return ""
 
 
 def parse_iso_date(
@@ -169,11 +302,14 @@ def check_episode_rules(
     *,
     referral_kind: str,
     file_name: str = "",
+    plans_after_first_referral: bool = True,
 ) -> None:
     """Sanity rules across a child's episodes (DOMAIN.md, the CIN census rules):
 
     - an episode does not end before it starts;
-    - a protection plan does not start before its referral (when the referral is in the file);
+    - a protection plan does not start before the child's first referral in the file (unless
+      plans_after_first_referral is False: the CIN census checks each plan against its own
+      referral, DfE rule 1105);
     - protection plans for one child do not overlap, and at most one is open.
     """
     report = _Reporter(problems, file_name)
@@ -197,7 +333,7 @@ def check_episode_rules(
             plans_by_child.setdefault(episode.child_ref, []).append(episode)
     for child_ref, plans in plans_by_child.items():
         plans.sort(key=lambda e: e.start_date)
-        referral = first_referral.get(child_ref)
+        referral = first_referral.get(child_ref) if plans_after_first_referral else None
         if referral is not None:
             for plan in plans:
                 if plan.start_date < referral:

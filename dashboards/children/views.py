@@ -12,11 +12,13 @@ from dashboards.children.forms import ChildFiltersForm, default_reference_date
 
 
 def _default_date() -> dt.date:
-    """The latest 31 March on which there is data to count (today's, if data runs on)."""
+    """The latest 31 March on which there is data to count (today's, if data runs on), and
+    never after the data ends (the latest return's reference date)."""
     default = default_reference_date()
-    latest = selectors.latest_episode_date()
-    if latest is not None and latest < default:
-        default = default_reference_date(latest)
+    # Where no import says where the data ends (data written some other way), the latest start.
+    last = selectors.data_ends_on() or selectors.latest_episode_date()
+    if last is not None and last < default:
+        default = default_reference_date(last)
     return default
 
 

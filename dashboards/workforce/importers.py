@@ -16,6 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
 from arp_portal.core.ethnicity import UNKNOWN_CODES, VALID_CODES
 from arp_portal.core.importing import ProblemCollector, UploadedData, decode_text, read_csv
 from arp_portal.core.models import GradeBand, StaffMember, StaffRole, Team
@@ -362,10 +365,20 @@ def import_csww(files: Sequence[UploadedData], *, progress: Progress = None) -> 
     (upload,) = files
     collector = ProblemCollector()
     try:
-        root = ET.fromstring(decode_text(upload.data))
+        # defusedxml: a document type or entity declaration (entity expansion, a file on the
+        # server) is refused before anything is expanded.
+        root = SafeET.fromstring(decode_text(upload.data, name=upload.name))
     except ET.ParseError as error:
         line, column = error.position
         collector.add(upload.name, f"line {line}", "", f"not well-formed XML (column {column})")
+        collector.raise_if_any()
+    except DefusedXmlException as error:
+        collector.add(
+            upload.name,
+            "",
+            "",
+            f"the XML declares a document type or entities, which the portal refuses: {error}",
+        )
         collector.raise_if_any()
     if root.tag != "Message":
         collector.add(upload.name, "", "", f"the root element is <{root.tag}>, not <Message>")

@@ -23,7 +23,9 @@ from django.db.models import (
     Sum,
 )
 
-from arp_portal.core.models import Child, EpisodeKind, Locality, ServiceArea, StaffMember
+from arp_portal.core.ethnicity import MAJOR_GROUP_OF
+from arp_portal.core.models import Locality, ServiceArea, StaffMember
+from dashboards.children import selectors as children_selectors
 from dashboards.models import (
     TrainingTarget,
     WorkforceEvent,
@@ -120,14 +122,17 @@ def working_age_population_by_group(year: int) -> tuple[dict[str, int], str, int
 
 
 def children_in_need_by_group(date: dt.date) -> dict[str, int]:
-    """The ethnic mix of the children the service works with: the CIN cohort on the date."""
-    rows = (
-        Child.objects.in_cohort_on(EpisodeKind.CHILD_IN_NEED, date)
-        .values(GROUP)
-        .annotate(n=Count("id"))
-        .order_by()
+    """The ethnic mix of the children the service works with: the children's dashboard's own
+    cohort of children in need on the date (dashboards.children.selectors: aged 0 to 17 on it
+    by exact age, a death ending membership), by major group."""
+    counts = children_selectors.cohort_counts(
+        children_selectors.ChildFilters(cohort="cin", reference_date=date)
     )
-    return _by_group(rows, GROUP)
+    by_group: dict[str, int] = {}
+    for code, children in counts.items():
+        group = MAJOR_GROUP_OF[code]
+        by_group[group] = by_group.get(group, 0) + children
+    return by_group
 
 
 def _people_with_event(

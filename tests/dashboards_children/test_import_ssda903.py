@@ -49,7 +49,7 @@ def test_problems_name_file_line_and_field(db):
         "header.csv, line 2, DOB: '2010-03-27' is not a date in the form dd/mm/YYYY",
         "header.csv, line 3, ETHNIC: 'Black Caribbean' is not a DfE ethnicity code",
         "episodes.csv, line 2, CHILD: child 999 is not in the Header file",
-        "episodes.csv, line 3, DEC: ends (2024-02-01) before it starts (2024-02-15)",
+        "episodes.csv, line 3, DEC: ends (01/02/2024) before it starts (15/02/2024)",
     ]
     assert not Child.objects.exists()
 
