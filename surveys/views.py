@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from arp_portal.accounts.decorators import role_required
 from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
+from surveys.answerability import survey_problems_for_respondents
 from surveys import results as survey_results
 from surveys import selectors, services
 from surveys.forms import (
@@ -134,6 +135,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             and timezone.localdate() > survey.retain_responses_until
             and survey.response_count > 0,
             "kinds_with_own_options": KINDS_WITH_OWN_OPTIONS,
+            "problems": survey_problems_for_respondents(questions),
         },
     )
 
