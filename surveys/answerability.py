@@ -25,8 +25,10 @@ def survey_problems_for_respondents(questions: list[Question]) -> list[str]:
             "The survey has no question people can choose an answer to: add one before opening it."
         )
     for question in questions:
-        where = f"Question {question.position} (“{question.text}”)" if question.text else (
-            f"Question {question.position}"
+        where = (
+            f"Question {question.position} (“{question.text}”)"
+            if question.text
+            else (f"Question {question.position}")
         )
         if not question.text.strip():
             problems.append(f"{where} has no text: respondents would not know what it asks.")

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods
 
 from arp_portal.accounts.decorators import role_required
 from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
-from surveys.answerability import survey_problems_for_respondents
 from surveys import results as survey_results
 from surveys import selectors, services
+from surveys.answerability import survey_problems_for_respondents
 from surveys.forms import (
     ConfirmForm,
     InvitationsForm,
