@@ -125,6 +125,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": parse_cache_url(env_str("ARP_CACHE_URL", "locmem://"))}
 SURVEY_SUBMISSIONS_PER_HOUR = env_int("ARP_SURVEY_SUBMISSIONS_PER_HOUR", 600)
 SURVEY_CODE_ATTEMPTS_PER_HOUR = env_int("ARP_SURVEY_CODE_ATTEMPTS_PER_HOUR", 60)
+# The survey's own session (answers not yet sent) ends this long after the last answer saved,
+# and with the browser (surveys.intake_session).
+SURVEY_SESSION_SECONDS = env_int("ARP_SURVEY_SESSION_SECONDS", 2 * 60 * 60)
 # Computed (suppressed) survey results are cached under a key that changes with the data.
 SURVEY_RESULTS_CACHE_SECONDS = env_int("ARP_SURVEY_RESULTS_CACHE_SECONDS", 3600)
 
@@ -141,6 +144,8 @@ if _task_backend not in _TASK_BACKENDS:
         f"ARP_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}."
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
+# The periodic housekeeping task (arp_portal.core.housekeeping) runs this often.
+HOUSEKEEPING_INTERVAL_SECONDS = env_int("ARP_HOUSEKEEPING_INTERVAL_SECONDS", 10 * 60)
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -136,6 +136,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             and survey.response_count > 0,
             "kinds_with_own_options": KINDS_WITH_OWN_OPTIONS,
             "problems": survey_problems_for_respondents(questions),
+            "held": services.held_count(survey),
         },
     )
 
@@ -397,7 +398,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @role_required(MANAGE)
 @require_http_methods(["GET", "POST"])
-def moderation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def moderation_edit(request: HttpRequest, slug: str, pk) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     answer = get_object_or_404(
         FreeTextAnswer.objects.select_related("question"), pk=pk, response__survey=survey
