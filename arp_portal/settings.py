@@ -179,6 +179,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = env_int("ARP_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind DJANGO_TRUSTED_PROXY_COUNT proxies (arp_portal.core.client_address),
+# so the lock-out is per username and client, not per username and load balancer.
+AXES_CLIENT_IP_CALLABLE = "arp_portal.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -238,8 +241,14 @@ CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = 31_536_000 if _https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
-if env_bool("DJANGO_BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies (load balancer, reverse proxy) stand in front of the app server and append
+# to X-Forwarded-For: the client's address is read from that header only when this is above 0.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
 
 # No inline script without a nonce; plotly injects <style> elements, so styles allow inline.
 CONTENT_SECURITY_POLICY = {
