@@ -20,7 +20,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from arp_portal.accounts.decorators import role_required
-from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
+from arp_portal.core.downloads import (
+    csv_download,
+    spreadsheet_safe,
+    write_only_workbook,
+    xlsx_download,
+)
 from surveys import results as survey_results
 from surveys import selectors, services
 from surveys.answerability import survey_problems_for_respondents
@@ -545,11 +550,10 @@ def results_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @role_required(VIEW_RESULTS)
 def results_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    from openpyxl import Workbook
-
     survey = _results_scope(request, slug)
     rows = _export_rows(request, survey)
-    workbook = Workbook(write_only=True)
+    # Every value appended is guarded against running as a formula (the title too).
+    workbook = write_only_workbook()
     sheet = workbook.create_sheet("Results")
     sheet.append(survey_results.CSV_COLUMNS)
     for row in rows:
