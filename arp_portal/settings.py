@@ -239,6 +239,11 @@ PERMISSIONS_POLICY = (
 )
 _https = env_bool("DJANGO_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = _https and env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# The README's load-balancer setting: the balancer redirects to HTTPS and says so in
+# X-Forwarded-Proto (DJANGO_BEHIND_PROXY), so Django's redirect is off on purpose and check
+# --deploy's W008 ("SECURE_SSL_REDIRECT is not True") does not apply. It still warns when the
+# redirect is off with no proxy in front.
+SILENCED_SYSTEM_CHECKS = []
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = 31_536_000 if _https else 0
@@ -247,6 +252,8 @@ SECURE_HSTS_PRELOAD = _https
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if _https and not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
 # How many proxies (load balancer, reverse proxy) stand in front of the app server and append
 # to X-Forwarded-For: the client's address is read from that header only when this is above 0.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
