@@ -126,13 +126,15 @@ def survey_new_from_template(request: HttpRequest) -> HttpResponse:
 def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey.objects.with_response_counts(), slug=slug)
     questions = selectors.survey_questions(survey)
+    held = services.held_count(survey)
     return render(
         request,
         "surveys/manage/detail.html",
         {
             "survey": survey,
             "questions": questions,
-            "frozen": survey.response_count > 0 or bool(survey.responses_deleted_on),
+            # Responses waiting to be written freeze the questions as written ones do.
+            "frozen": survey.response_count > 0 or held > 0 or bool(survey.responses_deleted_on),
             "moderation": selectors.moderation_counts(survey),
             "volunteer_count": survey.volunteers.count(),
             "invitations": selectors.unused_invitations(survey),
@@ -141,7 +143,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             and survey.response_count > 0,
             "kinds_with_own_options": KINDS_WITH_OWN_OPTIONS,
             "problems": survey_problems_for_respondents(questions),
-            "held": services.held_count(survey),
+            "held": held,
         },
     )
 
