@@ -1,6 +1,7 @@
 """Every write to the survey tables (HackSoft-style services: typed, keyword-only, atomic)."""
 
 import datetime as dt
+import logging
 import random
 import secrets
 from collections.abc import Mapping
@@ -42,6 +43,8 @@ from surveys.questionnaire import (
     with_prefer_not_to_say,
 )
 from surveys.sealing import seal, unseal
+
+logger = logging.getLogger(__name__)
 
 RESERVED_SLUGS = {"manage", "new"}
 FREE_TEXT_MAX_LENGTH = 3000
@@ -487,9 +490,15 @@ def _hold(survey: Survey, item: dict) -> None:
 
 
 def _enqueue_held_write(survey_id: int, *, at_close: bool = False) -> None:
+    """After the commit: what was sent is already held, so a queue that cannot take the task
+    must not turn the person's confirmation into an error (they might send again). The
+    periodic housekeeping writes whatever is due in any case."""
     from surveys.tasks import write_held_submissions
 
-    write_held_submissions.enqueue(survey_id, at_close=at_close)
+    try:
+        write_held_submissions.enqueue(survey_id, at_close=at_close)
+    except Exception:
+        logger.exception("Could not queue the write of survey %s's held submissions", survey_id)
 
 
 @transaction.atomic
