@@ -180,3 +180,28 @@ def test_nothing_is_lost_when_the_worker_stops_or_a_write_fails(monkeypatch):
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert Response.objects.filter(survey=survey).count() == THRESHOLD
     assert services.held_count(survey) == 0
+
+
+@pytest.mark.django_db
+def test_a_queue_that_refuses_the_write_task_does_not_fail_the_confirmation(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    import types
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the task queue is down")
+
+    monkeypatch.setattr(
+        "surveys.tasks.write_held_submissions", types.SimpleNamespace(enqueue=refuse)
+    )
+    survey = make_survey(reporting_threshold=THRESHOLD)
+    for _ in range(THRESHOLD):
+        client = Client()
+        check_url = answer_every_page(client, survey)
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = client.post(check_url, {"website": ""})
+        assert sent.status_code == 302
+    assert services.held_count(survey) == THRESHOLD
+    # The housekeeping writes what is due all the same.
+    call_command("housekeeping", verbosity=0)
+    assert Response.objects.filter(survey=survey).count() == THRESHOLD
