@@ -54,12 +54,14 @@ run: demo
 	@echo "  The staff survey needs no sign-in: http://$(HOST):$(PORT)/surveys/experiences-of-racism-2026/"
 	@echo "  A task worker runs beside the server (background work after imports, clean-ups)."
 	@echo ""
+	@$(PY) manage.py housekeeping --schedule
 	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The task worker alone (a second terminal, or production beside gunicorn).
 worker: migrate
+	$(PY) manage.py housekeeping --schedule
 	$(PY) manage.py db_worker --no-reload
 
 serve: install

@@ -141,12 +141,17 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"required": "Enter the outcome"},
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        fields = [Field.textarea("title", rows=3, label_size=Size.MEDIUM)]
+        if editing:
+            fields.append(Hidden("version", self["version"].value() or ""))
+        else:
+            del self.fields["version"]
         self.helper = _helper(
-            Field.textarea("title", rows=3, label_size=Size.MEDIUM),
-            Button("submit", "Save outcome" if editing else "Add outcome"),
+            *fields, Button("submit", "Save outcome" if editing else "Add outcome")
         )
 
 
@@ -157,13 +162,18 @@ class AreaForm(forms.Form):
         max_length=100,
         error_messages={"required": "Enter the area of focus"},
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, plan: Plan, area=None, **kwargs):
         self.plan, self.area = plan, area
         super().__init__(*args, **kwargs)
+        fields = [Field.text("name", field_width=Fluid.ONE_HALF, label_size=Size.MEDIUM)]
+        if area:
+            fields.append(Hidden("version", self["version"].value() or ""))
+        else:
+            del self.fields["version"]
         self.helper = _helper(
-            Field.text("name", field_width=Fluid.ONE_HALF, label_size=Size.MEDIUM),
-            Button("submit", "Save area of focus" if area else "Add area of focus"),
+            *fields, Button("submit", "Save area of focus" if area else "Add area of focus")
         )
 
     def clean_name(self):

@@ -55,6 +55,8 @@ class Outcome(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
+    # Bumped by each save, so a save from a stale form is refused (services.outcome_update).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -73,6 +75,8 @@ class Area(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
     name = models.CharField(max_length=100)
+    # Bumped by each save, so a save from a stale form is refused (services.area_update).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 

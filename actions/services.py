@@ -134,17 +134,25 @@ def outcome_add(*, plan: Plan, title: str, by: AbstractBaseUser) -> Outcome:
 
 
 @transaction.atomic
-def outcome_update(*, outcome: Outcome, title: str, by: AbstractBaseUser) -> Outcome:
+def outcome_update(
+    *, outcome_id: int, expected_version: int, title: str, by: AbstractBaseUser
+) -> Outcome:
+    outcome = Outcome.objects.select_for_update().get(pk=outcome_id)
+    _check_version(outcome, expected_version, outcome.history.all())
     outcome.title = title.strip()
     outcome.full_clean()
+    outcome.version += 1
     _by(outcome, by).save()
     return outcome
 
 
 @transaction.atomic
-def area_update(*, area: Area, name: str, by: AbstractBaseUser) -> Area:
+def area_update(*, area_id: int, expected_version: int, name: str, by: AbstractBaseUser) -> Area:
+    area = Area.objects.select_for_update().get(pk=area_id)
+    _check_version(area, expected_version, area.history.all())
     area.name = name.strip()
     area.full_clean()
+    area.version += 1
     _by(area, by).save()
     return area
 

@@ -218,30 +218,85 @@ def outcome_edit(request: HttpRequest, plan_id: int, outcome_id: int) -> HttpRes
     outcome = get_object_or_404(
         Outcome.objects.select_related("plan"), pk=outcome_id, plan_id=plan_id
     )
-    form = OutcomeForm(_posted(request), initial={"title": outcome.title}, editing=True)
+    initial = {"title": outcome.title, "version": outcome.version}
+    form = OutcomeForm(_posted(request), initial=initial, editing=True)
+    stale, conflicts = None, []
     if request.method == "POST" and form.is_valid():
-        services.outcome_update(outcome=outcome, title=form.cleaned_data["title"], by=request.user)
-        messages.success(request, f"Outcome {outcome.number} saved.")
-        return redirect("actions:plan_edit", plan_id=plan_id)
+        try:
+            services.outcome_update(
+                outcome_id=outcome.pk,
+                expected_version=form.cleaned_data.get("version") or 0,
+                title=form.cleaned_data["title"],
+                by=request.user,
+            )
+        except services.StaleEditError as error:
+            stale = error
+            values, conflicts = _merged_single_field(
+                Outcome.objects.get(pk=outcome.pk), form, "title"
+            )
+            form = OutcomeForm(initial=values, editing=True)
+        else:
+            messages.success(request, f"Outcome {outcome.number} saved.")
+            return redirect("actions:plan_edit", plan_id=plan_id)
     return render(
         request,
         "actions/simple_form.html",
-        {"form": form, "plan": outcome.plan, "heading": f"Change outcome {outcome.number}"},
+        {
+            "form": form,
+            "plan": outcome.plan,
+            "heading": f"Change outcome {outcome.number}",
+            "stale": stale,
+            "conflicts": conflicts,
+        },
     )
+
+
+def _merged_single_field(current, form, name: str) -> tuple[dict, list[str]]:
+    """After a refused stale save of an outcome or area: the other person's value and yours
+    put together (actions.concurrency), with the saved version to save against."""
+    record = _record_at(current.history, form.cleaned_data.get("version") or 0)
+    submitted = {name: form.cleaned_data[name]}
+    merge = concurrency.merge_stale_edit(
+        fields=[name],
+        loaded={name: getattr(record, name)} if record else submitted,
+        submitted=submitted,
+        saved={name: getattr(current, name)},
+    )
+    conflicts = [str(form.fields[field].label) for field in merge.conflicts]
+    return {**merge.values, "version": current.version}, conflicts
 
 
 @role_required(EDIT)
 def area_edit(request: HttpRequest, plan_id: int, area_id: int) -> HttpResponse:
     area = get_object_or_404(Area.objects.select_related("plan"), pk=area_id, plan_id=plan_id)
-    form = AreaForm(_posted(request), plan=area.plan, area=area, initial={"name": area.name})
+    initial = {"name": area.name, "version": area.version}
+    form = AreaForm(_posted(request), plan=area.plan, area=area, initial=initial)
+    stale, conflicts = None, []
     if request.method == "POST" and form.is_valid():
-        services.area_update(area=area, name=form.cleaned_data["name"], by=request.user)
-        messages.success(request, f"Area of focus “{area.name}” saved.")
-        return redirect("actions:plan_edit", plan_id=plan_id)
+        try:
+            services.area_update(
+                area_id=area.pk,
+                expected_version=form.cleaned_data.get("version") or 0,
+                name=form.cleaned_data["name"],
+                by=request.user,
+            )
+        except services.StaleEditError as error:
+            stale = error
+            values, conflicts = _merged_single_field(Area.objects.get(pk=area.pk), form, "name")
+            form = AreaForm(plan=area.plan, area=area, initial=values)
+        else:
+            messages.success(request, f"Area of focus “{form.cleaned_data['name']}” saved.")
+            return redirect("actions:plan_edit", plan_id=plan_id)
     return render(
         request,
         "actions/simple_form.html",
-        {"form": form, "plan": area.plan, "heading": f"Change the area of focus “{area.name}”"},
+        {
+            "form": form,
+            "plan": area.plan,
+            "heading": f"Change the area of focus “{area.name}”",
+            "stale": stale,
+            "conflicts": conflicts,
+        },
     )
 
 

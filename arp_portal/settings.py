@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that even a response a later middleware makes (a 400 for a bad Host) has them.
+    "arp_portal.core.middleware.BaselineHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,6 +127,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": parse_cache_url(env_str("ARP_CACHE_URL", "locmem://"))}
 SURVEY_SUBMISSIONS_PER_HOUR = env_int("ARP_SURVEY_SUBMISSIONS_PER_HOUR", 600)
 SURVEY_CODE_ATTEMPTS_PER_HOUR = env_int("ARP_SURVEY_CODE_ATTEMPTS_PER_HOUR", 60)
+# The survey's own session (answers not yet sent) ends this long after the last answer saved,
+# and with the browser (surveys.intake_session).
+SURVEY_SESSION_SECONDS = env_int("ARP_SURVEY_SESSION_SECONDS", 2 * 60 * 60)
 # Computed (suppressed) survey results are cached under a key that changes with the data.
 SURVEY_RESULTS_CACHE_SECONDS = env_int("ARP_SURVEY_RESULTS_CACHE_SECONDS", 3600)
 
@@ -141,6 +146,8 @@ if _task_backend not in _TASK_BACKENDS:
         f"ARP_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}."
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["default"]}}
+# The periodic housekeeping task (arp_portal.core.housekeeping) runs this often.
+HOUSEKEEPING_INTERVAL_SECONDS = env_int("ARP_HOUSEKEEPING_INTERVAL_SECONDS", 10 * 60)
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -174,6 +181,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = env_int("ARP_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind DJANGO_TRUSTED_PROXY_COUNT proxies (arp_portal.core.client_address),
+# so the lock-out is per username and client, not per username and load balancer.
+AXES_CLIENT_IP_CALLABLE = "arp_portal.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -222,19 +232,33 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "arp_portal.core.views.csrf_failure"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
 _https = env_bool("DJANGO_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = _https and env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# The README's load-balancer setting: the balancer redirects to HTTPS and says so in
+# X-Forwarded-Proto (DJANGO_BEHIND_PROXY), so Django's redirect is off on purpose and check
+# --deploy's W008 ("SECURE_SSL_REDIRECT is not True") does not apply. It still warns when the
+# redirect is off with no proxy in front.
+SILENCED_SYSTEM_CHECKS = []
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = 31_536_000 if _https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
-if env_bool("DJANGO_BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if _https and not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
+# How many proxies (load balancer, reverse proxy) stand in front of the app server and append
+# to X-Forwarded-For: the client's address is read from that header only when this is above 0.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
 
 # No inline script without a nonce; plotly injects <style> elements, so styles allow inline.
 CONTENT_SECURITY_POLICY = {

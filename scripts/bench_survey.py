@@ -413,6 +413,7 @@ def run(args) -> None:
     from django.core.management import call_command
 
     from arp_portal.core.models import Locality
+    from surveys import services
     from surveys.models import Response
 
     call_command("migrate", verbosity=0)
@@ -434,6 +435,8 @@ def run(args) -> None:
 
         before = Response.objects.filter(survey=survey).count()
         sent, latencies, errors, elapsed = run_clients(intake_worker, args.clients, args.duration)
+        # What was sent waits to be written in batches (docs/surveys.md): write the rest now.
+        services.held_submissions_write(survey=survey, at_close=True)
         stored = Response.objects.filter(survey=survey).count() - before
 
         path = f"/surveys/{RESULTS_SLUG}/results/"

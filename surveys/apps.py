@@ -20,3 +20,12 @@ class SurveysConfig(AppConfig):
 
         post_save.connect(forget_intake_surveys, sender=Survey, weak=False)
         post_delete.connect(forget_intake_surveys, sender=Survey, weak=False)
+
+        from arp_portal.core import housekeeping
+        from surveys import services
+        from surveys.intake_session import clear_expired_intake_sessions
+
+        housekeeping.register("expired survey sessions", clear_expired_intake_sessions)
+        housekeeping.register(
+            "held survey submissions written", services.held_submissions_write_due
+        )

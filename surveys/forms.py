@@ -5,6 +5,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fluid, Layout, Size
 from django import forms
+from django.utils.html import escape
 
 from surveys.models import (
     KINDS_WITH_OWN_OPTIONS,
@@ -39,13 +40,17 @@ def _choices(question) -> list:
             last = choices[-1]
             if getattr(last, "divider", None) is None and last.value not in EXCLUSIVE_OPTION_CODES:
                 choices[-1] = Choice(last.value, last.label, divider="or")
-        choices.append(Choice(option.code, option.label))
+        choices.append(Choice(option.code, escape(option.label)))
     return choices
 
 
 class QuestionPageForm(forms.Form):
     """The questions of one intake page. Every choice question must be answered; each offers
-    "Prefer not to say". Free text is optional."""
+    "Prefer not to say". Free text is optional.
+
+    Question text, hints and option labels are written by staff and read by everyone who
+    answers, and crispy-forms-gds prints labels and hints with |safe: they are escaped here, so
+    markup a data manager types shows as text (tests/surveys/test_staff_text_is_inert.py)."""
 
     def __init__(self, *args, questions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,13 +59,16 @@ class QuestionPageForm(forms.Form):
         for question in self.questions:
             name = field_name(question)
             required = f"Select an answer to “{question.text}”, or “Prefer not to say”"
+            label, hint = escape(question.text), escape(question.hint)
             if question.is_free_text:
                 self.fields[name] = forms.CharField(
-                    label=question.text,
-                    help_text=question.hint,
+                    label=label,
+                    help_text=hint,
                     required=False,
                     max_length=FREE_TEXT_MAX_LENGTH,
-                    widget=forms.Textarea(attrs={"rows": 6}),
+                    # crispy-forms-gds appends the character count's id to aria-describedby,
+                    # and raises KeyError when there is no hint to have set it first.
+                    widget=forms.Textarea(attrs={"rows": 6, "aria-describedby": ""}),
                     error_messages={
                         "max_length": f"Your answer must be {FREE_TEXT_MAX_LENGTH} characters "
                         "or fewer"
@@ -76,8 +84,8 @@ class QuestionPageForm(forms.Form):
                 )
             elif question.is_multiple:
                 self.fields[name] = forms.MultipleChoiceField(
-                    label=question.text,
-                    help_text=question.hint,
+                    label=label,
+                    help_text=hint,
                     choices=_choices(question),
                     widget=forms.CheckboxSelectMultiple,
                     error_messages={"required": required},
@@ -85,8 +93,8 @@ class QuestionPageForm(forms.Form):
                 layout.append(Field.checkboxes(name, legend_size=Size.MEDIUM, legend_tag="h2"))
             else:
                 self.fields[name] = forms.ChoiceField(
-                    label=question.text,
-                    help_text=question.hint,
+                    label=label,
+                    help_text=hint,
                     choices=_choices(question),
                     widget=forms.RadioSelect,
                     error_messages={"required": required},

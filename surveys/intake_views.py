@@ -1,8 +1,10 @@
-"""The anonymous intake at /surveys/<slug>/: no sign-in, GOV.UK question pages, answers held in
-the session until they are sent, and the session flushed once they are.
+"""The anonymous intake at /surveys/<slug>/: no sign-in, GOV.UK question pages, answers kept in
+the survey's own session (surveys.intake_session, never the sign-in session) until they are
+sent, and that session deleted once they are.
 
 The session holds only the answers and, for an invitation-only survey, the keyed hash of the
-code: nothing that says who someone is. No view here logs the client's address or user agent.
+code: nothing that says who someone is. What is sent is held sealed and written in batches by
+the worker (services.response_hold). No view here logs the client's address or user agent.
 """
 
 import functools
@@ -26,6 +28,7 @@ from surveys.forms import (
     SubmitAnswersForm,
     initial_from_answers,
 )
+from surveys.intake_session import with_intake_session
 from surveys.models import Survey, SurveyAccess
 
 
@@ -34,11 +37,11 @@ def _session_key(survey: Survey) -> str:
 
 
 def _state(request: HttpRequest, survey: Survey) -> dict:
-    return request.session.get(_session_key(survey), {"answers": {}})
+    return request.intake_session.get(_session_key(survey), {"answers": {}})
 
 
 def _save_state(request: HttpRequest, survey: Survey, state: dict) -> None:
-    request.session[_session_key(survey)] = state
+    request.intake_session[_session_key(survey)] = state
 
 
 def _closed(request: HttpRequest, survey: Survey) -> HttpResponse:
@@ -86,6 +89,7 @@ def _summary(survey: Survey, questions, answers: dict, pages) -> list[dict]:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@with_intake_session
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     survey = selectors.survey_for_intake(slug)
     if not survey.accepting_responses:
@@ -114,6 +118,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@with_intake_session
 def page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     survey = selectors.survey_for_intake(slug)
     if not survey.accepting_responses:
@@ -178,6 +183,7 @@ def _blank_form_html(survey: Survey, page, form) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@with_intake_session
 def check(request: HttpRequest, slug: str) -> HttpResponse:
     # Sending stores the answers, so it reads the survey afresh rather than a recent copy.
     survey = selectors.survey_for_intake(slug, fresh=request.method == "POST")
@@ -194,7 +200,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.caught_a_robot:
             # Say nothing a robot could learn from: it sees the same page a person does.
-            request.session.flush()
+            request.intake_session.flush()
             return redirect("surveys:confirmation", slug=slug)
         if not ratelimit.submissions_within_limit(request):
             return render(
@@ -205,7 +211,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
             problem = "Answer every question before you send your answers"
         else:
             try:
-                services.response_submit(
+                services.response_hold(
                     survey=survey,
                     answers=state["answers"],
                     invitation_code_hash=state.get("invitation", ""),
@@ -214,8 +220,9 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as error:
                 problem = " ".join(error.messages)
             else:
-                # Nothing of this person's visit is kept: the session row is deleted.
-                request.session.flush()
+                # Nothing of this person's visit is kept: the survey session's row is deleted
+                # (a sign-in session, if they have one, is not touched).
+                request.intake_session.flush()
                 return redirect("surveys:confirmation", slug=slug)
     return render(
         request,
@@ -258,7 +265,7 @@ def follow_up(request: HttpRequest, slug: str) -> HttpResponse:
             return render(
                 request, "surveys/intake/rate_limited.html", {"survey": survey}, status=429
             )
-        services.follow_up_volunteer(survey=survey, **form.cleaned_data)
+        services.follow_up_hold(survey=survey, **form.cleaned_data)
         return redirect("surveys:follow_up_done", slug=slug)
     return render(request, "surveys/intake/follow_up.html", {"survey": survey, "form": form})
 

@@ -7,12 +7,17 @@ Anonymity is designed into the tables (docs/surveys.md, "Anonymity"):
   so not even the order of submission can be read from it; answers have a composite key of
   (response, option), so no sequence number records their order either;
 - Invitation codes are stored as keyed hashes, in a table with no link to any response;
-- FollowUpVolunteer (staff who offer to talk further) has no link to any response.
+- FollowUpVolunteer (staff who offer to talk further) has no link to any response;
+- neither is written when it is sent: both wait, sealed, in HeldSubmission and are written by
+  the task worker in shuffled batches of at least the survey's threshold, so neither the
+  transaction ids Postgres keeps on every row (xmin) nor any key shows which response arrived
+  when, or which response belongs to someone who offered to talk (docs/surveys.md).
 """
 
 import uuid
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -289,6 +294,8 @@ class FreeTextAnswer(models.Model):
     """What someone wrote. Read only after a data manager has moderated it (redacted names and
     identifying details), and only for groups at or above the survey's free-text threshold."""
 
+    # A random key: a sequence would number the written answers in the order they arrived.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="free_text")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     text = models.TextField()
@@ -321,6 +328,7 @@ class Invitation(models.Model):
 class FollowUpVolunteer(models.Model):
     """Someone who offered to talk about their experience. No link to any response."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="volunteers")
     name = models.CharField(max_length=200)
     contact = models.CharField(max_length=254)
@@ -332,6 +340,37 @@ class FollowUpVolunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.survey_id})"
+
+
+class HeldSubmission(models.Model):
+    """A response or an offer to talk that has been sent and not yet written.
+
+    The contents are sealed (encrypted with a key derived from the server's secret, which the
+    database never holds, and padded to a fixed size: surveys.sealing), so a reader of the
+    database can tell neither what a held row says nor whether it is a response or an offer to
+    talk. The worker writes a survey's held rows in one transaction, shuffled, once at least
+    the threshold of responses wait, and deletes them in the same transaction
+    (services.held_submissions_write). Held rows live in the database, so stopping the worker
+    loses nothing."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="held")
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Held submission for {self.survey_id}"
+
+
+class IntakeSession(AbstractBaseSession):
+    """The anonymous survey's own sessions, apart from sign-in sessions (django_session): a
+    signed-in member of staff who answers gets one of these too, so answers never sit beside
+    an account (surveys.intake_session)."""
+
+    @classmethod
+    def get_session_store_class(cls):
+        from surveys.intake_session import IntakeSessionStore
+
+        return IntakeSessionStore
 
 
 class PublishedResults(models.Model):

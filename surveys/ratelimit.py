@@ -12,11 +12,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from arp_portal.core.client_address import client_address
+
 WINDOW_SECONDS = 60 * 60
 
 
 def _key(scope: str, request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    # Behind the load balancer, the client's own address (DJANGO_TRUSTED_PROXY_COUNT).
+    address = client_address(request)
     digest = salted_hmac("arp.surveys.ratelimit", address).hexdigest()[:32]
     window = int(time.time() // WINDOW_SECONDS)
     return f"survey-rate:{scope}:{digest}:{window}"

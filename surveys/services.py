@@ -1,6 +1,8 @@
 """Every write to the survey tables (HackSoft-style services: typed, keyword-only, atomic)."""
 
 import datetime as dt
+import logging
+import random
 import secrets
 from collections.abc import Mapping
 
@@ -19,6 +21,7 @@ from surveys.models import (
     AnswerTally,
     FollowUpVolunteer,
     FreeTextAnswer,
+    HeldSubmission,
     Invitation,
     ModerationStatus,
     Option,
@@ -39,6 +42,9 @@ from surveys.questionnaire import (
     standard_options,
     with_prefer_not_to_say,
 )
+from surveys.sealing import seal, unseal
+
+logger = logging.getLogger(__name__)
 
 RESERVED_SLUGS = {"manage", "new"}
 FREE_TEXT_MAX_LENGTH = 3000
@@ -75,7 +81,7 @@ def survey_create(*, created_by=None, **fields) -> Survey:
 @transaction.atomic
 def survey_update(*, survey: Survey, **fields) -> Survey:
     if "slug" in fields and fields["slug"] != survey.slug:
-        if survey.responses.exists():
+        if _has_answers(survey):
             raise ValidationError({"slug": "The web address cannot change once people answer."})
         _check_slug(fields["slug"], survey=survey)
     for name, value in fields.items():
@@ -92,16 +98,25 @@ def survey_set_status(*, survey: Survey, status: str) -> Survey:
             raise ValidationError("Add at least one question before opening the survey.")
         if survey.responses_deleted_on:
             raise ValidationError("This survey's responses have been deleted: it cannot reopen.")
-    if status == SurveyStatus.DRAFT and survey.responses.exists():
+    if status == SurveyStatus.DRAFT and _has_answers(survey):
         raise ValidationError("A survey with responses cannot go back to draft.")
     survey.status = status
     survey.full_clean()
     survey.save(update_fields=["status"])
+    if status == SurveyStatus.CLOSED:
+        # Whatever is still held is written now, however few (docs/surveys.md).
+        survey_id = survey.pk
+        transaction.on_commit(lambda: _enqueue_held_write(survey_id, at_close=True))
     return survey
 
 
+def _has_answers(survey: Survey) -> bool:
+    """Written responses, or responses sent and waiting to be written."""
+    return survey.responses.exists() or HeldSubmission.objects.filter(survey=survey).exists()
+
+
 def _ensure_editable(survey: Survey) -> None:
-    if survey.responses.exists() or survey.responses_deleted_on:
+    if _has_answers(survey) or survey.responses_deleted_on:
         raise QuestionsFrozen()
     Survey.objects.filter(pk=survey.pk).update(questions_version=F("questions_version") + 1)
 
@@ -383,39 +398,31 @@ def validate_answers(questions, answers: Mapping[str, object]) -> dict[int, list
     return clean
 
 
-@transaction.atomic
-def response_submit(
-    *,
-    survey: Survey,
-    answers: Mapping[str, object],
-    invitation_code_hash: str = "",
-    questions: list[Question] | None = None,
-) -> Response:
-    """Stores one response: the survey, the answers and today's date. Nothing else.
-
-    For an invitation-only survey, the code (given as its keyed hash, the only form the session
-    holds) is marked used in the same transaction; nothing records which response used it.
-    """
-    today = timezone.localdate()
-    if not survey.accepts_responses_on(today):
-        raise ValidationError("This survey is not taking responses.")
-    if survey.access == SurveyAccess.INVITATION:
-        used = Invitation.objects.filter(
-            survey=survey, code_hash=invitation_code_hash, used=False
-        ).update(used=True)
-        if used != 1:
-            raise ValidationError("This invitation code has already been used or is not valid.")
-    if questions is None:
-        questions = list(survey.questions.prefetch_related("options"))
-    clean = validate_answers(questions, answers)
-
+def _demographics(questions, clean: Mapping[int, list[str] | str]) -> dict[str, str]:
     demographics = {"ethnicity": "", "role": "", "grade_band": "", "locality": ""}
     for question in questions:
         field_name = DEMOGRAPHIC_FIELD.get(question.kind)
         if field_name and question.pk in clean:
             code = clean[question.pk][0]
             demographics[field_name] = "" if code == PREFER_NOT_TO_SAY else code
-    response = Response(survey=survey, submitted_on=today, **demographics)
+    return demographics
+
+
+def _use_invitation(survey: Survey, invitation_code_hash: str) -> None:
+    if survey.access == SurveyAccess.INVITATION:
+        used = Invitation.objects.filter(
+            survey=survey, code_hash=invitation_code_hash, used=False
+        ).update(used=True)
+        if used != 1:
+            raise ValidationError("This invitation code has already been used or is not valid.")
+
+
+def _response_write(
+    survey: Survey, questions, clean: Mapping[int, list[str] | str], submitted_on: dt.date
+) -> Response:
+    """Inserts one checked response, its answers and its tally counts."""
+    demographics = _demographics(questions, clean)
+    response = Response(survey=survey, submitted_on=submitted_on, **demographics)
     # The survey and the new id need no look-up; the demographic codes are checked.
     response.full_clean(exclude={"id", "survey"}, validate_unique=False)
     response.save(force_insert=True)
@@ -443,6 +450,185 @@ def response_submit(
     FreeTextAnswer.objects.bulk_create(texts)
     _tally_add(survey, [(a.question_id, a.option_id) for a in rows], demographics)
     return response
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    survey: Survey,
+    answers: Mapping[str, object],
+    invitation_code_hash: str = "",
+    questions: list[Question] | None = None,
+) -> Response:
+    """Stores one response at once: the survey, the answers and today's date. Nothing else.
+
+    For loading responses that were never sent through the intake (demo data, tests,
+    benchmarks). The intake holds what people send instead (response_hold), because a response
+    written on its own has a transaction id of its own (docs/surveys.md, "Anonymity").
+    """
+    today = timezone.localdate()
+    if not survey.accepts_responses_on(today):
+        raise ValidationError("This survey is not taking responses.")
+    _use_invitation(survey, invitation_code_hash)
+    if questions is None:
+        questions = list(survey.questions.prefetch_related("options"))
+    clean = validate_answers(questions, answers)
+    return _response_write(survey, questions, clean, today)
+
+
+# --- Held submissions: what people send waits, sealed, and is written in shuffled batches ------
+
+RESPONSE, OFFER_TO_TALK = "response", "offer_to_talk"
+
+
+def _hold(survey: Survey, item: dict) -> None:
+    HeldSubmission.objects.create(survey=survey, sealed=seal(item, context=str(survey.pk)))
+    held = HeldSubmission.objects.filter(survey=survey).count()
+    if held >= survey.reporting_threshold:
+        survey_id = survey.pk
+        transaction.on_commit(lambda: _enqueue_held_write(survey_id))
+
+
+def _enqueue_held_write(survey_id: int, *, at_close: bool = False) -> None:
+    """After the commit: what was sent is already held, so a queue that cannot take the task
+    must not turn the person's confirmation into an error (they might send again). The
+    periodic housekeeping writes whatever is due in any case."""
+    from surveys.tasks import write_held_submissions
+
+    try:
+        write_held_submissions.enqueue(survey_id, at_close=at_close)
+    except Exception:
+        logger.exception("Could not queue the write of survey %s's held submissions", survey_id)
+
+
+@transaction.atomic
+def response_hold(
+    *,
+    survey: Survey,
+    answers: Mapping[str, object],
+    invitation_code_hash: str = "",
+    questions: list[Question] | None = None,
+) -> None:
+    """Takes one response from the intake: checks it, marks its invitation code used, and
+    holds it sealed until held_submissions_write writes it among at least the survey's
+    threshold of others."""
+    today = timezone.localdate()
+    if not survey.accepts_responses_on(today):
+        raise ValidationError("This survey is not taking responses.")
+    _use_invitation(survey, invitation_code_hash)
+    if questions is None:
+        questions = list(survey.questions.prefetch_related("options"))
+    clean = validate_answers(questions, answers)
+    _hold(
+        survey,
+        {
+            "kind": RESPONSE,
+            "answers": {str(pk): value for pk, value in clean.items()},
+            "sent_on": today.isoformat(),
+        },
+    )
+
+
+@transaction.atomic
+def follow_up_hold(*, survey: Survey, name: str, contact: str, preferred_contact: str) -> None:
+    """Takes an offer to talk: checked as it will be stored, then held like a response (and
+    indistinguishable from one while held)."""
+    today = timezone.localdate()
+    FollowUpVolunteer(
+        survey=survey,
+        name=name,
+        contact=contact,
+        preferred_contact=preferred_contact,
+        volunteered_on=today,
+    ).full_clean()
+    _hold(
+        survey,
+        {
+            "kind": OFFER_TO_TALK,
+            "name": name,
+            "contact": contact,
+            "preferred_contact": preferred_contact,
+            "sent_on": today.isoformat(),
+        },
+    )
+
+
+def held_count(survey: Survey) -> int:
+    return HeldSubmission.objects.filter(survey=survey).count()
+
+
+def _rewrite_written_rows(survey: Survey) -> None:
+    """Gives every written row of the survey this transaction's id, so the batches written
+    before leave no trace a SELECT can read (an UPDATE writes a new version of each row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE surveys_response SET survey_id = survey_id WHERE survey_id = %s", [survey.pk]
+        )
+        cursor.execute(
+            "UPDATE surveys_answer SET survey_id = survey_id WHERE survey_id = %s", [survey.pk]
+        )
+        cursor.execute(
+            "UPDATE surveys_freetextanswer SET question_id = question_id WHERE question_id IN"
+            " (SELECT id FROM surveys_question WHERE survey_id = %s)",
+            [survey.pk],
+        )
+        cursor.execute(
+            "UPDATE surveys_followupvolunteer SET survey_id = survey_id WHERE survey_id = %s",
+            [survey.pk],
+        )
+
+
+@transaction.atomic
+def held_submissions_write(*, survey: Survey, at_close: bool = False) -> int:
+    """Writes a survey's held submissions in one transaction, shuffled, and deletes them in it.
+
+    Responses are written only when at least the survey's threshold of them wait, so each
+    batch shares one transaction id among at least that many; offers to talk go with them.
+    `at_close` (the survey has closed) writes whatever waits, however few, and rewrites every
+    written row of the survey in the same transaction, so a small last batch cannot be told
+    from the others. Returns the number of responses written."""
+    held = list(HeldSubmission.objects.select_for_update(skip_locked=True).filter(survey=survey))
+    if not held:
+        return 0
+    items = [unseal(row.sealed, context=str(survey.pk)) for row in held]
+    responses = [item for item in items if item["kind"] == RESPONSE]
+    offers = [item for item in items if item["kind"] == OFFER_TO_TALK]
+    if not at_close and len(responses) < survey.reporting_threshold:
+        return 0
+    shuffle = random.SystemRandom().shuffle
+    shuffle(responses)
+    shuffle(offers)
+    questions = list(survey.questions.prefetch_related("options"))
+    known = {q.pk for q in questions}
+    for item in responses:
+        clean = {int(pk): value for pk, value in item["answers"].items() if int(pk) in known}
+        _response_write(survey, questions, clean, dt.date.fromisoformat(item["sent_on"]))
+    FollowUpVolunteer.objects.bulk_create(
+        FollowUpVolunteer(
+            survey=survey,
+            name=item["name"],
+            contact=item["contact"],
+            preferred_contact=item["preferred_contact"],
+            volunteered_on=dt.date.fromisoformat(item["sent_on"]),
+        )
+        for item in offers
+    )
+    HeldSubmission.objects.filter(pk__in=[row.pk for row in held]).delete()
+    if at_close:
+        _rewrite_written_rows(survey)
+    return len(responses)
+
+
+def held_submissions_write_due(*, today: dt.date | None = None) -> int:
+    """Every survey's held submissions that are due: a full batch, or a closed survey's rest.
+    For the worker's housekeeping, which catches anything a submission's own task missed."""
+    today = today or timezone.localdate()
+    written = 0
+    for survey in Survey.objects.filter(held__isnull=False).distinct():
+        written += held_submissions_write(
+            survey=survey, at_close=not survey.accepts_responses_on(today)
+        )
+    return written
 
 
 _TALLY_CELL = "survey_id, question_id, option_id, ethnicity, role, grade_band, locality"
@@ -492,22 +678,6 @@ def answer_tally_rebuild(survey: Survey) -> int:
 
 
 @transaction.atomic
-def follow_up_volunteer(
-    *, survey: Survey, name: str, contact: str, preferred_contact: str
-) -> FollowUpVolunteer:
-    volunteer = FollowUpVolunteer(
-        survey=survey,
-        name=name,
-        contact=contact,
-        preferred_contact=preferred_contact,
-        volunteered_on=timezone.localdate(),
-    )
-    volunteer.full_clean()
-    volunteer.save()
-    return volunteer
-
-
-@transaction.atomic
 def free_text_moderate(*, answer: FreeTextAnswer, moderated_text: str, status: str) -> None:
     if status == ModerationStatus.APPROVED and not moderated_text.strip():
         raise ValidationError({"moderated_text": "Enter the text to publish"})
@@ -527,6 +697,10 @@ def survey_responses_delete(*, survey: Survey, published_rows: list[dict]) -> in
     if today <= survey.retain_responses_until:
         raise ValidationError(
             f"Responses must be kept until {survey.retain_responses_until:%-d %B %Y}."
+        )
+    if held_count(survey):
+        raise ValidationError(
+            "Some responses are still waiting to be written: try again in a few minutes."
         )
     count = survey.responses.count()
     PublishedResults.objects.update_or_create(

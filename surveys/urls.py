@@ -28,7 +28,7 @@ urlpatterns = [
     path("manage/<slug:slug>/invitations/", views.invitations, name="invitations"),
     path("manage/<slug:slug>/moderation/", views.moderation, name="moderation"),
     path(
-        "manage/<slug:slug>/moderation/<int:pk>/",
+        "manage/<slug:slug>/moderation/<uuid:pk>/",
         views.moderation_edit,
         name="moderation_edit",
     ),

@@ -20,9 +20,15 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from arp_portal.accounts.decorators import role_required
-from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
+from arp_portal.core.downloads import (
+    csv_download,
+    spreadsheet_safe,
+    write_only_workbook,
+    xlsx_download,
+)
 from surveys import results as survey_results
 from surveys import selectors, services
+from surveys.answerability import survey_problems_for_respondents
 from surveys.forms import (
     ConfirmForm,
     InvitationsForm,
@@ -120,13 +126,15 @@ def survey_new_from_template(request: HttpRequest) -> HttpResponse:
 def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey.objects.with_response_counts(), slug=slug)
     questions = selectors.survey_questions(survey)
+    held = services.held_count(survey)
     return render(
         request,
         "surveys/manage/detail.html",
         {
             "survey": survey,
             "questions": questions,
-            "frozen": survey.response_count > 0 or bool(survey.responses_deleted_on),
+            # Responses waiting to be written freeze the questions as written ones do.
+            "frozen": survey.response_count > 0 or held > 0 or bool(survey.responses_deleted_on),
             "moderation": selectors.moderation_counts(survey),
             "volunteer_count": survey.volunteers.count(),
             "invitations": selectors.unused_invitations(survey),
@@ -134,6 +142,8 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             and timezone.localdate() > survey.retain_responses_until
             and survey.response_count > 0,
             "kinds_with_own_options": KINDS_WITH_OWN_OPTIONS,
+            "problems": survey_problems_for_respondents(questions),
+            "held": held,
         },
     )
 
@@ -395,7 +405,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @role_required(MANAGE)
 @require_http_methods(["GET", "POST"])
-def moderation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def moderation_edit(request: HttpRequest, slug: str, pk) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     answer = get_object_or_404(
         FreeTextAnswer.objects.select_related("question"), pk=pk, response__survey=survey
@@ -542,11 +552,10 @@ def results_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @role_required(VIEW_RESULTS)
 def results_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    from openpyxl import Workbook
-
     survey = _results_scope(request, slug)
     rows = _export_rows(request, survey)
-    workbook = Workbook(write_only=True)
+    # Every value appended is guarded against running as a formula (the title too).
+    workbook = write_only_workbook()
     sheet = workbook.create_sheet("Results")
     sheet.append(survey_results.CSV_COLUMNS)
     for row in rows:

@@ -48,11 +48,21 @@ class SignOutForm(forms.Form):
 NO_ROLE = ""
 
 
-def _role_choices():
+def _role_choices(roles=None):
     return [
-        *[(role, f"{role}: {ROLE_DESCRIPTIONS[role]}") for role in ROLE_PERMISSIONS],
+        *[
+            (role, f"{role}: {ROLE_DESCRIPTIONS[role]}")
+            for role in ROLE_PERMISSIONS
+            if roles is None or role in roles
+        ],
         (NO_ROLE, "No role: can sign in but see nothing"),
     ]
+
+
+def _offer_roles(form, roles) -> None:
+    """Only the roles the person using the form may give (services.roles_grantable_by)."""
+    if roles is not None:
+        form.fields["role"].choices = _role_choices(roles)
 
 
 class UserCreateForm(forms.Form):
@@ -82,8 +92,9 @@ class UserCreateForm(forms.Form):
         error_messages={"required": "Enter an initial password"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _offer_roles(self, roles)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("username", field_width=Fluid.ONE_HALF),
@@ -109,8 +120,9 @@ class UserUpdateForm(forms.Form):
         help_text="Untick when someone leaves: their history in the action plan is kept.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _offer_roles(self, roles)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("email", field_width=Fluid.TWO_THIRDS),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +15,12 @@ from arp_portal.accounts.forms import (
     UserUpdateForm,
 )
 from arp_portal.accounts.roles import ROLE_PERMISSIONS
-from arp_portal.accounts.services import user_create, user_update
+from arp_portal.accounts.services import (
+    may_manage,
+    roles_grantable_by,
+    user_create,
+    user_update,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -43,12 +48,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def user_list(request: HttpRequest) -> HttpResponse:
     users = get_user_model().objects.prefetch_related("groups").order_by("username")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
+    for account in page:
+        account.manageable = may_manage(actor=request.user, account=account)
     return render(request, "accounts/user_list.html", {"page": page})
 
 
 @role_required("core.manage_users")
 def user_create_view(request: HttpRequest) -> HttpResponse:
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, roles=roles_grantable_by(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             user = user_create(
@@ -56,6 +63,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"] or None,
                 password=form.cleaned_data["password"],
+                created_by=request.user,
             )
         except ValidationError as error:
             form.add_error("password", error)
@@ -68,13 +76,17 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 @role_required("core.manage_users")
 def user_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(get_user_model(), pk=pk)
+    if not may_manage(actor=request.user, account=user):
+        raise PermissionDenied("Only a superuser can change this account")
     current_role = user.groups.filter(name__in=ROLE_PERMISSIONS).values_list("name", flat=True)
     initial = {
         "email": user.email,
         "role": next(iter(current_role), ""),
         "is_active": user.is_active,
     }
-    form = UserUpdateForm(request.POST or None, initial=initial)
+    # The roles this person may give, and the account's own (so the form shows it).
+    roles = {*roles_grantable_by(request.user), initial["role"]}
+    form = UserUpdateForm(request.POST or None, initial=initial, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
             user_update(

@@ -45,7 +45,45 @@ def csv_download(header: Sequence[str], rows: Iterable[Sequence], *, filename: s
     return attachment(buffer.getvalue(), filename=filename, content_type=CSV_CONTENT_TYPE)
 
 
+def write_only_workbook():
+    """A streaming (write-only) workbook whose sheets guard every value appended to them: their
+    cells cannot be read back, so xlsx_download could not guard them afterwards."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    create_sheet = workbook.create_sheet
+
+    def create_guarded_sheet(*args, **kwargs):
+        sheet = create_sheet(*args, **kwargs)
+        append = sheet.append
+        sheet.append = lambda row: append([spreadsheet_safe(value) for value in row])
+        sheet.portal_guarded = True
+        return sheet
+
+    workbook.create_sheet = create_guarded_sheet
+    return workbook
+
+
+def workbook_make_safe(workbook) -> None:
+    """Guards every text cell of every sheet, whichever code wrote it: openpyxl stores a string
+    that starts with "=" as a live formula, so one cell appended without spreadsheet_safe (a
+    survey title, a population source) was enough. The portal writes no formulas of its own."""
+    for sheet in workbook.worksheets:
+        if not hasattr(sheet, "iter_rows"):
+            if not getattr(sheet, "portal_guarded", False):
+                raise ValueError("A write-only workbook must come from write_only_workbook()")
+            continue
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    safe = spreadsheet_safe(cell.value)
+                    if safe is not cell.value or cell.data_type == "f":
+                        cell.value = safe
+                        cell.data_type = "s"
+
+
 def xlsx_download(workbook, *, filename: str) -> HttpResponse:
+    workbook_make_safe(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return attachment(buffer.getvalue(), filename=filename, content_type=XLSX_CONTENT_TYPE)

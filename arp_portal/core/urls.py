@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from arp_portal.core import views
+
+
+class EthnicityCodeConverter:
+    """A DfE ethnicity code: four capital letters. Anything else (a NUL byte, which Postgres
+    refuses in text) is no page at all rather than a database error."""
+
+    regex = "[A-Z]{4}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(EthnicityCodeConverter, "ethnicity_code")
 
 app_name = "core"
 
@@ -12,7 +28,7 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
     path("settings/ethnicity-labels/", views.ethnicity_labels, name="ethnicity_labels"),
     path(
-        "settings/ethnicity-labels/<str:code>/",
+        "settings/ethnicity-labels/<ethnicity_code:code>/",
         views.ethnicity_label_edit,
         name="ethnicity_label_edit",
     ),

@@ -67,3 +67,13 @@ def ethnicity_label_edit(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, f"The label for {ethnicity.code} is now “{ethnicity.label}”.")
         return redirect("core:ethnicity_labels")
     return render(request, "core/ethnicity_label_edit.html", {"ethnicity": ethnicity, "form": form})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The GOV.UK page for a form sent without a valid CSRF token (settings.CSRF_FAILURE_VIEW),
+    instead of Django's unstyled one. The reason is for developers and is not shown."""
+    survey_path = ""
+    parts = request.path.split("/")
+    if len(parts) > 2 and parts[1] == "surveys" and parts[2] not in ("", "manage"):
+        survey_path = f"/surveys/{parts[2]}/"
+    return render(request, "403_csrf.html", {"survey_path": survey_path}, status=403)

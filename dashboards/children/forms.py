@@ -99,6 +99,18 @@ class ChildFiltersForm(forms.Form):
             Button("apply", "Apply filters"),
         )
 
+    # Trends reach five years back from the date, and population estimates exist for no year
+    # outside these: a date beyond them (0001-01-01, say) is refused, not computed.
+    EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+    def clean_date(self):
+        date = self.cleaned_data.get("date")
+        if date is not None and not self.EARLIEST_DATE <= date <= self.LATEST_DATE:
+            raise forms.ValidationError(
+                "Enter a reference date between 1 January 1900 and 31 December 2100"
+            )
+        return date
+
     def clean(self):
         cleaned = super().clean()
         team, locality = cleaned.get("team"), cleaned.get("locality")

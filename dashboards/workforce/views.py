@@ -11,12 +11,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from arp_portal.accounts.decorators import role_required
-from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
+from arp_portal.core.downloads import (
+    csv_download,
+    spreadsheet_safe,
+    write_only_workbook,
+    xlsx_download,
+)
 from arp_portal.core.importing import (
     MAX_PROBLEMS_REPORTED,
     ImportRejected,
@@ -165,7 +169,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @role_required("core.view_dashboards")
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     rows, name = _export_rows(request)
-    workbook = Workbook(write_only=True)  # streams rows: several times faster for exports
+    # Streams rows (several times faster for exports); every value appended is guarded.
+    workbook = write_only_workbook()
     sheet = workbook.create_sheet("Workforce measures")
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["A"].width = 55

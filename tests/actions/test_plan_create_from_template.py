@@ -90,14 +90,15 @@ def test_outcomes_and_areas_can_be_reworded_and_history_kept(steering_client, st
     assert f"/actions/plans/{plan.pk}/outcomes/{outcome.pk}/edit/" in page
     steering_client.post(
         f"/actions/plans/{plan.pk}/outcomes/{outcome.pk}/edit/",
-        {"title": "Families guided to early help from first contact"},
+        {"title": "Families guided to early help from first contact", "version": "1"},
     )
     response = steering_client.post(
-        f"/actions/plans/{plan.pk}/areas/{data.pk}/edit/", {"name": "governance"}
+        f"/actions/plans/{plan.pk}/areas/{data.pk}/edit/", {"name": "governance", "version": "1"}
     )
     assert "already has an area of focus called" in response.content.decode()
     steering_client.post(
-        f"/actions/plans/{plan.pk}/areas/{data.pk}/edit/", {"name": "Data and insight"}
+        f"/actions/plans/{plan.pk}/areas/{data.pk}/edit/",
+        {"name": "Data and insight", "version": "1"},
     )
     outcome.refresh_from_db()
     assert outcome.title == "Families guided to early help from first contact"

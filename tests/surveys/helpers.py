@@ -62,3 +62,15 @@ def submit(survey: Survey, *, free_text: str = "", **by_code):
 def submit_many(survey: Survey, count: int, **by_code) -> None:
     for _ in range(count):
         submit(survey, **by_code)
+
+
+def write_held(survey: Survey) -> int:
+    """Writes what the intake holds for the survey, as the worker does when the survey closes."""
+    return services.held_submissions_write(survey=survey, at_close=True)
+
+
+def survey_session_key(client) -> str:
+    from surveys.intake_session import SURVEY_SESSION_COOKIE
+
+    cookie = client.cookies.get(SURVEY_SESSION_COOKIE)
+    return cookie.value if cookie is not None else ""

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from surveys.models import Answer, FreeTextAnswer, Response
-from tests.surveys.helpers import make_survey
+from surveys import services
+from surveys.models import Answer, FreeTextAnswer, IntakeSession, Response
+from tests.surveys.helpers import make_survey, survey_session_key, write_held
 
 pytestmark = pytest.mark.django_db
 
@@ -55,10 +56,16 @@ def test_a_complete_journey_stores_one_response_and_flushes_the_session():
         < form.index("Send my answers")
         < form.index("</form>")
     )
-    session_key = client.session.session_key
+    session_key = survey_session_key(client)
+    assert IntakeSession.objects.filter(session_key=session_key).exists()
 
     sent = client.post(check_url, {"website": ""})
     assert sent["Location"] == f"/surveys/{survey.slug}/sent/"
+    # Held, sealed, until the worker writes a batch (docs/surveys.md, "Anonymity").
+    assert Response.objects.filter(survey=survey).count() == 0
+    assert services.held_count(survey) == 1
+    assert write_held(survey) == 1
+    assert services.held_count(survey) == 0
     assert Response.objects.filter(survey=survey).count() == 1
     assert FreeTextAnswer.objects.filter(response__survey=survey).count() == 1
     # One answer for each choice question.
@@ -66,10 +73,9 @@ def test_a_complete_journey_stores_one_response_and_flushes_the_session():
         Answer.objects.filter(survey=survey).count()
         == survey.questions.exclude(kind="free_text").count()
     )
-    # The session that held the answers is gone.
-    from django.contrib.sessions.models import Session
-
-    assert not Session.objects.filter(session_key=session_key).exists()
+    # The session that held the answers is gone, and so is its cookie.
+    assert not IntakeSession.objects.filter(session_key=session_key).exists()
+    assert survey_session_key(client) == ""
     confirmation = client.get(sent["Location"]).content.decode()
     assert "Your answers have been sent" in confirmation
     assert "What we did not store" in confirmation
@@ -175,6 +181,7 @@ def test_a_survey_closed_while_someone_answers_takes_nothing_more():
     assert sent.status_code == 200
     assert "This survey is closed" in sent.content.decode()
     assert not Response.objects.filter(survey=survey).exists()
+    assert services.held_count(survey) == 0
 
 
 def test_saving_a_survey_is_seen_by_its_pages_at_once():
@@ -189,7 +196,7 @@ def test_saving_a_survey_is_seen_by_its_pages_at_once():
 def test_a_whole_submission_runs_a_fixed_small_number_of_queries():
     """What the intake asks of Postgres for one person, start to confirmation (the speed of
     make bench-survey rests on it): the session read once per page and written once per
-    answer page, the survey read afresh and the response written once at the end."""
+    answer page, the survey read afresh and the response held once at the end."""
     survey = make_survey()
     client = Client()
     client.get(f"/surveys/{survey.slug}/page/1/")  # the copies a process keeps, warmed
@@ -209,15 +216,16 @@ def test_a_whole_submission_runs_a_fixed_small_number_of_queries():
         client.get(check_url)
         sent = client.post(check_url, {"website": ""})
         client.get(sent["Location"])
-    assert Response.objects.filter(survey=survey).count() == 1
-    sessions = [q for q in queries if "django_session" in q["sql"]]
-    others = [q["sql"] for q in queries if "django_session" not in q["sql"]]
+    assert services.held_count(survey) == 1
+    sessions = [q for q in queries if "surveys_intakesession" in q["sql"]]
+    others = [q["sql"] for q in queries if "surveys_intakesession" not in q["sql"]]
+    # The sign-in session table is never touched.
+    assert not any("django_session" in q["sql"] for q in queries)
     page_count = sum(1 for q in sessions if q["sql"].startswith("UPDATE")) + 1
     assert page_count <= pages
     # The first page: nothing to read, one insert on POST. Every later page: one read on GET,
     # one read and one update on POST. Check your answers: a read on GET, a read and the delete
     # on POST.
     assert len(sessions) == 1 + 3 * (page_count - 1) + 3
-    # The survey afresh, then BEGIN, the response, its answers, its free text, the results
-    # tally, COMMIT.
-    assert len(others) == 7, others
+    # The survey afresh, then BEGIN, the sealed response, the count of held ones, COMMIT.
+    assert len(others) == 5, others
