@@ -20,3 +20,13 @@ class SurveysConfig(AppConfig):
 
         post_save.connect(forget_intake_surveys, sender=Survey, weak=False)
         post_delete.connect(forget_intake_surveys, sender=Survey, weak=False)
+
+        from django.db.models import F
+
+        from arp_portal.core.models import Ethnicity
+
+        def relabelled(**kwargs):
+            # Every survey's results name the groups by their labels: cached copies are stale.
+            Survey.objects.update(results_version=F("results_version") + 1)
+
+        post_save.connect(relabelled, sender=Ethnicity, weak=False)
