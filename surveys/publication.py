@@ -15,15 +15,16 @@ Pure: no database. Keys are (view, group key): view None is the unfiltered view,
 "dimension:value" ("role:manager"; "role:" is "prefer not to say").
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 
-from arp_portal.statistics.group_threshold import Partition, groups_to_hide
+from arp_portal.statistics.group_threshold import Partition, groups_to_hide, small_groups
 
 DIMENSION_FIELDS = {"role": 1, "grade": 2, "locality": 3}  # position in a respondents row
-HEADLINE = {"all", "black_or_asian", "major:White"}
 
 GroupKey = tuple[str | None, str]
+logger = logging.getLogger(__name__)
 
 
 def key_text(key: GroupKey) -> str:
@@ -105,76 +106,58 @@ def lattice_partitions(groups, filter_values: Mapping[str, list[str]]) -> list[P
     return partitions
 
 
-def keep_rank(key: GroupKey) -> int:
-    """How much a group is worth showing, where another must be hidden: the comparison the
-    national report leads with (all, Black or Asian, White) most, then the major groups, then
-    the detailed ones."""
-    group = key[1]
-    if group in HEADLINE:
-        return 2
-    return 0 if group.startswith("code:") else 1
-
-
 def size_relations(partitions: Iterable[Partition]):
     from arp_portal.statistics.disclosure import Relation
 
     return [Relation(p.total, p.parts) for p in partitions]
 
 
-def engine_available() -> bool:
-    from arp_portal.statistics import disclosure
+def sizes_publication(sizes: Mapping[GroupKey, int], partitions: Iterable[Partition], **kw):
+    from arp_portal.statistics.disclosure import Publication
 
-    return hasattr(disclosure, "Publication")
-
-
-def sizes_unprotected(sizes, partitions, threshold: int):
-    """The audit over group sizes: hidden groups whose size an intruder can narrow to fewer
-    than `threshold` possible values from every published size (the engine's protection
-    intervals), so that the few people between two bounds could be isolated."""
-    from arp_portal.statistics import disclosure
-
-    if not engine_available():
-        # Until the engine is merged: the linear-algebra audit of linked_disclosure, which finds
-        # hidden groups worked out exactly (not merely narrowed).
-        from arp_portal.statistics.linked_disclosure import Constraint, exposed_cells
-
-        constraints = [Constraint(p.total, p.parts) for p in partitions]
-        return lambda hidden: exposed_cells(sizes, constraints, hidden)
-
-    publication = disclosure.Publication(dict(sizes), size_relations(partitions))
-    check = getattr(disclosure, "unprotected", None)
-
-    def failing(hidden: set) -> set:
-        if check is not None:
-            return set(check(publication, hidden, protection=threshold))
-        return set(disclosure.audit(publication, hidden, protection=threshold).failures)
-
-    return failing
+    return Publication(dict(sizes), size_relations(partitions), **kw)
 
 
 def decide_hidden(
     sizes: Mapping[GroupKey, int], partitions: list[Partition], threshold: int
 ) -> set[GroupKey]:
-    """The groups to hide in every view: the unfiltered view first, then the filters' views
-    together with the unfiltered view's decisions fixed, each audited by the engine."""
+    """The groups to hide in every view: the unfiltered view first (what most readers read,
+    kept as whole as it can be), then every filter's views together, the unfiltered view's
+    decisions being fixed. At each step the engine hides further groups until no hidden
+    group's size can be narrowed to fewer than `threshold` values, and its audit is the proof.
+    It starts once from the small groups and once from what the partition rules hide, and the
+    choice hiding fewer respondents is kept: its greedy search and the rules each do better
+    on some tables."""
     overall_sizes = {k: n for k, n in sizes.items() if k[0] is None}
     overall = [p for p in partitions if all(k[0] is None for k in (p.total, *p.parts))]
-    hidden = groups_to_hide(
-        overall_sizes,
-        overall,
-        threshold,
-        keep=keep_rank,
-        unprotected=sizes_unprotected(overall_sizes, overall, threshold),
-    )
-    fixed = {key: key in hidden for key in overall_sizes}
-    return groups_to_hide(
-        sizes,
-        partitions,
-        threshold,
-        fixed=fixed,
-        keep=keep_rank,
-        unprotected=sizes_unprotected(sizes, partitions, threshold),
-    )
+    first = _protected(overall_sizes, overall, threshold, {})
+    if first is None:
+        # Nothing could be protected: the safe answer, if a useless one.
+        return {k for k, n in sizes.items() if n > 0}
+    decided = _protected(sizes, partitions, threshold, {k: k in first for k in overall_sizes})
+    if decided is None:
+        return first | {k for k, n in sizes.items() if k[0] is not None and n > 0}
+    return decided
+
+
+def _protected(sizes, partitions, threshold: int, fixed: dict) -> set | None:
+    from arp_portal.statistics.disclosure import suppress
+
+    shown = {k: sizes[k] for k, is_hidden in fixed.items() if not is_hidden}
+    published = sizes_publication(sizes, partitions, known_totals=shown)
+    already = {k for k, is_hidden in fixed.items() if is_hidden}
+    starts = [
+        already | small_groups(sizes, threshold),
+        groups_to_hide(sizes, partitions, threshold, fixed=fixed),
+    ]
+    decisions = [suppress(published, start, protection=threshold) for start in starts]
+    passing = [d for d in decisions if d.audit.ok]
+    if not passing:
+        failures = sorted(key_text(k) for d in decisions for k in d.audit.failures)
+        logger.warning("Survey groups that cannot be protected, all hidden: %s", failures)
+        return None
+    best = min(passing, key=lambda d: (sum(sizes[k] for k in d.hidden), len(d.hidden)))
+    return set(best.hidden)
 
 
 def answers_publication(
@@ -232,13 +215,16 @@ def hidden_cells(publication, hidden_groups: Iterable[GroupKey]) -> set:
 
 
 def answers_protection(threshold: int):
-    """What the audit of the whole publication asks: a hidden group's size cannot be narrowed
-    to fewer than `threshold` values, and none of its answer counts (other than a zero) can be
-    worked out exactly."""
+    """What the audit of the whole publication asks of the group policy: with every answer of
+    every shown group published (and the relations between answers, which can narrow sizes
+    through non-negativity), no hidden group's size can be narrowed to fewer than `threshold`
+    values. The answer counts of a hidden group need no width of their own: a group policy
+    protects groups of people, not answers. (A small count shown inside a large group, as the
+    policy intends, can still say something about hidden groups: four people chose an answer
+    and no named role shows it, so those four are among the unnamed roles. Strict mode is the
+    choice that hides such counts.)"""
 
     def required(key, value: int) -> int:
-        if value == 0:
-            return 0
-        return threshold if key[0] == "size" else 1
+        return threshold if key[0] == "size" and value > 0 else 0
 
     return required

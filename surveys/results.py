@@ -838,7 +838,8 @@ def compute_cached(survey: Survey, *, view: str = "", questions=None) -> SurveyR
     seconds = settings.SURVEY_RESULTS_CACHE_SECONDS
     if not seconds or release is None:
         return compute(survey, view=view, questions=questions, release=release)
-    version = Survey.objects.values_list("results_version", flat=True).get(pk=survey.pk)
+    # The release was checked against the survey's results_version just now.
+    version = release.checked_version
     key = f"survey-results:{survey.pk}:{view}:{version}:{release.number}:{release.threshold}"
     computed = cache.get(key)
     if computed is None:

@@ -580,8 +580,12 @@ def results_release_current(*, survey: Survey, questions=None, seen: bool = True
     so no two downloads single out fewer than the threshold of new respondents."""
     if survey.results_hidden_until_closed and survey.status != SurveyStatus.CLOSED:
         return None
+    # Read afresh: the caller's copy of the survey may be older than the last write.
+    version, threshold = Survey.objects.values_list("results_version", "reporting_threshold").get(
+        pk=survey.pk
+    )
     release = _current_release(survey)
-    if release is None or not _release_is_current(release, survey):
+    if release is None or release.checked_version != version or release.threshold != threshold:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RELEASE_LOCK, survey.pk])
@@ -606,8 +610,14 @@ def _release_is_current(release, survey: Survey) -> bool:
     )
 
 
+def _release_kept(release, update: dict):
+    ResultsRelease.objects.filter(pk=release.pk).update(**update)
+    release.refresh_from_db()
+    return release
+
+
 def _release_advance(survey: Survey, release, questions):
-    from arp_portal.statistics.group_threshold import release_step_problems
+    from arp_portal.statistics.group_threshold import is_small, release_step_problems
     from surveys import publication, selectors
     from surveys.results import ethnic_groups, filter_values
 
@@ -633,16 +643,23 @@ def _release_advance(survey: Survey, release, questions):
         ResultsRelease.objects.filter(pk=release.pk).update(**update)
         release.refresh_from_db()
         return release
+    seen = selectors.seen_releases(survey) if release is not None else []
+    everyone = sizes[(None, "all")]
+    if any(
+        is_small(everyone - earlier.response_count, threshold)
+        and "|all" not in earlier.hidden_groups
+        and everyone >= threshold
+        for earlier in seen
+    ):
+        # All respondents are shown in both and gained too few: no need to decide the groups.
+        return _release_kept(release, update)
     hidden = publication.decide_hidden(sizes, partitions, threshold)
-    if release is not None:
-        # Against every release anyone has read (the current one may not have been).
-        for earlier in selectors.seen_releases(survey):
-            old_sizes = {publication.key_from_text(k): n for k, n in earlier.group_sizes.items()}
-            old_hidden = {publication.key_from_text(k) for k in earlier.hidden_groups}
-            if release_step_problems(old_sizes, old_hidden, sizes, hidden, partitions, threshold):
-                ResultsRelease.objects.filter(pk=release.pk).update(**update)
-                release.refresh_from_db()
-                return release
+    # Against every release anyone has read (the current one may not have been).
+    for earlier in seen:
+        old_sizes = {publication.key_from_text(k): n for k, n in earlier.group_sizes.items()}
+        old_hidden = {publication.key_from_text(k) for k in earlier.hidden_groups}
+        if release_step_problems(old_sizes, old_hidden, sizes, hidden, partitions, threshold):
+            return _release_kept(release, update)
     # Only the release shown keeps its copy of the tally; one nobody read is not kept at all.
     if release is not None:
         ReleasedTally.objects.filter(release__survey=survey).delete()

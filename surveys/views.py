@@ -34,6 +34,7 @@ from surveys.forms import (
 )
 from surveys.models import (
     KINDS_WITH_OWN_OPTIONS,
+    DisclosureMode,
     FreeTextAnswer,
     ModerationStatus,
     Question,
@@ -77,6 +78,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
         "closes_on": today + dt.timedelta(days=56),
         "retain_responses_until": today + dt.timedelta(days=56 + 730),
         "reporting_threshold": 10,
+        "disclosure_mode": DisclosureMode.GROUPS,
         "access": SurveyAccess.OPEN_LINK,
     }
     form = SurveyForm(request.POST if request.method == "POST" else None, initial=initial)

@@ -4,17 +4,15 @@ The policy (docs/adr/051-survey-group-threshold-disclosure.md; Qualtrics EX and 
 set a minimum of respondents per reported group, usually 5; the NHS Staff Survey 11; the GP
 Patient Survey 10):
 
-- primary: a group of 1 to threshold-1 respondents is hidden, with everything about it;
-- differencing: where a group's total is shown, the groups hidden under it must together hold
-  none or at least the threshold, or subtracting the shown ones from the total isolates the
-  few that are left ("all staff" minus "White" in a locality of 478 with 8 others); and one
-  hidden group alone under a shown total is that total less the others, so it needs a
-  partner. A further group is hidden until both hold: the least valued, then the smallest. A
-  hidden total with no hidden group under it would be had by addition, so one of its groups
-  is hidden too;
-- the proof: an audit supplied by the caller (the disclosure engine's protection intervals
-  over every published number) names hidden groups that can still be narrowed too far, and a
-  group beside each is hidden, until the audit passes.
+- primary: a group of 1 to threshold-1 respondents is hidden, with everything about it
+  (`small_groups`); inside a group that is shown, every answer is shown;
+- differencing: no hidden group's size may be narrowed, from everything published, to fewer
+  than `threshold` possible values. That is the complement rule made exact: where a group's
+  total is shown, the groups hidden under it together hold none or at least the threshold
+  (otherwise "all staff" minus "White" in a locality of 478 isolates the 8 others), and one
+  hidden group alone under a shown total needs a partner, since it is the total less the
+  rest. The disclosure engine's `suppress` finds the further groups to hide (the smallest
+  first) and its audit proves every hidden group's protection interval wide enough.
 
 Over time, `release_step_problems` checks that between two releases of an open survey each
 group a reader can follow gains no respondents or at least the threshold.
@@ -23,7 +21,7 @@ Pure Python: no Django, no database. Groups are any hashable keys; a `Partition`
 group's respondents are exactly those of its parts.
 """
 
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -51,84 +49,56 @@ def check_partitions(sizes: Mapping[Hashable, int], partitions: Iterable[Partiti
             )
 
 
+def small_groups(sizes: Mapping[Hashable, int], threshold: int) -> set[Hashable]:
+    """The primary groups: 1 to threshold-1 respondents."""
+    return {key for key, n in sizes.items() if is_small(n, threshold)}
+
+
 def groups_to_hide(
     sizes: Mapping[Hashable, int],
     partitions: Iterable[Partition],
     threshold: int,
     *,
     fixed: Mapping[Hashable, bool] | None = None,
-    keep: Callable[[Hashable], int] | None = None,
-    unprotected: Callable[[set[Hashable]], Collection[Hashable]] | None = None,
 ) -> set[Hashable]:
-    """The groups to hide whole. `fixed` maps groups already decided (True: hidden) that must
-    not change, such as the unfiltered view's groups when deciding a filter's. `keep(key)`
-    ranks how much a group is worth showing (0 ordinary, higher for headline groups): where a
-    further group must go, lower ranks go first, then smaller groups. `unprotected(hidden)`
-    is the audit: the hidden groups still narrowed too far."""
+    """The groups the rules hide, partition by partition: the small groups, then, where a
+    shown total's hidden groups hold 1 to threshold-1 respondents or there is one of them
+    alone, the smallest further group under it (or the total itself, if none is left). A hidden
+    total with nothing hidden under it gets its smallest group hidden. `fixed` maps groups
+    already decided (True: hidden) that must not change.
+
+    The rules look at one partition at a time; the engine's audit then looks at all of them
+    together (surveys.publication.decide_hidden), as partitions combine in ways no rule sees."""
     partitions = [p for p in partitions if p.parts]
     check_partitions(sizes, partitions)
     fixed = dict(fixed or {})
-    rank = keep or (lambda key: 0)
     hidden = {key for key, is_hidden in fixed.items() if is_hidden}
-    hidden |= {key for key, n in sizes.items() if key not in fixed and is_small(n, threshold)}
+    hidden |= {key for key in small_groups(sizes, threshold) if key not in fixed}
 
-    def free(keys: Iterable[Hashable]) -> list[Hashable]:
+    def smallest_free(keys: Iterable[Hashable]) -> Hashable | None:
         # Hiding a group of no one protects nobody: its zero is known from the others.
-        return [k for k in keys if k not in fixed and k not in hidden and sizes[k] > 0]
+        free = [k for k in keys if k not in fixed and k not in hidden and sizes[k] > 0]
+        return min(free, key=lambda k: (sizes[k], repr(k))) if free else None
 
-    def order(key: Hashable):
-        return (rank(key), sizes[key], repr(key))
-
-    def apply_rules() -> None:
-        changed = True
-        while changed:
-            changed = False
-            for partition in partitions:
-                hidden_parts = [k for k in partition.parts if k in hidden and sizes[k] > 0]
-                hidden_sum = sum(sizes[k] for k in hidden_parts)
-                if partition.total not in hidden:
-                    # One hidden group under a shown total is the total less the others: it
-                    # needs a partner, and together they must reach the threshold.
-                    if not is_small(hidden_sum, threshold) and len(hidden_parts) != 1:
-                        continue
-                    candidates = free(partition.parts)
-                    if candidates:
-                        hidden.add(min(candidates, key=order))
-                    elif partition.total not in fixed:
-                        hidden.add(partition.total)
-                    else:
-                        continue
-                    changed = True
-                elif sizes[partition.total] > 0 and hidden_sum == 0:
-                    candidates = free(partition.parts)
-                    if candidates:
-                        hidden.add(min(candidates, key=order))
-                        changed = True
-
-    apply_rules()
-    if unprotected is None:
-        return hidden
-    for _ in range(len(sizes)):
-        failing = unprotected(set(hidden))
-        if not failing:
-            break
-        grew = False
-        for key in sorted(failing, key=repr):
-            # A sibling under a shared total first; only then a total or the group's own parts.
-            siblings = [other for p in partitions if key in p.parts for other in p.parts]
-            around = [
-                other
-                for p in partitions
-                if key == p.total or key in p.parts
-                for other in (p.total, *p.parts)
-            ]
-            candidates = free(siblings) or free(around)
-            if candidates:
-                hidden.add(min(candidates, key=order))
-                grew = True
-        if not grew:
-            break
-        apply_rules()
+    changed = True
+    while changed:
+        changed = False
+        for partition in partitions:
+            hidden_parts = [k for k in partition.parts if k in hidden and sizes[k] > 0]
+            hidden_sum = sum(sizes[k] for k in hidden_parts)
+            if partition.total not in hidden:
+                if not is_small(hidden_sum, threshold) and len(hidden_parts) != 1:
+                    continue
+                choice = smallest_free(partition.parts)
+                if choice is None and partition.total not in fixed:
+                    choice = partition.total
+            elif sizes[partition.total] > 0 and hidden_sum == 0:
+                choice = smallest_free(partition.parts)
+            else:
+                continue
+            if choice is not None:
+                hidden.add(choice)
+                changed = True
     return hidden
 
 
