@@ -119,7 +119,12 @@ def sizes_publication(sizes: Mapping[GroupKey, int], partitions: Iterable[Partit
 
 
 def decide_hidden(
-    sizes: Mapping[GroupKey, int], partitions: list[Partition], threshold: int
+    sizes: Mapping[GroupKey, int],
+    partitions: list[Partition],
+    threshold: int,
+    *,
+    narrowed_by_answers=None,
+    rounds: int = 8,
 ) -> set[GroupKey]:
     """The groups to hide in every view: the unfiltered view first (what most readers read,
     kept as whole as it can be), then every filter's views together, the unfiltered view's
@@ -127,28 +132,65 @@ def decide_hidden(
     group's size can be narrowed to fewer than `threshold` values, and its audit is the proof.
     It starts once from the small groups and once from what the partition rules hide, and the
     choice hiding fewer respondents is kept: its greedy search and the rules each do better
-    on some tables."""
+    on some tables.
+
+    Sizes are not all a reader has: every answer of every shown group is published, and
+    answers are non-negative counts that add up, which can narrow a hidden group's size
+    further (a two-way block of hidden groups, say, where one answer's totals leave little
+    room). `narrowed_by_answers(hidden)` names the hidden groups so narrowed (the engine's
+    audit, question by question); the smallest shown group beside each is hidden too and the
+    decision is taken again, until none is left."""
+    extra: set[GroupKey] = set()
+    decided: set[GroupKey] = set()
+    for _ in range(rounds):
+        decided = _decide_once(sizes, partitions, threshold, extra)
+        failing = narrowed_by_answers(decided) if narrowed_by_answers else set()
+        if not failing:
+            return decided
+        grew = False
+        for key in sorted(failing, key=key_text):
+            partner = _smallest_shown_beside(key, sizes, partitions, decided | extra)
+            if partner is not None:
+                extra.add(partner)
+                grew = True
+        if not grew:
+            break
+    logger.warning("Survey groups narrowed by answers after %s rounds: all filters hidden", rounds)
+    return decided | {k for k, n in sizes.items() if k[0] is not None and n > 0}
+
+
+def _smallest_shown_beside(key, sizes, partitions, hidden) -> GroupKey | None:
+    siblings = {other for p in partitions if key in p.parts for other in p.parts}
+    free = [k for k in siblings if k not in hidden and sizes[k] > 0]
+    return min(free, key=lambda k: (sizes[k], key_text(k))) if free else None
+
+
+def _decide_once(sizes, partitions, threshold: int, extra: set) -> set[GroupKey]:
     overall_sizes = {k: n for k, n in sizes.items() if k[0] is None}
     overall = [p for p in partitions if all(k[0] is None for k in (p.total, *p.parts))]
-    first = _protected(overall_sizes, overall, threshold, {})
+    first = _protected(overall_sizes, overall, threshold, {}, {k for k in extra if k[0] is None})
     if first is None:
         # Nothing could be protected: the safe answer, if a useless one.
         return {k for k, n in sizes.items() if n > 0}
-    decided = _protected(sizes, partitions, threshold, {k: k in first for k in overall_sizes})
+    decided = _protected(
+        sizes, partitions, threshold, {k: k in first for k in overall_sizes}, extra
+    )
     if decided is None:
         return first | {k for k, n in sizes.items() if k[0] is not None and n > 0}
     return decided
 
 
-def _protected(sizes, partitions, threshold: int, fixed: dict) -> set | None:
+def _protected(sizes, partitions, threshold: int, fixed: dict, extra: set) -> set | None:
     from arp_portal.statistics.disclosure import suppress
 
     shown = {k: sizes[k] for k, is_hidden in fixed.items() if not is_hidden}
     published = sizes_publication(sizes, partitions, known_totals=shown)
-    already = {k for k, is_hidden in fixed.items() if is_hidden}
+    already = {k for k, is_hidden in fixed.items() if is_hidden} | (extra - set(shown))
     starts = [
         already | small_groups(sizes, threshold),
-        groups_to_hide(sizes, partitions, threshold, fixed=fixed),
+        groups_to_hide(
+            sizes, partitions, threshold, fixed={**fixed, **dict.fromkeys(already, True)}
+        ),
     ]
     decisions = [suppress(published, start, protection=threshold) for start in starts]
     passing = [d for d in decisions if d.audit.ok]
@@ -158,6 +200,50 @@ def _protected(sizes, partitions, threshold: int, fixed: dict) -> set | None:
         return None
     best = min(passing, key=lambda d: (sum(sizes[k] for k in d.hidden), len(d.hidden)))
     return set(best.hidden)
+
+
+def narrowed_by_answers(sizes, partitions, answers, asked, threshold: int):
+    """The check decide_hidden takes: for each question, the engine's audit of the group sizes
+    with that question's answers published too. (All questions at once is one large programme,
+    minutes long; each question alone is a tenth of a second, and a group narrowed by any one
+    of them is narrowed.)"""
+    from arp_portal.statistics.disclosure import unprotected
+
+    publications = [answers_publication(sizes, partitions, answers, [q]) for q in asked]
+    protection = answers_protection(threshold)
+
+    def failing(hidden: set) -> set:
+        found: set = set()
+        for published in publications:
+            cells = hidden_cells(published, hidden)
+            found |= {(k[1], k[2]) for k in unprotected(published, cells, protection=protection)}
+        return found
+
+    return failing
+
+
+def answers_of_groups(counts_by_dimension: Mapping[str | None, Mapping], groups) -> dict:
+    """(view, group key, question, option) -> count, from the counts by (question, option,
+    ethnicity, value) of each dimension (None: unfiltered), as selectors.answer_counts gives
+    them."""
+    answers: dict[tuple, int] = defaultdict(int)
+    for dimension, counts in counts_by_dimension.items():
+        for (question, option, code, value), n in counts.items():
+            view = f"{dimension}:{value}" if dimension else None
+            for group in groups_in(view, groups):
+                if code in group.codes:
+                    answers[(view, group.key, question, option)] += n
+    return dict(answers)
+
+
+def asked_questions(questions) -> list[tuple]:
+    """(question, option keys, is multiple choice) of the questions whose answers are shown by
+    group (not free text; not the "about you" questions, shown for all respondents only)."""
+    return [
+        (q.pk, [o.pk for o in q.options.all()], q.is_multiple)
+        for q in questions
+        if not q.is_free_text and not q.is_demographic
+    ]
 
 
 def answers_publication(

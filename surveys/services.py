@@ -586,8 +586,13 @@ def results_release_current(*, survey: Survey, questions=None, seen: bool = True
     )
     release = _current_release(survey)
     if release is None or release.checked_version != version or release.threshold != threshold:
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
             with connection.cursor() as cursor:
+                if outermost:
+                    # One snapshot for the respondents, the answers and the copy of the tally,
+                    # so a response stored meanwhile is in all of them or none.
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RELEASE_LOCK, survey.pk])
             fresh = Survey.objects.get(pk=survey.pk)
             release = _current_release(fresh)
@@ -632,10 +637,22 @@ def _release_advance(survey: Survey, release, questions):
     sizes = publication.lattice_sizes(respondents, groups, values)
     texts = {publication.key_text(k): n for k, n in sizes.items()}
     update = {"checked_version": survey.results_version}
+
+    def decide():
+        counts = {dim: selectors.live_answer_counts(survey, by=dim) for dim in [None, *values]}
+        check = publication.narrowed_by_answers(
+            sizes,
+            partitions,
+            publication.answers_of_groups(counts, groups),
+            publication.asked_questions(questions),
+            threshold,
+        )
+        return publication.decide_hidden(sizes, partitions, threshold, narrowed_by_answers=check)
+
     if release is not None and release.group_sizes == texts:
         # Nothing new to release; a new threshold is decided afresh on the same counts.
         if release.threshold != threshold:
-            hidden = publication.decide_hidden(sizes, partitions, threshold)
+            hidden = decide()
             update.update(
                 threshold=threshold,
                 hidden_groups=sorted(publication.key_text(k) for k in hidden),
@@ -653,7 +670,7 @@ def _release_advance(survey: Survey, release, questions):
     ):
         # All respondents are shown in both and gained too few: no need to decide the groups.
         return _release_kept(release, update)
-    hidden = publication.decide_hidden(sizes, partitions, threshold)
+    hidden = decide()
     # Against every release anyone has read (the current one may not have been).
     for earlier in seen:
         old_sizes = {publication.key_from_text(k): n for k, n in earlier.group_sizes.items()}

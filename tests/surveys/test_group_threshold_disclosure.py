@@ -187,22 +187,9 @@ def test_the_whole_publication_passes_the_engines_audit(service_manager_client):
     values = results.filter_values(questions)
     partitions = publication.lattice_partitions(groups, values)
     sizes = {publication.key_from_text(k): n for k, n in release.group_sizes.items()}
-    answers, asked = {}, []
-    for question in questions:
-        if question.is_free_text or question.is_demographic:
-            continue
-        options = [o.pk for o in question.options.all()]
-        asked.append((question.pk, options, question.is_multiple))
-        for dimension in [None, *values]:
-            counts = selectors.answer_counts(release, by=dimension)
-            for (q, o, code, value), n in counts.items():
-                if q != question.pk:
-                    continue
-                view = f"{dimension}:{value}" if dimension else None
-                for group in publication.groups_in(view, groups):
-                    if code in group.codes:
-                        key = (view, group.key, q, o)
-                        answers[key] = answers.get(key, 0) + n
+    counts = {dim: selectors.answer_counts(release, by=dim) for dim in [None, *values]}
+    asked = publication.asked_questions(questions)
+    answers = publication.answers_of_groups(counts, groups)
     published = publication.answers_publication(sizes, partitions, answers, asked)
     hidden_groups = {publication.key_from_text(k) for k in release.hidden_groups}
     assert hidden_groups, "the Mixed group (4) is hidden"
