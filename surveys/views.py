@@ -557,12 +557,18 @@ def results_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
         )
     notes = workbook.create_sheet("Notes")
     notes.append([survey.title])
-    notes.append(
-        [
-            f"c: hidden because the group is smaller than {survey.reporting_threshold}, or "
-            "because the value could otherwise be worked out from other figures."
-        ]
-    )
+    if survey.disclosure_mode == DisclosureMode.CELLS:
+        why = (
+            f"c: hidden because the group or the answer is under {survey.reporting_threshold} "
+            "people, or because the value could otherwise be worked out from other figures."
+        )
+    else:
+        why = (
+            f"c: the group is hidden because it has fewer than {survey.reporting_threshold} "
+            "people, or because it would let a smaller group be worked out by subtraction. "
+            "Every answer of every other group is shown."
+        )
+    notes.append([why])
     notes.append(["Percentages and 95% Wilson confidence intervals are of the group's size."])
     return xlsx_download(workbook, filename=f"{slug}-results.xlsx")
 
