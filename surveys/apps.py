@@ -29,3 +29,13 @@ class SurveysConfig(AppConfig):
         housekeeping.register(
             "held survey submissions written", services.held_submissions_write_due
         )
+
+        from django.db.models import F
+
+        from arp_portal.core.models import Ethnicity
+
+        def relabelled(**kwargs):
+            # Every survey's results name the groups by their labels: cached copies are stale.
+            Survey.objects.update(results_version=F("results_version") + 1)
+
+        post_save.connect(relabelled, sender=Ethnicity, weak=False)

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from surveys.models import (
     KINDS_WITH_OWN_OPTIONS,
     MINIMUM_THRESHOLD,
+    DisclosureMode,
     ModerationStatus,
     QuestionKind,
     Survey,
@@ -236,6 +237,8 @@ class SurveyForm(forms.ModelForm):
             "closes_on",
             "retain_responses_until",
             "reporting_threshold",
+            "disclosure_mode",
+            "results_hidden_until_closed",
             "access",
         ]
         labels = {
@@ -243,10 +246,20 @@ class SurveyForm(forms.ModelForm):
             "privacy_text": "What we store and who sees it",
             "reporting_threshold": "Reporting threshold",
             "access": "Who can answer",
+            "disclosure_mode": "How results are protected",
+            "results_hidden_until_closed": "Show no results until the survey closes",
         }
         help_texts = {
             "reporting_threshold": "Results for a group smaller than this are shown as “c”. "
             f"At least {MINIMUM_THRESHOLD}; 10 is usual.",
+            "disclosure_mode": "By group, as survey tools do: a group with at least the "
+            "threshold of respondents shows every answer, and a group is hidden whole where it "
+            "could be worked out by subtraction. Strict also hides any answer given by fewer "
+            "than the threshold, and the figures that would reveal it: many more figures are "
+            "hidden (about two thirds of a typical survey's), often the answers that matter "
+            "most, such as the few who disagree.",
+            "results_hidden_until_closed": "Otherwise results can be read while the survey is "
+            "open, and move on only in steps of at least the threshold in every group.",
             "introduction": "Shown on the survey's start page.",
             "privacy_text": "Shown on the start page and again on the confirmation page.",
         }
@@ -264,11 +277,12 @@ class SurveyForm(forms.ModelForm):
                 "invalid": "Reporting threshold must be a whole number",
             },
         }
-        widgets = {"access": forms.RadioSelect}
+        widgets = {"access": forms.RadioSelect, "disclosure_mode": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["access"].choices = SurveyAccess.choices
+        self.fields["disclosure_mode"].choices = DisclosureMode.choices
         self.fields["reporting_threshold"].widget.attrs["inputmode"] = "numeric"
         self.helper = _helper(
             Field.text("title", field_width=Fluid.FULL),
@@ -279,6 +293,8 @@ class SurveyForm(forms.ModelForm):
             Field("closes_on"),
             Field("retain_responses_until"),
             Field.text("reporting_threshold", field_width=4),
+            Field.radios("disclosure_mode", legend_size=Size.SMALL),
+            Field.checkbox("results_hidden_until_closed"),
             Field.radios("access", legend_size=Size.SMALL),
             button="Save survey",
         )

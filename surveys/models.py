@@ -41,6 +41,11 @@ class SurveyAccess(models.TextChoices):
     INVITATION = "invitation", "Invitation code needed"
 
 
+class DisclosureMode(models.TextChoices):
+    GROUPS = "groups", "By group: every answer of each group large enough to show"
+    CELLS = "cells", "Strict, cell by cell: also hide answers given by few people"
+
+
 class SurveyQuerySet(models.QuerySet):
     def with_response_counts(self) -> "SurveyQuerySet":
         return self.annotate(response_count=models.Count("responses"))
@@ -62,6 +67,15 @@ class Survey(models.Model):
     reporting_threshold = models.PositiveSmallIntegerField(
         default=DEFAULT_THRESHOLD, validators=[MinValueValidator(MINIMUM_THRESHOLD)]
     )
+    # docs/adr/051-survey-group-threshold-disclosure.md: a group of at least the threshold is
+    # shown whole, as survey tools do; strict mode also hides small answer counts inside it.
+    disclosure_mode = models.CharField(
+        max_length=6, choices=DisclosureMode.choices, default=DisclosureMode.GROUPS
+    )
+    # While open, results come from a release that moves only in steps of at least the
+    # threshold in every group (docs/surveys.md, "Results while a survey is open"); or nothing
+    # is shown until it closes.
+    results_hidden_until_closed = models.BooleanField(default=False)
     access = models.CharField(
         max_length=12, choices=SurveyAccess.choices, default=SurveyAccess.OPEN_LINK
     )
@@ -75,6 +89,10 @@ class Survey(models.Model):
     responses_deleted_on = models.DateField(null=True, blank=True, editable=False)
     # Bumped by every change to the questions, so the intake can keep them in memory.
     questions_version = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped by every write that changes what the results show (services.results_changed):
+    # responses, moderation, settings, questions; ethnicity labels bump every survey's. The
+    # results cache is keyed on it.
+    results_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -279,6 +297,62 @@ class AnswerTally(models.Model):
                 name="answer_tally_cell",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.option_id} {self.ethnicity or '-'}: {self.respondents}"
+
+
+class ResultsRelease(models.Model):
+    """The counts the results page shows: a snapshot of the tally that moves on only when every
+    group's gain since each release a reader has seen is none or at least the threshold, so two
+    downloads never single out a few new respondents (docs/surveys.md).
+
+    Counts only, and a date: nothing refers to a response, and nothing records the order or time
+    responses arrived within a release."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField()
+    released_on = models.DateField()
+    response_count = models.PositiveIntegerField()
+    # Whether anyone has read results from this release. One nobody has seen can be replaced
+    # by a newer snapshot at once: there is no earlier download to compare it with.
+    seen = models.BooleanField(default=False)
+    threshold = models.PositiveSmallIntegerField()
+    # Respondents by [ethnicity, role, grade band, locality, n]; in each group of every view
+    # ("view|group" -> n); and the groups hidden ("view|group").
+    respondents = models.JSONField()
+    group_sizes = models.JSONField()
+    hidden_groups = models.JSONField()
+    # The survey's results_version when the live counts were last compared with this release.
+    checked_version = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="results_release_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Release {self.number} of {self.survey_id} ({self.response_count} responses)"
+
+
+class ReleasedTally(models.Model):
+    """The current release's copy of the answer tally (AnswerTally), which results read."""
+
+    release = models.ForeignKey(
+        ResultsRelease, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="+", db_index=False)
+    ethnicity = models.CharField(max_length=4, blank=True)
+    role = models.CharField(max_length=60, blank=True)
+    grade_band = models.CharField(max_length=60, blank=True)
+    locality = models.CharField(max_length=60, blank=True)
+    respondents = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["release"], name="released_tally_release")]
 
     def __str__(self) -> str:
         return f"{self.option_id} {self.ethnicity or '-'}: {self.respondents}"

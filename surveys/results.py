@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from arp_portal.core.ethnicity import DFE_ETHNICITY_CODES, MajorGroup
 from arp_portal.statistics.intervals import wilson_interval
 from arp_portal.statistics.linked_disclosure import Constraint, suppress_linked
-from surveys import selectors
-from surveys.models import PREFER_NOT_TO_SAY, Question, QuestionKind, Survey
+from surveys import publication, selectors
+from surveys.models import PREFER_NOT_TO_SAY, DisclosureMode, Question, QuestionKind, Survey
 
 SUPPRESSED = "c"
 DIMENSIONS = {
@@ -205,6 +205,13 @@ class SurveyResults:
     questions: list[QuestionResult]
     threshold: int
     cache_key: str = ""
+    release: object = None  # the ResultsRelease shown
+    withheld: str = ""  # why nothing is shown: "until_closed" or "no_responses"
+
+    @property
+    def included(self) -> int | None:
+        """How many responses the results shown include."""
+        return self.release.response_count if self.release is not None else None
 
 
 def view_choices(questions: list[Question]) -> list:
@@ -400,24 +407,53 @@ def _by_question(raw_answers):
     return grouped
 
 
-def compute(survey: Survey, *, view: str = "", questions=None) -> SurveyResults:
-    """Every question's suppressed table for one view ("" for all respondents)."""
-    from arp_portal.core.models import Ethnicity
+def filter_values(questions) -> dict[str, list[str]]:
+    """Each filter's values ("" for "prefer not to say"), for the filters the survey asks."""
+    values = {}
+    for dimension, kind in DIMENSIONS.items():
+        question = next((q for q in questions if q.kind == kind), None)
+        if question is not None:
+            values[dimension] = [
+                "" if o.is_prefer_not_to_say else o.code for o in question.options.all()
+            ]
+    return values
 
-    questions = questions if questions is not None else selectors.survey_questions(survey)
-    dimension, value, values = _parse_view(view, questions)
-    groups = ethnic_groups(dict(Ethnicity.objects.values_list("code", "label")))
-    threshold = survey.reporting_threshold
-    raw_sizes = selectors.group_sizes(survey, by=dimension)
-    raw_answers = _by_question(selectors.answer_counts(survey, by=dimension))
+
+def _choice_questions(questions) -> list[Question]:
+    return [q for q in questions if not q.is_free_text and q.kind != QuestionKind.ETHNICITY]
+
+
+def _groups_decided(questions, groups, dimension, value, release, raw_answers):
+    """Group mode: the release's decision (taken over every view at once, and audited) says
+    which groups are hidden; every answer of every other group is shown."""
+    view_key = f"{dimension}:{value}" if dimension else None
+    shown_view = value if dimension else None
+    groups = publication.groups_in(view_key, groups)
+    lattice = {publication.key_from_text(k): n for k, n in release.group_sizes.items()}
+    hidden_groups = {publication.key_from_text(k) for k in release.hidden_groups}
+    size_counts = {("size", shown_view, g.key): lattice[(view_key, g.key)] for g in groups}
+    hidden_sizes = {
+        ("size", shown_view, g.key) for g in groups if (view_key, g.key) in hidden_groups
+    }
+    decided = {}
+    for question in _choice_questions(questions):
+        qgroups = _question_groups(question, groups)
+        counts = _answer_counts(question, qgroups, [shown_view], raw_answers, size_counts)
+        hidden = {key for key in counts if ("size", shown_view, key[-1]) in hidden_sizes}
+        decided[question.pk] = (counts, hidden)
+    return groups, decided, size_counts, hidden_sizes, shown_view
+
+
+def _cells_decided(questions, groups, dimension, value, values, release, raw_answers):
+    """Strict mode: cell-level suppression within and across the tables (ADR 011)."""
+    threshold = release.threshold
+    raw_sizes = selectors.group_sizes(release, by=dimension)
 
     # The unfiltered view first: its decisions are fixed for every filtered view.
     size_counts = _size_counts(raw_sizes, groups, [None])
     hidden_sizes = _suppress_sizes(size_counts, groups, [None], threshold)
     decided = {}
-    for question in questions:
-        if question.is_free_text or question.kind == QuestionKind.ETHNICITY:
-            continue
+    for question in _choice_questions(questions):
         qgroups = _question_groups(question, groups)
         counts = {
             **size_counts,
@@ -463,6 +499,43 @@ def compute(survey: Survey, *, view: str = "", questions=None) -> SurveyResults:
             )
             decided[question] = (counts, hidden)
         size_counts, hidden_sizes, shown_view = view_sizes, hidden_view_sizes, value
+    return groups, decided, size_counts, hidden_sizes, shown_view
+
+
+def compute(
+    survey: Survey, *, view: str = "", questions=None, release=None, labels=None
+) -> SurveyResults:
+    """Every question's suppressed table for one view ("" for all respondents), from the
+    release the results show (services.results_release_current)."""
+    from surveys import services
+
+    questions = questions if questions is not None else selectors.survey_questions(survey)
+    dimension, value, values = _parse_view(view, questions)
+    if release is None:
+        release = services.results_release_current(survey=survey, questions=questions)
+    labels = labels if labels is not None else selectors.ethnicity_labels()
+    groups = ethnic_groups(labels)
+    label = _view_label(questions, dimension, value)
+    if release is None:
+        return SurveyResults(
+            survey=survey,
+            view=view,
+            view_label=label,
+            respondents=None,
+            sizes=[],
+            questions=[],
+            threshold=survey.reporting_threshold,
+            withheld="until_closed" if survey.results_hidden_until_closed else "no_responses",
+        )
+    threshold = release.threshold
+    raw_answers = _by_question(selectors.answer_counts(release, by=dimension))
+    if survey.disclosure_mode == DisclosureMode.CELLS:
+        decided_by = _cells_decided(
+            questions, groups, dimension, value, values, release, raw_answers
+        )
+    else:
+        decided_by = _groups_decided(questions, groups, dimension, value, release, raw_answers)
+    groups, decided, size_counts, hidden_sizes, shown_view = decided_by
 
     def size_of(group):
         key = ("size", shown_view, group.key)
@@ -478,7 +551,7 @@ def compute(survey: Survey, *, view: str = "", questions=None) -> SurveyResults:
                         question,
                         [],
                         [],
-                        free_text=_free_text(survey, question, groups, size_counts, hidden_sizes),
+                        free_text=_free_text(survey, question, groups, size_of),
                     )
                 )
             continue
@@ -509,15 +582,6 @@ def compute(survey: Survey, *, view: str = "", questions=None) -> SurveyResults:
         result.summary = summary_for(result)
         results.append(result)
 
-    label = "All respondents"
-    if dimension:
-        option_label = dict(
-            (code.partition(":")[2], text)
-            for _, items in view_choices(questions)[1:]
-            for code, text in items
-            if code.startswith(f"{dimension}:")
-        )
-        label = f"{DIMENSION_LABELS[dimension]}: {option_label.get(value, value)}"
     return SurveyResults(
         survey=survey,
         view=view,
@@ -526,21 +590,34 @@ def compute(survey: Survey, *, view: str = "", questions=None) -> SurveyResults:
         sizes=size_rows,
         questions=results,
         threshold=threshold,
+        release=release,
     )
 
 
-def _free_text(survey, question, groups, size_counts, hidden_sizes) -> list[tuple[str, list[str]]]:
-    """Approved (moderated) answers, under the respondent's major group, only for groups at or
-    above the free-text threshold."""
+def _view_label(questions, dimension, value) -> str:
+    if not dimension:
+        return "All respondents"
+    option_label = dict(
+        (code.partition(":")[2], text)
+        for _, items in view_choices(questions)[1:]
+        for code, text in items
+        if code.startswith(f"{dimension}:")
+    )
+    return f"{DIMENSION_LABELS[dimension]}: {option_label.get(value, value)}"
+
+
+def _free_text(survey, question, groups, size_of) -> list[tuple[str, list[str]]]:
+    """Approved (moderated) answers, under the respondent's major group, only for groups shown
+    and at or above the free-text threshold."""
     threshold = survey.free_text_threshold
     by_group = defaultdict(list)
     majors = [g for g in groups if g.kind == "major"]
     for question_id, code, text in selectors.approved_free_text(survey):
         if question_id != question.pk:
             continue
-        group = next(g for g in majors if code in g.codes)
-        key = ("size", None, group.key)
-        if key in hidden_sizes or size_counts[key] < threshold:
+        group = next((g for g in majors if code in g.codes), None)
+        size = size_of(group) if group is not None else None
+        if size is None or size < threshold:
             continue
         by_group[group.label].append(text)
     return [(g.label, by_group[g.label]) for g in majors if by_group.get(g.label)]
@@ -749,18 +826,24 @@ def wave_comparison(survey: Survey, current: SurveyResults) -> list[Survey]:
 
 
 def compute_cached(survey: Survey, *, view: str = "", questions=None) -> SurveyResults:
-    """compute(), kept in Django's cache under a key that changes with everything the results
-    depend on (selectors.results_version): a closed survey's results are worked out once."""
+    """compute(), kept in Django's cache under a key that changes with every write that affects
+    the results (Survey.results_version, bumped by services.results_changed) and with the
+    release shown: a closed survey's results are worked out once."""
     from django.conf import settings
     from django.core.cache import cache
 
+    from surveys import services
+
+    release = services.results_release_current(survey=survey, questions=questions)
     seconds = settings.SURVEY_RESULTS_CACHE_SECONDS
-    if not seconds:
-        return compute(survey, view=view, questions=questions)
-    key = f"survey-results:{survey.pk}:{view}:{selectors.results_version(survey)}"
+    if not seconds or release is None:
+        return compute(survey, view=view, questions=questions, release=release)
+    # The release was checked against the survey's results_version just now.
+    version = release.checked_version
+    key = f"survey-results:{survey.pk}:{view}:{version}:{release.number}:{release.threshold}"
     computed = cache.get(key)
     if computed is None:
-        computed = compute(survey, view=view, questions=questions)
+        computed = compute(survey, view=view, questions=questions, release=release)
         computed.cache_key = key
         cache.set(key, computed, timeout=seconds)
     return computed

@@ -1,6 +1,5 @@
 """Reads: intake pages, survey lists, and the counts that results are built from (GROUP BY)."""
 
-import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Sum
@@ -13,7 +12,9 @@ from surveys.models import (
     ModerationStatus,
     Option,
     Question,
+    ReleasedTally,
     Response,
+    ResultsRelease,
     Survey,
 )
 from surveys.questionnaire import QUESTIONS_PER_PAGE
@@ -114,31 +115,67 @@ def moderation_counts(survey: Survey) -> dict[str, int]:
 FILTER_FIELDS = {"role": "role", "grade": "grade_band", "locality": "locality"}
 
 
-def group_sizes(survey: Survey, *, by: str | None = None) -> dict[tuple[str, str], int]:
-    """Respondents by (ethnicity code, value of `by`); "" is "prefer not to say"."""
-    fields = ["ethnicity"] + ([FILTER_FIELDS[by]] if by else [])
-    rows = Response.objects.filter(survey=survey).values(*fields).annotate(n=Count("pk"))
-    return {
-        (row["ethnicity"], row[FILTER_FIELDS[by]] if by else ""): row["n"]
-        for row in rows.order_by()
-    }
+def live_respondents(survey: Survey) -> list[tuple[str, str, str, str, int]]:
+    """Respondents by (ethnicity, role, grade band, locality), counted now: what a new release
+    of the results would hold."""
+    rows = (
+        Response.objects.filter(survey=survey)
+        .values_list("ethnicity", "role", "grade_band", "locality")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [tuple(row) for row in rows]
+
+
+def group_sizes(release: ResultsRelease, *, by: str | None = None) -> dict[tuple[str, str], int]:
+    """Respondents in a release by (ethnicity code, value of `by`); "" is "prefer not to say"."""
+    position = {"role": 1, "grade": 2, "locality": 3}.get(by or "")
+    sizes: dict[tuple[str, str], int] = {}
+    for row in release.respondents:
+        key = (row[0], row[position] if position else "")
+        sizes[key] = sizes.get(key, 0) + row[4]
+    return sizes
 
 
 def answer_counts(
-    survey: Survey, *, by: str | None = None, question_codes=None
+    release: ResultsRelease, *, by: str | None = None, question_codes=None
 ) -> dict[tuple[int, int, str, str], int]:
-    """Chosen options by (question id, option id, ethnicity code, value of `by`).
+    """Chosen options in a release by (question id, option id, ethnicity code, value of `by`).
 
-    One GROUP BY over the survey's tally (ADR 014), which holds the same counts as the answers
-    table in a few hundredths of the rows."""
+    One GROUP BY over the release's copy of the tally (ADR 014), which holds the same counts as
+    the answers table in a few hundredths of the rows."""
     fields = ["question_id", "option_id", "ethnicity"] + ([FILTER_FIELDS[by]] if by else [])
-    cells = AnswerTally.objects.filter(survey=survey)
+    cells = ReleasedTally.objects.filter(release=release)
     if question_codes is not None:
         cells = cells.filter(question__code__in=question_codes)
     rows = cells.values_list(*fields).annotate(n=Sum("respondents")).order_by()
     if by:
         return {(q, o, e, v): n for q, o, e, v, n in rows}
     return {(q, o, e, ""): n for q, o, e, n in rows}
+
+
+def live_answer_counts(
+    survey: Survey, *, by: str | None = None
+) -> dict[tuple[int, int, str, str], int]:
+    """The same counts from the live tally (tests and the tally's own checks)."""
+    fields = ["question_id", "option_id", "ethnicity"] + ([FILTER_FIELDS[by]] if by else [])
+    rows = (
+        AnswerTally.objects.filter(survey=survey)
+        .values_list(*fields)
+        .annotate(n=Sum("respondents"))
+        .order_by()
+    )
+    if by:
+        return {(q, o, e, v): n for q, o, e, v, n in rows}
+    return {(q, o, e, ""): n for q, o, e, n in rows}
+
+
+def current_release(survey: Survey) -> ResultsRelease | None:
+    return ResultsRelease.objects.filter(survey=survey).order_by("-number").first()
+
+
+def seen_releases(survey: Survey) -> list[ResultsRelease]:
+    return list(ResultsRelease.objects.filter(survey=survey, seen=True).order_by("number"))
 
 
 def approved_free_text(survey: Survey) -> list[tuple[int, str, str]]:
@@ -171,14 +208,7 @@ def unused_invitations(survey: Survey) -> dict[str, int]:
     return counts
 
 
-def results_version(survey: Survey) -> str:
-    """A short digest of everything a survey's results depend on (for caching them)."""
+def ethnicity_labels() -> dict[str, str]:
     from arp_portal.core.models import Ethnicity
 
-    responses = Response.objects.filter(survey=survey).count()
-    approved = FreeTextAnswer.objects.filter(
-        response__survey=survey, status=ModerationStatus.APPROVED
-    ).count()
-    labels = list(Ethnicity.objects.values_list("code", "label"))
-    parts = (responses, approved, labels, survey.questions_version, survey.reporting_threshold)
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+    return dict(Ethnicity.objects.values_list("code", "label"))

@@ -28,7 +28,9 @@ from surveys.models import (
     PublishedResults,
     Question,
     QuestionKind,
+    ReleasedTally,
     Response,
+    ResultsRelease,
     Survey,
     SurveyAccess,
     SurveyStatus,
@@ -88,6 +90,8 @@ def survey_update(*, survey: Survey, **fields) -> Survey:
         setattr(survey, name, value)
     survey.full_clean()
     survey.save()
+    # The threshold, the disclosure mode and when results show all change what they show.
+    results_changed(survey=survey)
     return survey
 
 
@@ -107,6 +111,7 @@ def survey_set_status(*, survey: Survey, status: str) -> Survey:
         # Whatever is still held is written now, however few (docs/surveys.md).
         survey_id = survey.pk
         transaction.on_commit(lambda: _enqueue_held_write(survey_id, at_close=True))
+    results_changed(survey=survey)  # results held back until closing show now
     return survey
 
 
@@ -118,7 +123,9 @@ def _has_answers(survey: Survey) -> bool:
 def _ensure_editable(survey: Survey) -> None:
     if _has_answers(survey) or survey.responses_deleted_on:
         raise QuestionsFrozen()
-    Survey.objects.filter(pk=survey.pk).update(questions_version=F("questions_version") + 1)
+    Survey.objects.filter(pk=survey.pk).update(
+        questions_version=F("questions_version") + 1, results_version=F("results_version") + 1
+    )
 
 
 def _option_list(kind: str, options: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
@@ -449,6 +456,7 @@ def _response_write(
     Answer.objects.bulk_create(rows)
     FreeTextAnswer.objects.bulk_create(texts)
     _tally_add(survey, [(a.question_id, a.option_id) for a in rows], demographics)
+    results_changed(survey=survey)
     return response
 
 
@@ -631,6 +639,14 @@ def held_submissions_write_due(*, today: dt.date | None = None) -> int:
     return written
 
 
+def results_changed(*, survey: Survey) -> None:
+    """Every write that changes what a survey's results could show calls this, in the same
+    transaction: a new response (where the tally is written), moderation, the survey's
+    settings, its questions. The results cache is keyed on the version, so nothing cached
+    outlives the write. Ethnicity labels bump every survey's (surveys.apps)."""
+    Survey.objects.filter(pk=survey.pk).update(results_version=F("results_version") + 1)
+
+
 _TALLY_CELL = "survey_id, question_id, option_id, ethnicity, role, grade_band, locality"
 
 
@@ -685,6 +701,8 @@ def free_text_moderate(*, answer: FreeTextAnswer, moderated_text: str, status: s
     answer.status = status
     answer.full_clean()
     answer.save(update_fields=["moderated_text", "status"])
+    # Re-editing an approved answer (to take out a detail) must reach the page at once.
+    results_changed(survey=answer.question.survey)
 
 
 @transaction.atomic
@@ -710,8 +728,153 @@ def survey_responses_delete(*, survey: Survey, published_rows: list[dict]) -> in
     # Answers first, in one statement each, rather than Django collecting millions of rows.
     Answer.objects.filter(survey=survey).delete()
     AnswerTally.objects.filter(survey=survey).delete()
+    ResultsRelease.objects.filter(survey=survey).delete()
     FreeTextAnswer.objects.filter(response__survey=survey).delete()
     survey.responses.all().delete()
     survey.responses_deleted_on = today
     survey.save(update_fields=["responses_deleted_on"])
+    results_changed(survey=survey)
     return count
+
+
+# --- Releases of results ---------------------------------------------------------------------
+# docs/surveys.md, "Results while a survey is open"; docs/adr/051.
+
+RELEASE_LOCK = 51_051  # pg_advisory_xact_lock class: one release decision per survey at a time
+
+
+def results_release_current(*, survey: Survey, questions=None, seen: bool = True):
+    """The release the results show, moved on to the live counts where that is safe, and (seen)
+    marked as read. None while nothing may be shown (no responses, or results held back until
+    the survey closes).
+
+    A release nobody has read is replaced by the live counts at once. A release that has been
+    read moves on only when, against every release ever read, each group a reader can follow
+    has gained no respondents or at least the threshold (group_threshold.release_step_problems),
+    so no two downloads single out fewer than the threshold of new respondents."""
+    if survey.results_hidden_until_closed and survey.status != SurveyStatus.CLOSED:
+        return None
+    # Read afresh: the caller's copy of the survey may be older than the last write.
+    version, threshold = Survey.objects.values_list("results_version", "reporting_threshold").get(
+        pk=survey.pk
+    )
+    release = _current_release(survey)
+    if release is None or release.checked_version != version or release.threshold != threshold:
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                if outermost:
+                    # One snapshot for the respondents, the answers and the copy of the tally,
+                    # so a response stored meanwhile is in all of them or none.
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RELEASE_LOCK, survey.pk])
+            fresh = Survey.objects.get(pk=survey.pk)
+            release = _current_release(fresh)
+            if release is None or not _release_is_current(release, fresh):
+                release = _release_advance(fresh, release, questions)
+    if release is not None and seen and not release.seen:
+        ResultsRelease.objects.filter(pk=release.pk).update(seen=True)
+        release.seen = True
+    return release
+
+
+def _current_release(survey: Survey):
+    return ResultsRelease.objects.filter(survey=survey).order_by("-number").first()
+
+
+def _release_is_current(release, survey: Survey) -> bool:
+    return (
+        release.checked_version == survey.results_version
+        and release.threshold == survey.reporting_threshold
+    )
+
+
+def _release_kept(release, update: dict):
+    ResultsRelease.objects.filter(pk=release.pk).update(**update)
+    release.refresh_from_db()
+    return release
+
+
+def _release_advance(survey: Survey, release, questions):
+    from arp_portal.statistics.group_threshold import is_small, release_step_problems
+    from surveys import publication, selectors
+    from surveys.results import ethnic_groups, filter_values
+
+    questions = questions if questions is not None else selectors.survey_questions(survey)
+    threshold = survey.reporting_threshold
+    groups = ethnic_groups()
+    values = filter_values(questions)
+    partitions = publication.lattice_partitions(groups, values)
+    respondents = selectors.live_respondents(survey)
+    if not respondents and release is None:
+        return None
+    sizes = publication.lattice_sizes(respondents, groups, values)
+    texts = {publication.key_text(k): n for k, n in sizes.items()}
+    update = {"checked_version": survey.results_version}
+
+    def decide():
+        counts = {dim: selectors.live_answer_counts(survey, by=dim) for dim in [None, *values]}
+        check = publication.narrowed_by_answers(
+            sizes,
+            partitions,
+            publication.answers_of_groups(counts, groups),
+            publication.asked_questions(questions),
+            threshold,
+        )
+        return publication.decide_hidden(sizes, partitions, threshold, narrowed_by_answers=check)
+
+    if release is not None and release.group_sizes == texts:
+        # Nothing new to release; a new threshold is decided afresh on the same counts.
+        if release.threshold != threshold:
+            hidden = decide()
+            update.update(
+                threshold=threshold,
+                hidden_groups=sorted(publication.key_text(k) for k in hidden),
+            )
+        ResultsRelease.objects.filter(pk=release.pk).update(**update)
+        release.refresh_from_db()
+        return release
+    seen = selectors.seen_releases(survey) if release is not None else []
+    everyone = sizes[(None, "all")]
+    if any(
+        is_small(everyone - earlier.response_count, threshold)
+        and "|all" not in earlier.hidden_groups
+        and everyone >= threshold
+        for earlier in seen
+    ):
+        # All respondents are shown in both and gained too few: no need to decide the groups.
+        return _release_kept(release, update)
+    hidden = decide()
+    # Against every release anyone has read (the current one may not have been).
+    for earlier in seen:
+        old_sizes = {publication.key_from_text(k): n for k, n in earlier.group_sizes.items()}
+        old_hidden = {publication.key_from_text(k) for k in earlier.hidden_groups}
+        if release_step_problems(old_sizes, old_hidden, sizes, hidden, partitions, threshold):
+            return _release_kept(release, update)
+    # Only the release shown keeps its copy of the tally; one nobody read is not kept at all.
+    if release is not None:
+        ReleasedTally.objects.filter(release__survey=survey).delete()
+        if not release.seen:
+            release.delete()
+    new = ResultsRelease.objects.create(
+        survey=survey,
+        number=(release.number + 1) if release is not None else 1,
+        released_on=timezone.localdate(),
+        response_count=sizes[(None, "all")],
+        threshold=threshold,
+        respondents=[list(row) for row in respondents],
+        group_sizes=texts,
+        hidden_groups=sorted(publication.key_text(k) for k in hidden),
+        checked_version=survey.results_version,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO surveys_releasedtally (release_id, question_id, option_id, ethnicity,
+                role, grade_band, locality, respondents)
+            SELECT %s, question_id, option_id, ethnicity, role, grade_band, locality, respondents
+              FROM surveys_answertally WHERE survey_id = %s
+            """,
+            [new.pk, survey.pk],
+        )
+    return new

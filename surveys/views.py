@@ -40,6 +40,7 @@ from surveys.forms import (
 )
 from surveys.models import (
     KINDS_WITH_OWN_OPTIONS,
+    DisclosureMode,
     FreeTextAnswer,
     ModerationStatus,
     Question,
@@ -83,6 +84,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
         "closes_on": today + dt.timedelta(days=56),
         "retain_responses_until": today + dt.timedelta(days=56 + 730),
         "reporting_threshold": 10,
+        "disclosure_mode": DisclosureMode.GROUPS,
         "access": SurveyAccess.OPEN_LINK,
     }
     form = SurveyForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -564,12 +566,18 @@ def results_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
         )
     notes = workbook.create_sheet("Notes")
     notes.append([survey.title])
-    notes.append(
-        [
-            f"c: hidden because the group is smaller than {survey.reporting_threshold}, or "
-            "because the value could otherwise be worked out from other figures."
-        ]
-    )
+    if survey.disclosure_mode == DisclosureMode.CELLS:
+        why = (
+            f"c: hidden because the group or the answer is under {survey.reporting_threshold} "
+            "people, or because the value could otherwise be worked out from other figures."
+        )
+    else:
+        why = (
+            f"c: the group is hidden because it has fewer than {survey.reporting_threshold} "
+            "people, or because it would let a smaller group be worked out by subtraction. "
+            "Every answer of every other group is shown."
+        )
+    notes.append([why])
     notes.append(["Percentages and 95% Wilson confidence intervals are of the group's size."])
     return xlsx_download(workbook, filename=f"{slug}-results.xlsx")
 

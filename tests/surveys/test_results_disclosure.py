@@ -53,8 +53,23 @@ def test_a_group_smaller_than_the_threshold_shows_c(service_manager_client):
     assert "hidden to protect anonymity" in html
 
 
-def test_a_second_cell_is_hidden_where_the_first_could_be_worked_out(service_manager_client):
+def test_a_group_large_enough_shows_every_answer_however_few_gave_it(service_manager_client):
+    """As survey tools do: the 3 White respondents who said "once" are shown, since the group
+    (33) is at the threshold; nothing inside a shown group is hidden."""
     survey = make_survey(status="closed")
+    submit_many(survey, 30, ethnic_group="WBRI", racism_from_service_users="never")
+    submit_many(survey, 3, ethnic_group="WBRI", racism_from_service_users="once")
+    rows = csv_rows(service_manager_client, survey)
+    assert cell(rows, "Once", "White")["count"] == "3"
+    assert cell(rows, "Once", "White")["percent"] == f"{3 / 33 * 100:.1f}"
+    assert cell(rows, "Never", "White")["count"] == "30"
+    assert cell(rows, "Never", "White")["group_size"] == "33"
+
+
+def test_in_strict_mode_a_second_cell_is_hidden_where_the_first_could_be_worked_out(
+    service_manager_client,
+):
+    survey = make_survey(status="closed", disclosure_mode="cells")
     submit_many(survey, 30, ethnic_group="WBRI", racism_from_service_users="never")
     submit_many(survey, 3, ethnic_group="WBRI", racism_from_service_users="once")
     rows = csv_rows(service_manager_client, survey)
@@ -264,8 +279,11 @@ def test_the_results_page_asks_postgres_a_fixed_number_of_questions(
 ):
     survey = make_survey(status="closed")
     submit_many(survey, 15, ethnic_group="WBRI")
-    with django_assert_max_num_queries(20):
+    # The first reading makes the release (the counts copied, the groups decided).
+    with django_assert_max_num_queries(27):
         response = service_manager_client.get(f"/surveys/{survey.slug}/results/")
     assert response.status_code == 200
+    with django_assert_max_num_queries(20):
+        service_manager_client.get(f"/surveys/{survey.slug}/results/")
     with django_assert_max_num_queries(20):
         service_manager_client.get(f"/surveys/{survey.slug}/results/", {"view": "role:manager"})

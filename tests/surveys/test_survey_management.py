@@ -28,6 +28,7 @@ def _survey_form(**overrides):
         "retain_responses_until_1": 12,
         "retain_responses_until_2": today.year + 3,
         "reporting_threshold": "10",
+        "disclosure_mode": "groups",
         "access": "open_link",
     }
     data.update(overrides)
@@ -55,6 +56,19 @@ def test_a_data_manager_creates_a_survey_and_adds_a_question(data_manager_client
         "Not sure",
         "Prefer not to say",
     ]
+
+
+def test_a_data_manager_can_choose_strict_cell_level_protection(data_manager_client):
+    page = data_manager_client.get("/surveys/manage/new/").content.decode()
+    assert "How results are protected" in page
+    assert "many more figures are hidden" in page  # what strict mode costs
+    data_manager_client.post(
+        "/surveys/manage/new/",
+        _survey_form(disclosure_mode="cells", results_hidden_until_closed="on"),
+    )
+    survey = Survey.objects.get(slug="staff-voice-2026")
+    assert survey.disclosure_mode == "cells"
+    assert survey.results_hidden_until_closed is True
 
 
 def test_the_reporting_threshold_is_never_below_5(data_manager_client):
