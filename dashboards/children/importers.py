@@ -6,7 +6,6 @@ the transaction run_import holds. Layouts are documented in docs/children-dashbo
 """
 
 import datetime as dt
-import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
@@ -60,7 +59,7 @@ def _tick(progress: Progress, done: int, total: int) -> None:
 
 
 def _count_lines(upload: UploadedData) -> int:
-    return max(1, upload.data.count(b"\n"))
+    return max(1, upload.count(b"\n"))
 
 
 def _child_rows(children: dict[str, ChildRecord]):
@@ -343,16 +342,13 @@ def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = Non
     problems = ProblemCollector()
     upload = files[0]
     name = upload.name
-    data = upload.data
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    total_children = max(1, data.count(b"<Child>"))
+    total_children = max(1, upload.count(b"<Child>"))
     children: dict[str, ChildRecord] = {}
     episodes: list[EpisodeRecord] = []
     reference_date = None
     number = 0
     try:
-        for _event, element in ET.iterparse(io.BytesIO(data), events=("end",)):
+        for _event, element in ET.iterparse(upload.open_without_bom(), events=("end",)):
             tag = element.tag
             if tag == "CollectionDetails":
                 value = _text(element, "ReferenceDate")
@@ -576,7 +572,7 @@ EPISODE_COLUMNS = ["child", "decom", "dec", "ls"]
 
 
 def _which_903_file(upload: UploadedData) -> str | None:
-    first_line = decode_text(upload.data[:2000]).splitlines()[0:1]
+    first_line = decode_text(upload.head(2000)).splitlines()[0:1]
     header = {name.strip().lower() for name in (first_line[0].split(",") if first_line else [])}
     if {"child", "decom"} <= header:
         return "episodes"

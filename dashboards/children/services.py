@@ -101,6 +101,17 @@ def children_upsert(cursor, children: Iterable[tuple]) -> dict:
         added = cursor.rowcount
         cursor.execute("ALTER TABLE core_child ADD CONSTRAINT child_ref_unique UNIQUE (child_ref)")
         return {"children_added": added, "children_updated": 0}
+    # What will change, field by field, for the preview (read before the upsert writes).
+    cursor.execute(
+        """
+        SELECT COUNT(*) FILTER (WHERE c.ethnicity_id IS DISTINCT FROM i.ethnicity),
+               COUNT(*) FILTER (WHERE c.sex IS DISTINCT FROM i.sex),
+               COUNT(*) FILTER (WHERE (c.birth_year, c.birth_month)
+                                      IS DISTINCT FROM (i.birth_year, i.birth_month))
+          FROM import_child i JOIN core_child c ON c.child_ref = i.child_ref
+        """
+    )
+    ethnicity_changed, sex_changed, birth_changed = cursor.fetchone()
     cursor.execute(
         """
         WITH written AS (
@@ -113,14 +124,26 @@ def children_upsert(cursor, children: Iterable[tuple]) -> dict:
                     core_child.ethnicity_id)
                    IS DISTINCT FROM (EXCLUDED.birth_year, EXCLUDED.birth_month, EXCLUDED.sex,
                     EXCLUDED.ethnicity_id)
-            RETURNING (xmax = 0) AS inserted
+            RETURNING id, (xmax = 0) AS inserted
+        ),
+        -- A changed child's episodes carry the change (a trigger): their dates are touched.
+        touched AS (
+            INSERT INTO import_touched (start_date, end_date)
+            SELECT e.start_date, e.end_date FROM core_episode e
+             WHERE e.child_id IN (SELECT id FROM written WHERE NOT inserted)
         )
         SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted)
           FROM written
         """
     )
     added, updated = cursor.fetchone()
-    return {"children_added": added, "children_updated": updated}
+    return {
+        "children_added": added,
+        "children_updated": updated,
+        "children_ethnicity_changed": ethnicity_changed,
+        "children_sex_changed": sex_changed,
+        "children_birth_changed": birth_changed,
+    }
 
 
 def episodes_replace(
@@ -195,33 +218,46 @@ def episodes_replace(
         in_scope = "e.source = %s"
     cursor.execute(
         f"""
-        DELETE FROM core_episode e WHERE {in_scope}
-           AND NOT EXISTS (SELECT 1 FROM import_episode_keyed k WHERE {same})
+        WITH removed AS (
+            DELETE FROM core_episode e WHERE {in_scope}
+               AND NOT EXISTS (SELECT 1 FROM import_episode_keyed k WHERE {same})
+            RETURNING e.start_date, e.end_date
+        ), touched AS (INSERT INTO import_touched SELECT * FROM removed)
+        SELECT COUNT(*) FROM removed
         """,
         [source],
     )
-    removed = cursor.rowcount
+    (removed,) = cursor.fetchone()
     superseded = 0
     if supersedes and period_start is not None:
         cursor.execute(
             """
-            DELETE FROM core_episode e
-             WHERE e.source LIKE %s AND e.source < %s
-               AND (e.end_date IS NULL OR e.end_date >= %s)
-               AND e.child_id IN (SELECT DISTINCT child_id FROM import_episode_keyed)
+            WITH superseded AS (
+                DELETE FROM core_episode e
+                 WHERE e.source LIKE %s AND e.source < %s
+                   AND (e.end_date IS NULL OR e.end_date >= %s)
+                   AND e.child_id IN (SELECT DISTINCT child_id FROM import_episode_keyed)
+                RETURNING e.start_date, e.end_date
+            ), touched AS (INSERT INTO import_touched SELECT * FROM superseded)
+            SELECT COUNT(*) FROM superseded
             """,
             [supersedes, source, period_start],
         )
-        superseded = cursor.rowcount
+        (superseded,) = cursor.fetchone()
     cursor.execute("SELECT COUNT(*) FROM import_episode_keyed")
     (incoming,) = cursor.fetchone()
     rebuilt = _drop_indexes_for_bulk_load(cursor, incoming)
     new_only = f"WHERE NOT EXISTS (SELECT 1 FROM core_episode e WHERE e.source = %s AND {same})"
     cursor.execute(
-        _INSERT_EPISODES + f" FROM import_episode_keyed k {new_only if compare else ''}",
+        "WITH added AS ("
+        + _INSERT_EPISODES
+        + f" FROM import_episode_keyed k {new_only if compare else ''}"
+        + " RETURNING start_date, end_date"
+        + "), touched AS (INSERT INTO import_touched SELECT * FROM added)"
+        + " SELECT COUNT(*) FROM added",
         [source, source] if compare else [source],
     )
-    added = cursor.rowcount
+    (added,) = cursor.fetchone()
     for _name, definition in rebuilt:
         cursor.execute(definition)
     return {
@@ -264,6 +300,16 @@ def _episodes_first_load(cursor, keyed: str, source: str) -> dict:
     rebuilt = _drop_indexes_for_bulk_load(cursor, incoming)
     cursor.execute(_INSERT_EPISODES + f" FROM ({keyed}) k", [source])
     added = cursor.rowcount
+    # Every row is new: the dates they cover, merged, rather than a copy of each row.
+    cursor.execute(
+        """
+        INSERT INTO import_touched (start_date, end_date)
+        SELECT lower(r), upper(r) - 1
+          FROM unnest((SELECT range_agg(daterange(start_date, GREATEST(start_date, end_date),
+                                                  '[]'))
+                         FROM import_episode)) r
+        """
+    )
     for _name, definition in rebuilt:
         cursor.execute(definition)
     return {
@@ -272,6 +318,27 @@ def _episodes_first_load(cursor, keyed: str, source: str) -> dict:
         "episodes_superseded": 0,
         "episodes_unchanged": incoming - added,
     }
+
+
+def snapshots_expire_touched(cursor) -> int:
+    """Delete the builds of the dates the import's changed episodes cover (import_touched):
+    on_date snapshots of a date inside an episode, starts snapshots of a date in the year after
+    a start. The other dates' snapshots stay current. How many builds were expired."""
+    cursor.execute(
+        """
+        WITH touched AS (
+            SELECT range_agg(daterange(start_date, GREATEST(start_date, end_date), '[]'))
+                       AS on_date,
+                   range_agg(daterange(start_date, (start_date + interval '1 year')::date, '[]'))
+                       AS starts
+              FROM import_touched
+        )
+        DELETE FROM core_cohortsnapshotbuild b USING touched t
+         WHERE (b.measure = 'on_date' AND t.on_date @> b.reference_date)
+            OR (b.measure = 'starts' AND t.starts @> b.reference_date)
+        """
+    )
+    return cursor.rowcount
 
 
 def children_and_episodes_write(
@@ -287,8 +354,18 @@ def children_and_episodes_write(
         # Check foreign keys as each statement runs: Postgres's queue of deferred checks costs
         # several times more at COMMIT for a million rows.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Expire only the snapshot dates this import touches (migration 0007): the trigger
+        # leaves the builds alone, and snapshots_expire_touched deletes those the changed
+        # episodes cover. The setting ends with the transaction, or is reset below.
+        cursor.execute("SET LOCAL arp.snapshot_expiry = 'by import'")
+        cursor.execute("DROP TABLE IF EXISTS import_touched")
+        cursor.execute(
+            "CREATE TEMP TABLE import_touched (start_date date, end_date date) ON COMMIT DROP"
+        )
         counts = children_upsert(cursor, children)
         counts |= episodes_replace(cursor, episodes, **episode_options)
+        snapshots_expire_touched(cursor)
+        cursor.execute("SET LOCAL arp.snapshot_expiry = ''")
         # Fresh statistics for the planner after a large change (cheap next to the import).
         if counts["episodes_added"] + counts["episodes_removed"] > 10_000:
             cursor.execute("ANALYZE core_child")

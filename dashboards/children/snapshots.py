@@ -245,16 +245,164 @@ def month_end_targets() -> list[tuple[dt.date, str]]:
     return [(date, measure) for date in dates for measure in MEASURES]
 
 
+# Month-ends are built set-based: one statement per measure and chunk of month-ends, each
+# episode expanded (generate_series) into the month-ends it covers, then one GROUP BY.
+MONTH_END_CHUNK = 24
+_MONTH_INDEX = "(extract(year from {d})::int * 12 + extract(month from {d})::int - 1)"
+_MONTH_END_OF = "(make_date({k} / 12, {k} %% 12 + 1, 1) + interval '1 month - 1 day')::date"
+# The month-ends an episode covers: from its start's month to its end's (the month before, if
+# it ends before that month's last day); to the chunk's last when open.
+_ON_DATE_RANGE = f"""
+    {_MONTH_INDEX.format(d="e.start_date")} AS first_k,
+    CASE WHEN e.end_date IS NULL THEN %(hi)s
+         ELSE {_MONTH_INDEX.format(d="e.end_date")}
+              - CASE WHEN extract(day from e.end_date + 1) = 1 THEN 0 ELSE 1 END
+    END AS last_k
+"""
+# The month-ends whose year to date holds a start: its month's and the eleven after.
+_STARTS_RANGE = f"""
+    {_MONTH_INDEX.format(d="e.start_date")} AS first_k,
+    {_MONTH_INDEX.format(d="e.start_date")} + 11 AS last_k
+"""
+_ON_DATE_COHORTS = """(VALUES ('cin'), (CASE e.kind WHEN 'CP' THEN 'cp'
+                                                   WHEN 'CIC' THEN 'cic' END)) c(cohort)"""
+_STARTS_COHORTS = "(VALUES (e.kind)) c(cohort)"
+
+
+def _build_month_ends(cursor, measure: str, indexes: list[int], step: int) -> None:
+    """Snapshots of measure for the month-ends with these month indexes (year * 12 + month -
+    1), spaced by step (1: consecutive months; 12: the 31 Marches), in one statement."""
+    lo, hi = min(indexes), max(indexes)
+    covered, cohorts = (
+        (_ON_DATE_RANGE, _ON_DATE_COHORTS)
+        if measure == ON_DATE
+        else (_STARTS_RANGE, _STARTS_COHORTS)
+    )
+    first_date, last_date = _month_end(lo), _month_end(hi)
+    earliest_start = (
+        first_date if measure == ON_DATE else dt.date(first_date.year - 1, first_date.month, 1)
+    )
+    group = "m.k, c.cohort, e.child_ethnicity, band, e.child_sex"
+    cursor.execute(
+        _INSERT
+        + f"""
+        SELECT {_MONTH_END_OF.format(k="g.k")}, %(measure)s, g.cohort, g.scope, g.locality_id,
+               g.team_id, g.ethnicity, g.band, g.sex, g.children
+          FROM (
+            SELECT m.k, c.cohort, {_SCOPES} AS scope, e.locality_id, e.team_id,
+                   e.child_ethnicity AS ethnicity, {_BAND} AS band, e.child_sex AS sex,
+                   COUNT(DISTINCT e.child_id) AS children
+              FROM core_episode e
+              CROSS JOIN LATERAL (SELECT {covered}) r
+              CROSS JOIN LATERAL generate_series(
+                  GREATEST(%(lo)s, r.first_k + ((%(lo)s - r.first_k) %% %(step)s + %(step)s)
+                                               %% %(step)s),
+                  LEAST(%(hi)s, r.last_k), %(step)s) m(k)
+              CROSS JOIN LATERAL (SELECT (m.k - e.child_birth_month_index) / 12 AS age) a
+              CROSS JOIN LATERAL {cohorts}
+             WHERE e.kind = ANY(%(kinds)s)
+               AND e.start_date <= %(last_date)s
+               AND {
+            "(e.end_date IS NULL OR e.end_date >= %(first_date)s)"
+            if measure == ON_DATE
+            else "e.start_date >= %(earliest_start)s"
+        }
+               AND m.k - e.child_birth_month_index BETWEEN 0 AND 215
+               AND m.k = ANY(%(indexes)s)
+               AND c.cohort IS NOT NULL
+             GROUP BY GROUPING SETS (
+                 ({group}), ({group}, e.locality_id), ({group}, e.team_id))
+          ) g
+        """,
+        {
+            "measure": measure,
+            "lo": lo,
+            "hi": hi,
+            "step": step,
+            "indexes": indexes,
+            "first_date": first_date,
+            "last_date": last_date,
+            "earliest_start": earliest_start,
+            "kinds": list(EpisodeKind.values),
+        },
+    )
+
+
+@transaction.atomic
+def build_month_ends(dates: list[dt.date], measure: str, step: int) -> int:
+    """(Re)build the month-ends of dates not built yet, in one transaction; how many. Takes the
+    per-date locks build() takes, in date order, so the two never build the same date twice."""
+    with connection.cursor() as cursor:
+        cursor.execute(DATA_LOCK)
+        for date in sorted(dates):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)",
+                [zlib.crc32(f"cohort-snapshot {date} {measure}".encode())],
+            )
+        built = set(
+            CohortSnapshotBuild.objects.filter(
+                reference_date__in=dates, measure=measure
+            ).values_list("reference_date", flat=True)
+        )
+        todo = sorted(set(dates) - built)
+        if not todo:
+            return 0
+        cursor.execute(BUILD_WORK_MEM)
+        cursor.execute(
+            "DELETE FROM core_cohortsnapshot WHERE reference_date = ANY(%s) AND measure = %s",
+            [todo, measure],
+        )
+        _build_month_ends(cursor, measure, [_month_index(date) for date in todo], step)
+        cursor.execute(
+            "INSERT INTO core_cohortsnapshotbuild (reference_date, measure, built_at)"
+            " SELECT d, %s, now() FROM unnest(%s::date[]) d",
+            [measure, todo],
+        )
+    return len(todo)
+
+
 def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> int:
-    """Build the snapshots of every month-end (both measures), so no service manager waits for
-    the dates reports count on: 31 March for DfE's returns, month- and quarter-ends for the
-    authority's own. Returns how many were built."""
-    return prepare(month_end_targets(), progress)
+    """Build the snapshots of every month-end (both measures) not built: after an import, the
+    month-ends its changes touched (it expired only those). 31 March for DfE's returns first,
+    then month- and quarter-ends for the authority's own, in chunks of consecutive months.
+    progress(done, total) counts month-ends. Returns how many snapshots were built."""
+    targets = month_end_targets()
+    dates = sorted({date for date, _ in targets})
+    if not dates:
+        return 0
+    built = set(
+        CohortSnapshotBuild.objects.filter(reference_date__in=dates).values_list(
+            "reference_date", "measure"
+        )
+    )
+    wanted = {measure: [d for d in dates if (d, measure) not in built] for measure in MEASURES}
+    marches = {date for date in dates if date.month == 3}
+    # Chunks: the 31 Marches (the default view and its trend), then the rest, latest first.
+    chunks: list[tuple[list[dt.date], int]] = [(sorted(marches), 12)]
+    rest = sorted(set(dates) - marches, reverse=True)
+    chunks += [
+        (rest[start : start + MONTH_END_CHUNK], 1) for start in range(0, len(rest), MONTH_END_CHUNK)
+    ]
+    total = len(dates)
+    done = total - len({d for measure in MEASURES for d in wanted[measure]})
+    count = 0
+    for chunk, step in chunks:
+        for measure in MEASURES:
+            todo = [date for date in chunk if date in set(wanted[measure])]
+            if todo:
+                count += build_month_ends(todo, measure, step)
+        done += sum(
+            1 for date in chunk if any(date in set(wanted[measure]) for measure in MEASURES)
+        )
+        if progress is not None:
+            progress(done, total)
+    return count
 
 
 @dataclass(frozen=True)
 class Preparation:
-    """How far the dashboard's month-end figures are prepared (shown after an import)."""
+    """How far the dashboard's month-end figures are prepared (shown after an import): ready
+    of total month-ends have both measures built."""
 
     ready: int
     total: int
@@ -279,8 +427,8 @@ def preparation() -> Preparation:
         )
     )
     return Preparation(
-        ready=sum(1 for target in targets if target in built),
-        total=len(targets),
+        ready=sum(1 for date in dates if all((date, m) in built for m in MEASURES)),
+        total=len(dates),
         first=dates[0] if dates else None,
         last=dates[-1] if dates else None,
     )
