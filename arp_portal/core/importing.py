@@ -215,12 +215,28 @@ def _excel_cell(value) -> str:
 def _excel_rows(upload: UploadedData) -> Iterator[list[str]]:
     """The first sheet of an .xlsx workbook, header row first, through pandas' openpyxl engine
     (council data often arrives from Excel)."""
-    import pandas
+    import zipfile
 
-    with upload.open() as stream:
-        frame = pandas.read_excel(
-            stream, sheet_name=0, header=None, dtype=object, engine="openpyxl"
-        )
+    import pandas
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with upload.open() as stream:
+            frame = pandas.read_excel(
+                stream, sheet_name=0, header=None, dtype=object, engine="openpyxl"
+            )
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        raise ImportRejected(
+            [
+                ImportProblem(
+                    upload.name,
+                    "",
+                    "",
+                    "the file is not an Excel workbook (.xlsx) that can be read: save it again "
+                    f"from Excel as an .xlsx workbook, or as CSV ({type(error).__name__})",
+                )
+            ]
+        ) from error
     for values in frame.itertuples(index=False, name=None):
         yield [_excel_cell(None if value is pandas.NaT else value) for value in values]
 
