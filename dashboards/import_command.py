@@ -102,7 +102,7 @@ class ImportCommand(BaseCommand):
                 self.style.SUCCESS(
                     f"Already imported: the file is identical to import run {held.pk} "
                     f"({held.finished_at:%-d %B %Y %H:%M}) and nothing has been written since; "
-                    "nothing changed."
+                    f"nothing changed (recognised in {time.monotonic() - started:.2f} s)."
                 )
             )
             return
@@ -114,14 +114,14 @@ class ImportCommand(BaseCommand):
         )
         if check:
             earlier = import_selectors.earlier_import(kind.slug, counts)
-            self.stdout.write(f"Checked in {elapsed:.1f} s; nothing was written: {summary}")
+            self.stdout.write(f"Checked in {elapsed:.2f} s; nothing was written: {summary}")
             if kind.needs_confirmation(counts):
                 self.stdout.write(self.style.WARNING(import_presenters.preview(counts, earlier)))
             else:
                 self.stdout.write("It would remove or change nothing an earlier import wrote.")
             return
         self.stdout.write(
-            self.style.SUCCESS(f"Imported in {elapsed:.1f} s (run {result.run.pk}): {summary}")
+            self.style.SUCCESS(f"Imported in {elapsed:.2f} s (run {result.run.pk}): {summary}")
         )
         if kind.writes_episodes and not options.get("no_prepare"):
             # Here rather than waiting for the task worker (which finds the work done).

@@ -247,7 +247,7 @@ def month_end_targets() -> list[tuple[dt.date, str]]:
 
 # Month-ends are built set-based: one statement per measure and chunk of month-ends, each
 # episode expanded (generate_series) into the month-ends it covers, then one GROUP BY.
-MONTH_END_CHUNK = 24
+MONTH_END_CHUNK = 12
 _MONTH_INDEX = "(extract(year from {d})::int * 12 + extract(month from {d})::int - 1)"
 _MONTH_END_OF = "(make_date({k} / 12, {k} %% 12 + 1, 1) + interval '1 month - 1 day')::date"
 # The month-ends an episode covers: from its start's month to its end's (the month before, if
@@ -264,9 +264,20 @@ _STARTS_RANGE = f"""
     {_MONTH_INDEX.format(d="e.start_date")} AS first_k,
     {_MONTH_INDEX.format(d="e.start_date")} + 11 AS last_k
 """
-_ON_DATE_COHORTS = """(VALUES ('cin'), (CASE e.kind WHEN 'CP' THEN 'cp'
-                                                   WHEN 'CIC' THEN 'cic' END)) c(cohort)"""
-_STARTS_COHORTS = "(VALUES (e.kind)) c(cohort)"
+# Cohorts by number (1-based, into the names passed with the statement).
+_ON_DATE_COHORTS = (
+    """(VALUES (1), (CASE e.kind WHEN 'CP' THEN 2 WHEN 'CIC' THEN 3 END)) c(cohort)"""
+)
+KIND_COHORTS = list(EpisodeKind.values)
+_STARTS_COHORTS = "(VALUES (array_position(%(kinds)s::text[], e.kind))) c(cohort)"
+BAND_NAMES = ("under1", "1-4", "5-9", "10-15", "16-17")
+_BAND_NUMBER = (
+    "CASE WHEN a.age < 1 THEN 0 WHEN a.age < 5 THEN 1 WHEN a.age < 10 THEN 2"
+    " WHEN a.age < 16 THEN 3 ELSE 4 END"
+)
+# A month-end build hashes a few million rows at national scale: memory for its hash tables,
+# and no JIT (compiling the statement cost seconds, more than it saved).
+MONTH_END_WORK_MEM = "SET LOCAL work_mem = '256MB'"
 
 
 def _build_month_ends(cursor, measure: str, indexes: list[int], step: int) -> None:
@@ -282,36 +293,46 @@ def _build_month_ends(cursor, measure: str, indexes: list[int], step: int) -> No
     earliest_start = (
         first_date if measure == ON_DATE else dt.date(first_date.year - 1, first_date.month, 1)
     )
-    group = "m.k, c.cohort, e.child_ethnicity, band, e.child_sex"
+    # Two hashed aggregates instead of a sort per COUNT(DISTINCT): first one row per child in
+    # each group of each scope (GROUPING SETS), then a count of those rows. Keys are integers
+    # (cohort, band, scope), mapped to their names at the end.
+    child = "m.k, c.cohort, e.child_ethnicity, band, e.child_sex, e.child_id"
     cursor.execute(
         _INSERT
         + f"""
-        SELECT {_MONTH_END_OF.format(k="g.k")}, %(measure)s, g.cohort, g.scope, g.locality_id,
-               g.team_id, g.ethnicity, g.band, g.sex, g.children
+        SELECT {_MONTH_END_OF.format(k="g.k")}, %(measure)s, (%(cohort_names)s::text[])[g.cohort],
+               CASE g.scope WHEN 1 THEN 'locality' WHEN 2 THEN 'team' ELSE 'all' END,
+               g.locality_id, g.team_id, g.ethnicity, (%(band_names)s::text[])[g.band + 1],
+               g.sex, g.children
           FROM (
-            SELECT m.k, c.cohort, {_SCOPES} AS scope, e.locality_id, e.team_id,
-                   e.child_ethnicity AS ethnicity, {_BAND} AS band, e.child_sex AS sex,
-                   COUNT(DISTINCT e.child_id) AS children
-              FROM core_episode e
-              CROSS JOIN LATERAL (SELECT {covered}) r
-              CROSS JOIN LATERAL generate_series(
-                  GREATEST(%(lo)s, r.first_k + ((%(lo)s - r.first_k) %% %(step)s + %(step)s)
-                                               %% %(step)s),
-                  LEAST(%(hi)s, r.last_k), %(step)s) m(k)
-              CROSS JOIN LATERAL (SELECT (m.k - e.child_birth_month_index) / 12 AS age) a
-              CROSS JOIN LATERAL {cohorts}
-             WHERE e.kind = ANY(%(kinds)s)
-               AND e.start_date <= %(last_date)s
-               AND {
+            SELECT k, cohort, scope, locality_id, team_id, ethnicity, band, sex,
+                   COUNT(*) AS children
+              FROM (
+                SELECT m.k, c.cohort, e.child_ethnicity AS ethnicity, {_BAND_NUMBER} AS band,
+                       e.child_sex AS sex, GROUPING(e.locality_id, e.team_id) AS scope,
+                       e.locality_id, e.team_id
+                  FROM core_episode e
+                  CROSS JOIN LATERAL (SELECT {covered}) r
+                  CROSS JOIN LATERAL generate_series(
+                      GREATEST(%(lo)s, r.first_k + ((%(lo)s - r.first_k) %% %(step)s + %(step)s)
+                                                   %% %(step)s),
+                      LEAST(%(hi)s, r.last_k), %(step)s) m(k)
+                  CROSS JOIN LATERAL (SELECT (m.k - e.child_birth_month_index) / 12 AS age) a
+                  CROSS JOIN LATERAL {cohorts}
+                 WHERE e.kind = ANY(%(kinds)s)
+                   AND e.start_date <= %(last_date)s
+                   AND {
             "(e.end_date IS NULL OR e.end_date >= %(first_date)s)"
             if measure == ON_DATE
             else "e.start_date >= %(earliest_start)s"
         }
-               AND m.k - e.child_birth_month_index BETWEEN 0 AND 215
-               AND m.k = ANY(%(indexes)s)
-               AND c.cohort IS NOT NULL
-             GROUP BY GROUPING SETS (
-                 ({group}), ({group}, e.locality_id), ({group}, e.team_id))
+                   AND m.k - e.child_birth_month_index BETWEEN 0 AND 215
+                   AND m.k = ANY(%(indexes)s)
+                   AND c.cohort IS NOT NULL
+                 GROUP BY GROUPING SETS (
+                     ({child}), ({child}, e.locality_id), ({child}, e.team_id))
+              ) per_child
+             GROUP BY k, cohort, scope, locality_id, team_id, ethnicity, band, sex
           ) g
         """,
         {
@@ -324,6 +345,8 @@ def _build_month_ends(cursor, measure: str, indexes: list[int], step: int) -> No
             "last_date": last_date,
             "earliest_start": earliest_start,
             "kinds": list(EpisodeKind.values),
+            "cohort_names": ["cin", "cp", "cic"] if measure == ON_DATE else KIND_COHORTS,
+            "band_names": list(BAND_NAMES),
         },
     )
 
@@ -347,7 +370,8 @@ def build_month_ends(dates: list[dt.date], measure: str, step: int) -> int:
         todo = sorted(set(dates) - built)
         if not todo:
             return 0
-        cursor.execute(BUILD_WORK_MEM)
+        cursor.execute(MONTH_END_WORK_MEM)
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             "DELETE FROM core_cohortsnapshot WHERE reference_date = ANY(%s) AND measure = %s",
             [todo, measure],
