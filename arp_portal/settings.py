@@ -144,8 +144,8 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["defau
 
 # --- Imports (docs/adr/052-one-import-pipeline.md): one size limit for every upload. Uploads
 # stream to a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) and are read
-# from disk in streams; 200 MB holds a national-scale case export (1.3 million rows, 85 MB) with
-# room to spare. Larger files go through the import commands, which read them from disk too.
+# from disk in streams; 200 MB holds a national-scale case export (1.3 million rows, about
+# 100 MB) with room to spare. Larger files go through the import commands, from disk too.
 ARP_MAX_UPLOAD_BYTES = env_int("ARP_MAX_UPLOAD_MB", 200) * 1024 * 1024
 # An upload waiting for its uploader to confirm what it would change is kept here, then expires.
 ARP_IMPORT_STAGING_DIR = Path(env_str("ARP_IMPORT_STAGING_DIR", str(BASE_DIR / "var" / "imports")))

@@ -150,7 +150,7 @@ def _bands(age_band: str) -> list[str]:
 
 
 # (reference date, measure) pairs a read had to count live because their snapshot was not built:
-# a view builds them once its page has been sent (snapshots.prepare).
+# a view queues a task that builds them (tasks.prepare_dates).
 Unprepared = set[tuple[dt.date, str]]
 
 

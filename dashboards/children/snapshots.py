@@ -4,12 +4,15 @@ episode table and read many times (core.CohortSnapshot explains what a row holds
 Building a date is one INSERT ... SELECT with GROUPING SETS over the episodes open on it (or
 starting in the year to it): each child counted once per ethnicity, age band, sex and area.
 Reading is a SUM over a few hundred rows. Any write to children or episodes expires every build
-(a trigger), and a date whose build has expired is counted live until it is built again: a
+(a trigger; an import expires only the dates it touched), and a date whose build has expired is
+counted live until it is built again: a
 snapshot is never stale.
 
-After each children's import every month-end is built (prepare_after_import); a view of any
-other date counts live and builds that date's snapshots once the page has been sent
-(docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md).
+After each children's import the month-ends it touched are built again by a background task
+(tasks.prepare_after_import, refresh_after_import below: set-based, a chunk of month-ends per
+statement); a view of any other date counts live and queues a task that builds that date's
+snapshots (docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md,
+docs/adr/052-one-import-pipeline.md).
 """
 
 import datetime as dt
