@@ -20,6 +20,7 @@ CASES_SOURCE = "cases"
 # table's secondary indexes, which are then built in one pass each.
 BULK_LOAD_ROWS = 100_000
 _NULL = r"\N"
+COPY_CHUNK_LINES = 50_000
 
 
 def _copy_text(value) -> str:
@@ -34,6 +35,25 @@ def _copy_text(value) -> str:
             .replace("\r", "\\r")
         )
     return text
+
+
+class _ChunkedCopy:
+    """Lines for COPY ... FROM STDIN, sent every COPY_CHUNK_LINES lines: a million rows' text is
+    never held at once (one buffer of it was a few hundred MB of an import's peak memory)."""
+
+    def __init__(self, cursor, statement: str):
+        self.cursor, self.statement = cursor, statement
+        self.lines: list[str] = []
+
+    def write(self, line: str) -> None:
+        self.lines.append(line)
+        if len(self.lines) >= COPY_CHUNK_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            self.cursor.copy_expert(self.statement, io.StringIO("".join(self.lines)))
+            self.lines = []
 
 
 def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> None:
@@ -79,19 +99,17 @@ def children_upsert(cursor, children: Iterable[tuple]) -> dict:
     # (child_ref, birth_year, birth_month, sex, ethnicity) tuples. Written by hand, as the
     # episodes are: only the reference can hold a character COPY must escape (the code is one
     # of the DfE list), and a million calls of _copy_text per column were a tenth of an import.
-    buffer = io.StringIO()
-    write = buffer.write
+    copy = _ChunkedCopy(
+        cursor, "COPY import_child (child_ref, birth_year, birth_month, sex, ethnicity) FROM STDIN"
+    )
+    write = copy.write
     for ref, year, month, sex, ethnicity in children:
         write(
             f"{_copy_text(ref)}\t{_NULL if year is None else year}\t"
             f"{_NULL if month is None else month}\t{_NULL if sex is None else sex}\t"
             f"{_copy_text(ethnicity)}\n"
         )
-    buffer.seek(0)
-    cursor.copy_expert(
-        "COPY import_child (child_ref, birth_year, birth_month, sex, ethnicity) FROM STDIN",
-        buffer,
-    )
+    copy.flush()
     if _table_is_empty(cursor, "core_child"):
         cursor.execute("ALTER TABLE core_child DROP CONSTRAINT child_ref_unique")
         cursor.execute(
@@ -169,8 +187,12 @@ def episodes_replace(
         "CREATE TEMP TABLE import_episode (child_ref text, kind text, start_date date,"
         " end_date date, team_id int, plan_category text, legal_status text) ON COMMIT DROP"
     )
-    buffer = io.StringIO()
-    write = buffer.write
+    copy = _ChunkedCopy(
+        cursor,
+        "COPY import_episode (child_ref, kind, start_date, end_date, team_id, plan_category,"
+        " legal_status) FROM STDIN",
+    )
+    write = copy.write
     for e in episodes:
         # Kinds and dates need no escaping; references and codes from a file might.
         write(
@@ -180,12 +202,7 @@ def episodes_replace(
             f"{_copy_text(e.plan_category) if e.plan_category else ''}\t"
             f"{_copy_text(e.legal_status) if e.legal_status else ''}\n"
         )
-    buffer.seek(0)
-    cursor.copy_expert(
-        "COPY import_episode (child_ref, kind, start_date, end_date, team_id, plan_category,"
-        " legal_status) FROM STDIN",
-        buffer,
-    )
+    copy.flush()
     keyed = """
         SELECT c.id AS child_id, i.kind, i.start_date, i.end_date, i.team_id, i.plan_category,
                i.legal_status, c.ethnicity_id,

@@ -5,8 +5,7 @@ Building a date is one INSERT ... SELECT with GROUPING SETS over the episodes op
 starting in the year to it): each child counted once per ethnicity, age band, sex and area.
 Reading is a SUM over a few hundred rows. Any write to children or episodes expires every build
 (a trigger; an import expires only the dates it touched), and a date whose build has expired is
-counted live until it is built again: a
-snapshot is never stale.
+counted live until it is built again: a snapshot is never stale.
 
 After each children's import the month-ends it touched are built again by a background task
 (tasks.prepare_after_import, refresh_after_import below: set-based, a chunk of month-ends per

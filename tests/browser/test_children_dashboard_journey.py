@@ -93,9 +93,7 @@ def test_a_data_manager_imports_and_sees_a_precise_report(page, live_server, sig
     closed = tmp_path / "cases-closed.csv"
     closed.write_text(CASES_HEADER + "C1,2015-06-14,1,BCRB,CIC,2024-05-02,2024-12-01,North care\n")
     when_i_upload(page, live_server, "Import Case-system export (CSV or Excel)", closed)
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Check what this import would change"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check what this import would change")
     expect(page.get_by_test_id("preview")).to_contain_text("1 episode removed, 1 added")
     then_the_accessibility_baseline_is_met(page)
     assert Episode.objects.get().end_date is None

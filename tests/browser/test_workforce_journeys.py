@@ -89,9 +89,7 @@ def test_a_data_manager_imports_hr_files_and_a_broken_one_is_refused(
     expect(page.get_by_role("heading", level=1)).to_have_text("Imported: events.csv")
     assert WorkforceEvent.objects.count() == 22
 
-    when_i_upload(
-        page, live_server, "/dashboards/imports/csww/", tmp_path, "csww.xml", a_census()
-    )
+    when_i_upload(page, live_server, "/dashboards/imports/csww/", tmp_path, "csww.xml", a_census())
     expect(page.get_by_role("heading", level=1)).to_have_text("Imported: csww.xml")
     expect(page.get_by_role("table")).to_contain_text("Agency workers skipped")
     expect(page.get_by_role("link", name="See the workforce dashboard")).to_be_visible()
