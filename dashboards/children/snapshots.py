@@ -247,105 +247,105 @@ def month_end_targets() -> list[tuple[dt.date, str]]:
     return [(date, measure) for date in dates for measure in MEASURES]
 
 
-# Month-ends are built set-based: one statement per measure and chunk of month-ends, each
-# episode expanded (generate_series) into the month-ends it covers, then one GROUP BY.
-MONTH_END_CHUNK = 12
+# Month-ends are built set-based, every month-end of a measure in one statement, from events
+# rather than by expanding each episode into the month-ends it covers (some 30 million rows at
+# national scale): each child's episodes are merged into disjoint spans of months per cohort and
+# area (so a child counts once), split where the child's age band changes, and turned into +1 at
+# a span's first month and -1 after its last; a running sum over the months then gives the
+# children in each group on each month-end. Months are indexes, year * 12 + month - 1.
 _MONTH_INDEX = "(extract(year from {d})::int * 12 + extract(month from {d})::int - 1)"
 _MONTH_END_OF = "(make_date({k} / 12, {k} %% 12 + 1, 1) + interval '1 month - 1 day')::date"
-# The month-ends an episode covers: from its start's month to its end's (the month before, if
-# it ends before that month's last day); to the chunk's last when open.
-_ON_DATE_RANGE = f"""
-    {_MONTH_INDEX.format(d="e.start_date")} AS first_k,
+# The month-ends an episode covers: from its start's month to its end's (the month before, if it
+# ends before that month's last day); to the last month-end asked for while it is open.
+_ON_DATE_SPAN = f"""
+    {_MONTH_INDEX.format(d="e.start_date")} AS a,
     CASE WHEN e.end_date IS NULL THEN %(hi)s
          ELSE {_MONTH_INDEX.format(d="e.end_date")}
               - CASE WHEN extract(day from e.end_date + 1) = 1 THEN 0 ELSE 1 END
-    END AS last_k
+    END AS b
 """
 # The month-ends whose year to date holds a start: its month's and the eleven after.
-_STARTS_RANGE = f"""
-    {_MONTH_INDEX.format(d="e.start_date")} AS first_k,
-    {_MONTH_INDEX.format(d="e.start_date")} + 11 AS last_k
+_STARTS_SPAN = f"""
+    {_MONTH_INDEX.format(d="e.start_date")} AS a,
+    {_MONTH_INDEX.format(d="e.start_date")} + 11 AS b
 """
 # Cohorts by number (1-based, into the names passed with the statement).
-_ON_DATE_COHORTS = (
-    """(VALUES (1), (CASE e.kind WHEN 'CP' THEN 2 WHEN 'CIC' THEN 3 END)) c(cohort)"""
-)
+_ON_DATE_COHORTS = "(VALUES (1), (CASE e.kind WHEN 'CP' THEN 2 WHEN 'CIC' THEN 3 END)) c(cohort)"
 KIND_COHORTS = list(EpisodeKind.values)
 _STARTS_COHORTS = "(VALUES (array_position(%(kinds)s::text[], e.kind))) c(cohort)"
 BAND_NAMES = ("under1", "1-4", "5-9", "10-15", "16-17")
-_BAND_NUMBER = (
-    "CASE WHEN a.age < 1 THEN 0 WHEN a.age < 5 THEN 1 WHEN a.age < 10 THEN 2"
-    " WHEN a.age < 16 THEN 3 ELSE 4 END"
-)
-# A month-end build hashes a few million rows at national scale: memory for its hash tables,
-# and no JIT (compiling the statement cost seconds, more than it saved).
+# Months of age in each band (0-based): under 1 is 0 to 11, 16-17 is 192 to 215.
+_BAND_MONTHS = "(VALUES (1, 0, 11), (2, 12, 59), (3, 60, 119), (4, 120, 191), (5, 192, 215))"
+# Memory for the sorts and hashes of a few million spans at national scale, and no JIT
+# (compiling the statement cost seconds, more than it saved).
 MONTH_END_WORK_MEM = "SET LOCAL work_mem = '256MB'"
 
 
-def _build_month_ends(cursor, measure: str, indexes: list[int], step: int) -> None:
-    """Snapshots of measure for the month-ends with these month indexes (year * 12 + month -
-    1), spaced by step (1: consecutive months; 12: the 31 Marches), in one statement."""
+def _build_month_ends(cursor, measure: str, indexes: list[int]) -> None:
+    """Snapshots of measure for the month-ends with these month indexes, in one statement."""
     lo, hi = min(indexes), max(indexes)
-    covered, cohorts = (
-        (_ON_DATE_RANGE, _ON_DATE_COHORTS)
-        if measure == ON_DATE
-        else (_STARTS_RANGE, _STARTS_COHORTS)
+    span, cohorts = (
+        (_ON_DATE_SPAN, _ON_DATE_COHORTS) if measure == ON_DATE else (_STARTS_SPAN, _STARTS_COHORTS)
     )
-    first_date, last_date = _month_end(lo), _month_end(hi)
-    earliest_start = (
-        first_date if measure == ON_DATE else dt.date(first_date.year - 1, first_date.month, 1)
-    )
-    # Two hashed aggregates instead of a sort per COUNT(DISTINCT): first one row per child in
-    # each group of each scope (GROUPING SETS), then a count of those rows. Keys are integers
-    # (cohort, band, scope), mapped to their names at the end.
-    child = "m.k, c.cohort, e.child_ethnicity, band, e.child_sex, e.child_id"
+    group = "cohort, scope, key, ethnicity, sex, band"
     cursor.execute(
         _INSERT
         + f"""
-        SELECT {_MONTH_END_OF.format(k="g.k")}, %(measure)s, (%(cohort_names)s::text[])[g.cohort],
-               CASE g.scope WHEN 1 THEN 'locality' WHEN 2 THEN 'team' ELSE 'all' END,
-               g.locality_id, g.team_id, g.ethnicity, (%(band_names)s::text[])[g.band + 1],
-               g.sex, g.children
-          FROM (
-            SELECT k, cohort, scope, locality_id, team_id, ethnicity, band, sex,
-                   COUNT(*) AS children
-              FROM (
-                SELECT m.k, c.cohort, e.child_ethnicity AS ethnicity, {_BAND_NUMBER} AS band,
-                       e.child_sex AS sex, GROUPING(e.locality_id, e.team_id) AS scope,
-                       e.locality_id, e.team_id
-                  FROM core_episode e
-                  CROSS JOIN LATERAL (SELECT {covered}) r
-                  CROSS JOIN LATERAL generate_series(
-                      GREATEST(%(lo)s, r.first_k + ((%(lo)s - r.first_k) %% %(step)s + %(step)s)
-                                                   %% %(step)s),
-                      LEAST(%(hi)s, r.last_k), %(step)s) m(k)
-                  CROSS JOIN LATERAL (SELECT (m.k - e.child_birth_month_index) / 12 AS age) a
-                  CROSS JOIN LATERAL {cohorts}
-                 WHERE e.kind = ANY(%(kinds)s)
-                   AND e.start_date <= %(last_date)s
-                   AND {
-            "(e.end_date IS NULL OR e.end_date >= %(first_date)s)"
-            if measure == ON_DATE
-            else "e.start_date >= %(earliest_start)s"
-        }
-                   AND m.k - e.child_birth_month_index BETWEEN 0 AND 215
-                   AND m.k = ANY(%(indexes)s)
-                   AND c.cohort IS NOT NULL
-                 GROUP BY GROUPING SETS (
-                     ({child}), ({child}, e.locality_id), ({child}, e.team_id))
-              ) per_child
-             GROUP BY k, cohort, scope, locality_id, team_id, ethnicity, band, sex
-          ) g
+        WITH spans AS (
+            SELECT e.child_id, c.cohort, s.scope, s.key, e.child_ethnicity AS ethnicity,
+                   e.child_sex AS sex, e.child_birth_month_index AS born, r.a, r.b
+              FROM core_episode e
+              CROSS JOIN LATERAL (SELECT {span}) r
+              CROSS JOIN LATERAL {cohorts}
+              -- 1 locality, 2 team, 3 the whole authority
+              CROSS JOIN LATERAL (VALUES (1, e.locality_id::bigint), (2, e.team_id::bigint),
+                                         (3, NULL::bigint)) s(scope, key)
+             WHERE e.kind = ANY(%(kinds)s) AND c.cohort IS NOT NULL
+               AND r.a <= r.b AND r.b >= %(lo)s AND r.a <= %(hi)s
+        ), marked AS (
+            SELECT *, SUM(CASE WHEN a <= previous_end + 1 THEN 0 ELSE 1 END)
+                          OVER (PARTITION BY child_id, cohort, scope, key ORDER BY a, b
+                                ROWS UNBOUNDED PRECEDING) AS island
+              FROM (SELECT *, MAX(b) OVER (PARTITION BY child_id, cohort, scope, key
+                                           ORDER BY a, b
+                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                              AS previous_end
+                      FROM spans) ordered
+        ), islands AS (
+            SELECT cohort, scope, key, ethnicity, sex, born, MIN(a) AS a, MAX(b) AS b
+              FROM marked
+             GROUP BY child_id, cohort, scope, key, ethnicity, sex, born, island
+        ), pieces AS (
+            SELECT i.cohort, i.scope, i.key, i.ethnicity, i.sex, band.n AS band,
+                   GREATEST(i.a, i.born + band.first) AS a, LEAST(i.b, i.born + band.last) AS b
+              FROM islands i
+              JOIN {_BAND_MONTHS} band(n, first, last)
+                ON i.a <= i.born + band.last AND i.b >= i.born + band.first
+        ), deltas AS (
+            SELECT {group}, k, SUM(d) AS d
+              FROM (SELECT {group}, a AS k, 1 AS d FROM pieces
+                    UNION ALL SELECT {group}, b + 1, -1 FROM pieces) events
+             GROUP BY {group}, k
+        ), running AS (
+            SELECT {group}, k, SUM(d) OVER g AS children, LEAD(k) OVER g AS next_k
+              FROM deltas
+            WINDOW g AS (PARTITION BY {group} ORDER BY k)
+        )
+        SELECT {_MONTH_END_OF.format(k="m.k")}, %(measure)s,
+               (%(cohort_names)s::text[])[r.cohort],
+               CASE r.scope WHEN 1 THEN 'locality' WHEN 2 THEN 'team' ELSE 'all' END,
+               CASE WHEN r.scope = 1 THEN r.key END, CASE WHEN r.scope = 2 THEN r.key END,
+               r.ethnicity, (%(band_names)s::text[])[r.band], r.sex, r.children
+          FROM running r
+          CROSS JOIN LATERAL generate_series(
+              GREATEST(r.k, %(lo)s), LEAST(COALESCE(r.next_k - 1, %(hi)s), %(hi)s)) m(k)
+         WHERE r.children > 0 AND m.k = ANY(%(indexes)s)
         """,
         {
             "measure": measure,
             "lo": lo,
             "hi": hi,
-            "step": step,
             "indexes": indexes,
-            "first_date": first_date,
-            "last_date": last_date,
-            "earliest_start": earliest_start,
             "kinds": list(EpisodeKind.values),
             "cohort_names": ["cin", "cp", "cic"] if measure == ON_DATE else KIND_COHORTS,
             "band_names": list(BAND_NAMES),
@@ -354,7 +354,7 @@ def _build_month_ends(cursor, measure: str, indexes: list[int], step: int) -> No
 
 
 @transaction.atomic
-def build_month_ends(dates: list[dt.date], measure: str, step: int) -> int:
+def build_month_ends(dates: list[dt.date], measure: str) -> int:
     """(Re)build the month-ends of dates not built yet, in one transaction; how many. Takes the
     per-date locks build() takes, in date order, so the two never build the same date twice."""
     with connection.cursor() as cursor:
@@ -378,7 +378,7 @@ def build_month_ends(dates: list[dt.date], measure: str, step: int) -> int:
             "DELETE FROM core_cohortsnapshot WHERE reference_date = ANY(%s) AND measure = %s",
             [todo, measure],
         )
-        _build_month_ends(cursor, measure, [_month_index(date) for date in todo], step)
+        _build_month_ends(cursor, measure, [_month_index(date) for date in todo])
         cursor.execute(
             "INSERT INTO core_cohortsnapshotbuild (reference_date, measure, built_at)"
             " SELECT d, %s, now() FROM unnest(%s::date[]) d",
@@ -389,39 +389,25 @@ def build_month_ends(dates: list[dt.date], measure: str, step: int) -> int:
 
 def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> int:
     """Build the snapshots of every month-end (both measures) not built: after an import, the
-    month-ends its changes touched (it expired only those). 31 March for DfE's returns first,
-    then month- and quarter-ends for the authority's own, in chunks of consecutive months.
-    progress(done, total) counts month-ends. Returns how many snapshots were built."""
+    month-ends its changes touched (it expired only those). One statement per measure, on-date
+    counts first (the default view). progress(done, total) counts month-ends with both measures
+    built. Returns how many snapshots were built."""
     targets = month_end_targets()
     dates = sorted({date for date, _ in targets})
     if not dates:
         return 0
-    built = set(
-        CohortSnapshotBuild.objects.filter(reference_date__in=dates).values_list(
-            "reference_date", "measure"
-        )
-    )
-    wanted = {measure: [d for d in dates if (d, measure) not in built] for measure in MEASURES}
-    marches = {date for date in dates if date.month == 3}
-    # Chunks: the 31 Marches (the default view and its trend), then the rest, latest first.
-    chunks: list[tuple[list[dt.date], int]] = [(sorted(marches), 12)]
-    rest = sorted(set(dates) - marches, reverse=True)
-    chunks += [
-        (rest[start : start + MONTH_END_CHUNK], 1) for start in range(0, len(rest), MONTH_END_CHUNK)
-    ]
-    total = len(dates)
-    done = total - len({d for measure in MEASURES for d in wanted[measure]})
     count = 0
-    for chunk, step in chunks:
-        for measure in MEASURES:
-            todo = [date for date in chunk if date in set(wanted[measure])]
-            if todo:
-                count += build_month_ends(todo, measure, step)
-        done += sum(
-            1 for date in chunk if any(date in set(wanted[measure]) for measure in MEASURES)
-        )
+    for measure in MEASURES:
+        count += build_month_ends(dates, measure)
         if progress is not None:
-            progress(done, total)
+            built = set(
+                CohortSnapshotBuild.objects.filter(reference_date__in=dates).values_list(
+                    "reference_date", "measure"
+                )
+            )
+            progress(
+                sum(1 for date in dates if all((date, m) in built for m in MEASURES)), len(dates)
+            )
     return count
 
 

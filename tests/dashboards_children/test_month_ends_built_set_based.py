@@ -4,6 +4,8 @@ month-ends per chunk); each must hold exactly what building that date alone hold
 import datetime as dt
 import random
 
+import pytest
+
 from django.db import connection
 
 from arp_portal.core.models import Child, CohortSnapshot, CohortSnapshotBuild, Episode
@@ -62,8 +64,9 @@ def _random_children(authority, how_many=120, seed=7):
             )
 
 
-def test_every_month_end_holds_what_a_build_of_that_date_alone_holds(authority):
-    _random_children(authority)
+@pytest.mark.parametrize("seed", [7, 11])
+def test_every_month_end_holds_what_a_build_of_that_date_alone_holds(authority, seed):
+    _random_children(authority, how_many=150, seed=seed)
     snapshots.refresh_after_import()
     targets = snapshots.month_end_targets()
     assert CohortSnapshotBuild.objects.count() == len(targets)
