@@ -20,7 +20,7 @@ from arp_portal.core.models import (
     StaffMember,
     Team,
 )
-from dashboards.models import WorkingAgePopulation, WorkforceEvent
+from dashboards.models import WorkforceEvent, WorkingAgePopulation
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

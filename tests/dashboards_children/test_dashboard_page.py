@@ -5,8 +5,8 @@ import math
 
 import pytest
 from django.core.management import call_command
-from django_tasks_db.models import DBTaskResult
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from scipy import stats
 
 from arp_portal.core.models import CohortSnapshotBuild, PopulationEstimate

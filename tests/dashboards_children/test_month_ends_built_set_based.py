@@ -5,7 +5,6 @@ import datetime as dt
 import random
 
 import pytest
-
 from django.db import connection
 
 from arp_portal.core.models import Child, CohortSnapshot, CohortSnapshotBuild, Episode
