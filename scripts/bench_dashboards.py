@@ -383,7 +383,7 @@ def main() -> None:
                 f"(target < 1 s): {'Already imported' in output}; peak memory {rss:,.0f} MB"
             )
             seconds, rss, output = command_import("import_cases", folder / "cases-changed.csv")
-            counts = re.search(r"episodes removed (\d[\d,]*)", output)
+            counts = re.search(r"episodes removed ([\d,]*\d)", output)
             print(
                 f"Re-import with 1% of rows changed ({changed_rows:,} rows): {seconds:.1f} s = "
                 f"{seconds / first_seconds:.2f} of the first import's {first_seconds:.1f} s "
@@ -400,7 +400,7 @@ def main() -> None:
 
             seconds, rss, output = command_import("import_cin_census", folder / "cin.xml")
             xml_rate = args.xml_children / seconds
-            added = re.search(r"episodes added (\d[\d,]*)", output)
+            added = re.search(r"episodes added ([\d,]*\d)", output)
             print(
                 f"CIN census XML import: {args.xml_children:,} children in {seconds:.1f} s = "
                 f"{xml_rate:,.0f} children/s (target >= 10,000) "
