@@ -239,3 +239,14 @@ def test_a_file_that_is_not_text_is_rejected_cleanly_and_logged(data_manager_cli
     assert "Rejected: nothing was imported" in page
     assert "byte 0x81 cannot be read" in page
     assert ImportRun.objects.get().status == "rejected" and not Child.objects.exists()
+
+
+def test_the_clean_up_command_clears_expired_uploads(data_manager_client, db):
+    upload_903(data_manager_client)
+    upload_903(data_manager_client, episodes=EPISODES.replace(b"20/01/2024", b"21/01/2024"))
+    pending = PendingImport.objects.get()
+    PendingImport.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    out = io.StringIO()
+    call_command("clear_expired_imports", stdout=out)
+    assert "1 expired upload(s) cleared." in out.getvalue()
+    assert not Path(pending.folder).exists()
