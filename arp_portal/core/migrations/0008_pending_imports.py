@@ -6,29 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0007_cohort_snapshot_expiry_by_touched_dates'),
+        ("core", "0007_cohort_snapshot_expiry_by_touched_dates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingImport',
+            name="PendingImport",
             fields=[
-                ('id', models.UUIDField(primary_key=True, serialize=False)),
-                ('kind', models.CharField(max_length=40)),
-                ('folder', models.CharField(max_length=500)),
-                ('files', models.JSONField(default=list)),
-                ('options', models.JSONField(blank=True, default=dict)),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('counts', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(primary_key=True, serialize=False)),
+                ("kind", models.CharField(max_length=40)),
+                ("folder", models.CharField(max_length=500)),
+                ("files", models.JSONField(default=list)),
+                ("options", models.JSONField(blank=True, default=dict)),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("counts", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['expires_at'], name='core_pendin_expires_aae61f_idx')],
+                "indexes": [
+                    models.Index(fields=["expires_at"], name="core_pendin_expires_aae61f_idx")
+                ],
             },
         ),
     ]
