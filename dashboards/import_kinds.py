@@ -220,6 +220,15 @@ BY_PATH: dict[str, ImportKind] = {kind.path_slug: kind for kind in IMPORT_KINDS}
 EPISODE_IMPORTS = frozenset(kind.slug for kind in IMPORT_KINDS if kind.writes_episodes)
 
 
+def children_dashboard_kinds() -> list[str]:
+    """The kinds the children's dashboard counts from (it names the latest import), and the
+    demo data."""
+    return [
+        *(kind.slug for kind in IMPORT_KINDS if kind.dashboard_url_name == "dashboards:children"),
+        DEMO_IMPORT_KIND,
+    ]
+
+
 def registered_import_kinds() -> list[ImportKind]:
     return list(IMPORT_KINDS)
 
