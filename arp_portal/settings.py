@@ -149,6 +149,15 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": ["defau
 # The periodic housekeeping task (arp_portal.core.housekeeping) runs this often.
 HOUSEKEEPING_INTERVAL_SECONDS = env_int("ARP_HOUSEKEEPING_INTERVAL_SECONDS", 10 * 60)
 
+# --- Imports (docs/adr/052-one-import-pipeline.md): one size limit for every upload. Uploads
+# stream to a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) and are read
+# from disk in streams; 200 MB holds a national-scale case export (1.3 million rows, about
+# 100 MB) with room to spare. Larger files go through the import commands, from disk too.
+ARP_MAX_UPLOAD_BYTES = env_int("ARP_MAX_UPLOAD_MB", 200) * 1024 * 1024
+# An upload waiting for its uploader to confirm what it would change is kept here, then expires.
+ARP_IMPORT_STAGING_DIR = Path(env_str("ARP_IMPORT_STAGING_DIR", str(BASE_DIR / "var" / "imports")))
+ARP_PENDING_IMPORT_HOURS = env_int("ARP_PENDING_IMPORT_HOURS", 24)
+
 # --- Accounts ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -10,6 +10,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_as_queued(settings):
+    """Background tasks run as they are queued (django-tasks' immediate backend), so a test sees
+    their work; a test of the worker itself sets DATABASE_TASKS and runs db_worker --batch."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 @pytest.fixture
 def service_manager(db):
     return make_persona("service_manager")

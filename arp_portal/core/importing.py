@@ -14,11 +14,18 @@ If the importer raises ImportRejected, nothing it wrote survives, and the reject
 problems) is still logged.
 """
 
+import codecs
 import csv
+import datetime as dt
 import hashlib
 import io
+import math
+import re
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,16 +33,118 @@ from django.utils import timezone
 from arp_portal.core.models import ImportRun
 
 MAX_PROBLEMS_REPORTED = 500
+CHUNK_BYTES = 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+EXCEL_SUFFIXES = (".xlsx",)
 
 
-@dataclass(frozen=True)
 class UploadedData:
-    name: str
-    data: bytes
+    """A file to import, by name: on disk (an upload streamed to a temporary file, or a
+    command's file), read in streams so it is never held whole in memory; or, for tests and
+    small files, its bytes.
+
+    UploadedData("pop.csv", b"...") or UploadedData.from_path(path, name="pop.csv").
+    """
+
+    def __init__(self, name: str, data: bytes | None = None, *, path: Path | None = None):
+        if (data is None) == (path is None):
+            raise ValueError("give the file's bytes or its path, not both")
+        self.name = name
+        self._data = data
+        self.path = Path(path) if path is not None else None
+        self._sha256: str | None = None
+
+    @classmethod
+    def from_path(cls, path: Path, *, name: str | None = None) -> "UploadedData":
+        return cls(name or Path(path).name, path=path)
+
+    def __repr__(self) -> str:
+        return f"UploadedData({self.name!r}, {self.size:,} bytes)"
+
+    @property
+    def is_excel(self) -> bool:
+        return self.name.lower().endswith(EXCEL_SUFFIXES)
+
+    @property
+    def size(self) -> int:
+        return len(self._data) if self._data is not None else self.path.stat().st_size
+
+    def open(self) -> BinaryIO:
+        """The raw bytes as a stream (the caller closes it)."""
+        return io.BytesIO(self._data) if self._data is not None else self.path.open("rb")
+
+    def open_without_bom(self) -> BinaryIO:
+        stream = self.open()
+        if stream.read(3) != UTF8_BOM:
+            stream.seek(0)
+        return stream
+
+    def chunks(self) -> Iterator[bytes]:
+        with self.open() as stream:
+            while chunk := stream.read(CHUNK_BYTES):
+                yield chunk
+
+    def head(self, size: int) -> bytes:
+        with self.open() as stream:
+            return stream.read(size)
+
+    def count(self, needle: bytes) -> int:
+        """How many times the bytes occur (a line count, a count of <Child> tags), streaming.
+        The needle must not span chunks: a newline, or a tag, which a chunk boundary can cut
+        only once per megabyte, so the count is a progress total, not a validation."""
+        return sum(chunk.count(needle) for chunk in self.chunks())
+
+    @property
+    def data(self) -> bytes:
+        """The whole file in memory: for small files only (a CSWW return); the large formats
+        read open(), text() or rows()."""
+        if self._data is not None:
+            return self._data
+        return self.path.read_bytes()
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        if self._sha256 is None:
+            digest = hashlib.sha256()
+            for chunk in self.chunks():
+                digest.update(chunk)
+            self._sha256 = digest.hexdigest()
+        return self._sha256
+
+    def encoding(self) -> str:
+        """As Excel and case systems save text: UTF-8 with or without a BOM, else Windows-1252
+        (decode_text's rule), found in one streaming pass."""
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for chunk in self.chunks():
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+        return "utf-8-sig"
+
+    def text(self) -> io.TextIOWrapper:
+        """The decoded text as a stream, newlines untranslated (as the csv module wants)."""
+        return io.TextIOWrapper(self.open(), encoding=self.encoding(), newline="")
+
+
+def stage_upload(source, folder: Path, *, name: str) -> UploadedData:
+    """Copy an uploaded file (Django's UploadedFile, which streams to a temporary file past
+    FILE_UPLOAD_MAX_MEMORY_SIZE) into folder in chunks, hashing it on the way."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{len(list(folder.iterdir()))}{Path(name).suffix.lower()[:10]}"
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for chunk in source.chunks(CHUNK_BYTES):
+            digest.update(chunk)
+            out.write(chunk)
+    upload = UploadedData(name, path=target)
+    upload._sha256 = digest.hexdigest()
+    return upload
+
+
+def remove_staged(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -133,6 +242,57 @@ MAX_FIELD_CHARACTERS = csv.field_size_limit()
 LONG_MULTILINE_VALUE = 10_000
 
 
+def _excel_cell(value) -> str:
+    """A cell as the CSV export of the same sheet would give it: dates as YYYY-MM-DD, whole
+    numbers without a decimal point, empty cells empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _excel_rows(upload: UploadedData) -> Iterator[list[str]]:
+    """The first sheet of an .xlsx workbook, header row first, through pandas' openpyxl engine
+    (council data often arrives from Excel)."""
+    import zipfile
+
+    import pandas
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with upload.open() as stream:
+            frame = pandas.read_excel(
+                stream, sheet_name=0, header=None, dtype=object, engine="openpyxl"
+            )
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        raise ImportRejected(
+            [
+                ImportProblem(
+                    upload.name,
+                    "",
+                    "",
+                    "the file is not an Excel workbook (.xlsx) that can be read: save it again "
+                    f"from Excel as an .xlsx workbook, or as CSV ({type(error).__name__})",
+                )
+            ]
+        ) from error
+    for values in frame.itertuples(index=False, name=None):
+        yield [_excel_cell(None if value is pandas.NaT else value) for value in values]
+
+
+def raw_rows(upload: UploadedData) -> Iterator[list[str]]:
+    """A flat file's rows as lists of strings, header first: a CSV read as a stream, or the
+    first sheet of an .xlsx workbook."""
+    yield from _reader(upload)
+
+
 def _checked_header(
     reader, upload: UploadedData, required: Sequence[str], collector: ProblemCollector
 ) -> list[str] | None:
@@ -206,9 +366,68 @@ def _runs_on(upload: UploadedData, start: int, end: int, values, collector) -> b
     return False
 
 
+# Bytes that mean nothing in Windows-1252 (Python's codec refuses them).
+_NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+
+
+def _checked_bytes(upload: UploadedData) -> None:
+    """decode_text's checks, streamed: a NUL byte, or (in a file that is not UTF-8) a byte that
+    is not Windows-1252 either, rejects the file with the line and column of the first one."""
+    cp1252 = upload.encoding() == "cp1252"
+    line, line_start, offset = 1, 0, 0
+    for chunk in upload.chunks():
+        found = [chunk.find(b"\x00")]
+        if cp1252:
+            bad = _NOT_CP1252.search(chunk)
+            found.append(bad.start() if bad else -1)
+        found = [position for position in found if position >= 0]
+        if found:
+            position = min(found)
+            before = chunk[:position]
+            newlines = before.count(b"\n")
+            if newlines:
+                line_start = offset + before.rfind(b"\n") + 1
+            column = offset + position - line_start + 1
+            byte = chunk[position]
+            what = (
+                "the file holds a NUL byte: it is not a text file (save it as CSV, UTF-8)"
+                if byte == 0
+                else f"byte 0x{byte:02X} is neither UTF-8 nor Windows-1252 text: save the file as"
+                " CSV UTF-8"
+            )
+            raise ImportRejected(
+                [ImportProblem(upload.name, f"line {line + newlines}, column {column}", "", what)]
+            )
+        newlines = chunk.count(b"\n")
+        if newlines:
+            line += newlines
+            line_start = offset + chunk.rfind(b"\n") + 1
+        offset += len(chunk)
+
+
+class _SheetReader:
+    """A workbook's rows with a csv.reader's `line_num` (the sheet's row number)."""
+
+    def __init__(self, rows: Iterator[list[str]]):
+        self._rows = rows
+        self.line_num = 0
+
+    def __iter__(self) -> "_SheetReader":
+        return self
+
+    def __next__(self) -> list[str]:
+        values = next(self._rows)
+        self.line_num += 1
+        return values
+
+
 def _reader(upload: UploadedData):
-    text = decode_text(upload.data, name=upload.name)
-    return csv.reader(io.StringIO(text, newline=""), strict=True)
+    """Rows of a flat file, header first, as a stream: a CSV (checked for bytes that are not
+    text first), or the first sheet of an .xlsx workbook. Either has `line_num`."""
+    if upload.is_excel:
+        return _SheetReader(_excel_rows(upload))
+    _checked_bytes(upload)
+    return csv.reader(upload.text(), strict=True)
 
 
 def read_csv(
@@ -295,12 +514,63 @@ def read_csv_values(
 
 @dataclass
 class ImportResult:
-    run: ImportRun
+    """What an import did. run is the logged run; None when the import was only checked (the
+    counts say what it would do; nothing was written or logged). identical_to is the earlier
+    run whose file this one repeats byte for byte: nothing was read or written."""
+
+    run: ImportRun | None
     counts: dict
+    identical_to: ImportRun | None = None
+
+    @property
+    def committed(self) -> bool:
+        return self.run is not None and self.identical_to is None
 
     @property
     def succeeded(self) -> bool:
-        return self.run.status == ImportRun.Status.SUCCEEDED
+        return self.run is not None and self.run.status == ImportRun.Status.SUCCEEDED
+
+
+class _NotCommitted(Exception):
+    """Raised inside the import's transaction to roll it back after a check."""
+
+    def __init__(self, counts: dict):
+        self.counts = counts
+        super().__init__("checked, not committed")
+
+
+def files_sha256(files: Sequence[UploadedData]) -> str:
+    if len(files) == 1:
+        return files[0].sha256
+    return hashlib.sha256("".join(upload.sha256 for upload in files).encode()).hexdigest()
+
+
+def identical_import(*, kind: str, file_hash: str, same_data: Sequence[str]) -> ImportRun | None:
+    """The run that imported this very file, if nothing has written the same data since: the
+    latest run that changed any of the kinds in same_data (which write the same tables) is of
+    this kind with this hash. One indexed query, so a repeat is recognised at once."""
+    latest = (
+        ImportRun.objects.filter(kind__in=same_data, status=ImportRun.Status.SUCCEEDED)
+        .exclude(counts__has_key="identical_to_run")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if latest is not None and latest.kind == kind and latest.file_sha256 == file_hash:
+        return latest
+    return None
+
+
+def _unreadable(files: Sequence[UploadedData], error: Exception) -> ImportRejected:
+    """A file the readers cannot decode at all becomes one clean problem, never a crash."""
+    name = ", ".join(upload.name for upload in files)
+    if isinstance(error, UnicodeDecodeError):
+        message = (
+            f"the file is not text in UTF-8 or Windows-1252 (byte 0x{error.object[error.start]:02X}"
+            " cannot be read): save it again as CSV UTF-8"
+        )
+    else:
+        message = f"the file cannot be read: {error}"
+    return ImportRejected([ImportProblem(name, "", "", message)])
 
 
 def run_import(
@@ -310,18 +580,24 @@ def run_import(
     importer: Callable[..., dict],
     user=None,
     progress: Callable[[int, int], None] | None = None,
+    commit_if: Callable[[dict], bool] | None = None,
+    same_data: Sequence[str] | None = None,
     **options,
 ) -> ImportResult:
-    """Run an importer in one transaction and log the run; re-raises ImportRejected."""
+    """Run an importer in one transaction and log the run; re-raises ImportRejected.
+
+    commit_if(counts) decides, once the importer has done its work inside the transaction,
+    whether to commit it (a check passes lambda counts: False, an upload page commits at once
+    only what removes or changes nothing). A rolled-back import is not logged; a rejected one
+    always is. same_data: the kinds whose runs write the same tables; given, a file identical
+    to the one the latest of them imported is recognised by its hash and not read again.
+    """
     file_name = ", ".join(upload.name for upload in files)
-    file_hash = (
-        files[0].sha256
-        if len(files) == 1
-        else hashlib.sha256("".join(upload.sha256 for upload in files).encode()).hexdigest()
-    )
-    try:
-        with transaction.atomic():
-            counts = importer(files, progress=progress, **options)
+    file_hash = files_sha256(files)
+    if same_data is not None:
+        held = identical_import(kind=kind, file_hash=file_hash, same_data=same_data)
+        if held is not None:
+            counts = {"identical_to_run": held.pk}
             run = ImportRun.objects.create(
                 kind=kind,
                 file_name=file_name[:255],
@@ -331,6 +607,26 @@ def run_import(
                 finished_at=timezone.now(),
                 counts=counts,
             )
+            return ImportResult(run=run, counts=counts, identical_to=held)
+    try:
+        try:
+            with transaction.atomic():
+                counts = importer(files, progress=progress, **options)
+                if commit_if is not None and not commit_if(counts):
+                    raise _NotCommitted(counts)
+                run = ImportRun.objects.create(
+                    kind=kind,
+                    file_name=file_name[:255],
+                    file_sha256=file_hash,
+                    imported_by=user,
+                    status=ImportRun.Status.SUCCEEDED,
+                    finished_at=timezone.now(),
+                    counts=counts,
+                )
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise _unreadable(files, error) from error
+    except _NotCommitted as checked:
+        return ImportResult(run=None, counts=checked.counts)
     except ImportRejected as rejected:
         rejected.run = ImportRun.objects.create(
             kind=kind,

@@ -430,6 +430,30 @@ class ImportRun(models.Model):
         return f"{self.kind} {self.file_name} {self.status}"
 
 
+class PendingImport(models.Model):
+    """An upload checked but not written: it would remove or change what an earlier import
+    wrote, so its uploader sees what it would do and confirms (or cancels) first. The files
+    stay in settings.ARP_IMPORT_STAGING_DIR until then, or until it expires and is cleared
+    (dashboards.import_services.pending_imports_expire)."""
+
+    id = models.UUIDField(primary_key=True)
+    kind = models.CharField(max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    folder = models.CharField(max_length=500)  # the staging folder holding the files
+    files = models.JSONField(default=list)  # [{"name": "header.csv", "path": ".../0.csv"}]
+    options = models.JSONField(default=dict, blank=True)  # importer options (SSDA903's year)
+    file_sha256 = models.CharField(max_length=64)
+    counts = models.JSONField(default=dict)  # what the check found the import would do
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} awaiting confirmation until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
 class CohortSnapshot(models.Model):
     """Children counted on a reference date (or starting in the year to it), by ethnicity, age
     band, sex and area: the children's dashboard reads these instead of scanning every episode.

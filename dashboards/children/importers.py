@@ -6,7 +6,6 @@ the transaction run_import holds. Layouts are documented in docs/children-dashbo
 """
 
 import datetime as dt
-import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
@@ -22,7 +21,6 @@ from arp_portal.core.importing import (
     ImportProblem,
     ProblemCollector,
     UploadedData,
-    decode_text,
     read_csv,
     read_csv_values,
 )
@@ -75,7 +73,7 @@ def _tick(progress: Progress, done: int, total: int) -> None:
 
 
 def _count_lines(upload: UploadedData) -> int:
-    return max(1, upload.data.count(b"\n"))
+    return max(1, upload.count(b"\n"))
 
 
 def _team_lookup() -> tuple[dict[str, int], dict[str, str]]:
@@ -434,25 +432,30 @@ _PROLOG = re.compile(
     rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*", re.DOTALL
 )
 _ELEMENT_START = re.compile(rb"<[A-Za-z_]")
+_PROLOG_BYTES = 65_536
 
 
-def _safe_iterparse(data: bytes):
-    """Elements as they end, parsed safely. Entities can be declared only in the prolog's
-    DOCTYPE, so defusedxml checks the prolog (refusing any entity declaration: entity expansion,
-    external entities), and the body is parsed by the standard library's C parser, which then
-    knows no entity to expand (an entity reference is an error). defusedxml's own parser is pure
-    Python and would take twice as long over a national return. A prolog this cannot delimit
-    (another encoding, an odd DOCTYPE) goes through defusedxml whole."""
-    prolog = _PROLOG.match(data)
+def _safe_iterparse(upload: UploadedData):
+    """Elements as they end, parsed safely and streamed from the file. Entities can be declared
+    only in the prolog's DOCTYPE, so defusedxml checks the prolog (refusing any entity
+    declaration: entity expansion, external entities), and the body is parsed by the standard
+    library's C parser, which then knows no entity to expand (an entity reference is an error).
+    defusedxml's own parser is pure Python and would take twice as long over a national return.
+    A prolog this cannot delimit within its first 64 KiB (another encoding, an odd DOCTYPE) goes
+    through defusedxml whole."""
+    head = upload.head(_PROLOG_BYTES)
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    prolog = _PROLOG.match(head)
     end = prolog.end() if prolog else 0
-    if _ELEMENT_START.match(data, end):
+    if end < len(head) and _ELEMENT_START.match(head, end):
         try:
-            SafeET.fromstring(data[:end] + b"<prolog-check/>")
+            SafeET.fromstring(head[:end] + b"<prolog-check/>")
         except ET.ParseError:
             pass  # let the whole document be parsed below, to report where it breaks
         else:
-            return ET.iterparse(io.BytesIO(data), events=("end",))
-    return SafeET.iterparse(io.BytesIO(data), events=("end",))
+            return ET.iterparse(upload.open_without_bom(), events=("end",))
+    return SafeET.iterparse(upload.open_without_bom(), events=("end",))
 
 
 def _local_name(tag: str) -> str:
@@ -517,10 +520,7 @@ def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = Non
     problems = ProblemCollector()
     upload = files[0]
     name = upload.name
-    data = upload.data
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    total_children = max(1, data.count(b"<Child>"))
+    total_children = max(1, upload.count(b"<Child>"))
     children: dict[str, ChildRecord] = {}
     episodes: list[EpisodeRecord] = []
     header = _CinReturn(name)
@@ -529,7 +529,7 @@ def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = Non
     try:
         # "end" events only: a start event for each of a million elements costs a quarter of
         # the import. The root is the last element to end, checked after the loop.
-        for _event, element in _safe_iterparse(data):
+        for _event, element in _safe_iterparse(upload):
             tag = element.tag
             if tag == "CollectionDetails":
                 _cin_header(element, header, problems)
@@ -913,7 +913,7 @@ DATE_SUMMARY_AFTER = 5
 
 
 def _which_903_file(upload: UploadedData) -> str | None:
-    first_line = decode_text(upload.data[:2000], name=upload.name).splitlines()[0:1]
+    first_line = upload.head(2000).decode("utf-8", errors="replace").splitlines()[0:1]
     header = {name.strip().lower() for name in (first_line[0].split(",") if first_line else [])}
     if {"child", "decom"} <= header:
         return "episodes"

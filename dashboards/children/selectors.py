@@ -64,7 +64,6 @@ AGE_RANGES: dict[str, tuple[int, int]] = {
     AgeBand.AGE_16_17: (16, 17),
     AgeBand.ALL: (0, 17),
 }
-CHILDREN_IMPORT_KINDS = ("cin_census", "ssda903", "cases", "population", "demo")
 
 
 @dataclass(frozen=True)
@@ -147,7 +146,7 @@ def _bands(age_band: str) -> list[str]:
 
 
 # (reference date, measure) pairs a read had to count live because their snapshot was not built:
-# a view builds them once its page has been sent (snapshots.prepare).
+# a view queues a task that builds them (tasks.prepare_dates).
 Unprepared = set[tuple[dt.date, str]]
 
 
@@ -346,8 +345,14 @@ REFERENCES = {
 
 
 def latest_import() -> ImportRun | None:
+    """The latest import of the children's data (any kind the registry says feeds this
+    dashboard, or the demo data)."""
+    from dashboards.import_kinds import children_dashboard_kinds
+
     return (
-        ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED, kind__in=CHILDREN_IMPORT_KINDS)
+        ImportRun.objects.filter(
+            status=ImportRun.Status.SUCCEEDED, kind__in=children_dashboard_kinds()
+        )
         .order_by("-finished_at")
         .first()
     )

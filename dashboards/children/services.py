@@ -26,6 +26,7 @@ CASES_SOURCE = "cases"
 # table's secondary indexes, which are then built in one pass each.
 BULK_LOAD_ROWS = 100_000
 _NULL = r"\N"
+COPY_CHUNK_LINES = 50_000
 
 
 def _copy_text(value) -> str:
@@ -40,6 +41,25 @@ def _copy_text(value) -> str:
             .replace("\r", "\\r")
         )
     return text
+
+
+class _ChunkedCopy:
+    """Lines for COPY ... FROM STDIN, sent every COPY_CHUNK_LINES lines: a million rows' text is
+    never held at once (one buffer of it was a few hundred MB of an import's peak memory)."""
+
+    def __init__(self, cursor, statement: str):
+        self.cursor, self.statement = cursor, statement
+        self.lines: list[str] = []
+
+    def write(self, line: str) -> None:
+        self.lines.append(line)
+        if len(self.lines) >= COPY_CHUNK_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            self.cursor.copy_expert(self.statement, io.StringIO("".join(self.lines)))
+            self.lines = []
 
 
 def _copy(cursor, table: str, columns: list[str], rows: Iterable[tuple]) -> None:
@@ -156,17 +176,16 @@ def children_upsert(
     )
     # Written by hand, as the episodes are: only the reference can hold a character COPY must
     # escape (the code is one of the DfE list), and a million calls of _copy_text per column
-    # were a tenth of an import.
-    buffer = io.StringIO()
-    write = buffer.write
+    # were a tenth of an import. Sent in chunks, so a million rows' text is never held at once.
+    copy = _ChunkedCopy(cursor, f"COPY import_child ({_CHILD_COLUMNS}) FROM STDIN")
+    write = copy.write
     tail = f"\t{_copy_text(source)}\t{_NULL if reference_date is None else reference_date}\n"
     for ref, birth, sex, ethnicity, death in children:
         write(
             f"{_copy_text(ref)}\t{birth.year}\t{birth.month}\t{birth.day}\t{sex}\t"
             f"{_copy_text(ethnicity)}\t{_NULL if death is None else death}{tail}"
         )
-    buffer.seek(0)
-    cursor.copy_expert(f"COPY import_child ({_CHILD_COLUMNS}) FROM STDIN", buffer)
+    copy.flush()
     insert = (
         "INSERT INTO core_child (child_ref, birth_year, birth_month, birth_day, sex,"
         " ethnicity_id, death_date, attributes_source, attributes_reference_date)"
@@ -182,8 +201,25 @@ def children_upsert(
             "children_updated": 0,
             "children_conflicts": 0,
             "conflict_warnings": [],
+            "children_ethnicity_changed": 0,
+            "children_sex_changed": 0,
+            "children_birth_changed": 0,
         }
     conflicts, warnings = _child_conflicts(cursor, source)
+    # What will change, field by field, for the preview (read before the upsert writes): only
+    # where this file's values stand, by the rule below.
+    cursor.execute(
+        """
+        SELECT COUNT(*) FILTER (WHERE c.ethnicity_id IS DISTINCT FROM i.ethnicity),
+               COUNT(*) FILTER (WHERE c.sex IS DISTINCT FROM i.sex),
+               COUNT(*) FILTER (WHERE (c.birth_year, c.birth_month, c.birth_day)
+                                      IS DISTINCT FROM (i.birth_year, i.birth_month, i.birth_day))
+          FROM import_child i JOIN core_child c ON c.child_ref = i.child_ref
+         WHERE c.attributes_reference_date IS NULL
+            OR i.attributes_reference_date >= c.attributes_reference_date
+        """
+    )
+    ethnicity_changed, sex_changed, birth_changed = cursor.fetchone()
     # The file's values stand unless those held came from a source with a later reference date.
     wins = (
         "(core_child.attributes_reference_date IS NULL"
@@ -223,7 +259,13 @@ def children_upsert(
                          ELSE core_child.attributes_source END,
                     CASE WHEN {wins} THEN EXCLUDED.attributes_reference_date
                          ELSE core_child.attributes_reference_date END)
-            RETURNING (xmax = 0) AS inserted
+            RETURNING id, (xmax = 0) AS inserted
+        ),
+        -- A changed child's episodes carry the change (a trigger): their dates are touched.
+        touched AS (
+            INSERT INTO import_touched (start_date, end_date)
+            SELECT e.start_date, e.end_date FROM core_episode e
+             WHERE e.child_id IN (SELECT id FROM written WHERE NOT inserted)
         )
         SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted)
           FROM written
@@ -235,6 +277,9 @@ def children_upsert(
         "children_updated": updated,
         "children_conflicts": conflicts,
         "conflict_warnings": warnings,
+        "children_ethnicity_changed": ethnicity_changed,
+        "children_sex_changed": sex_changed,
+        "children_birth_changed": birth_changed,
     }
 
 
@@ -252,8 +297,12 @@ def episodes_replace(cursor, episodes: Iterable[EpisodeRecord], *, source: str, 
         " end_date date, team_id int, plan_category text, legal_status text,"
         " recorded_end_date date, end_rule text) ON COMMIT DROP"
     )
-    buffer = io.StringIO()
-    write = buffer.write
+    copy = _ChunkedCopy(
+        cursor,
+        "COPY import_episode (child_ref, kind, start_date, end_date, team_id, plan_category,"
+        " legal_status, recorded_end_date, end_rule) FROM STDIN",
+    )
+    write = copy.write
     for e in episodes:
         # Kinds, dates and rules need no escaping; references and codes from a file might.
         write(
@@ -264,12 +313,7 @@ def episodes_replace(cursor, episodes: Iterable[EpisodeRecord], *, source: str, 
             f"{_copy_text(e.legal_status) if e.legal_status else ''}\t"
             f"{_NULL if e.recorded_end_date is None else e.recorded_end_date}\t{e.end_rule}\n"
         )
-    buffer.seek(0)
-    cursor.copy_expert(
-        "COPY import_episode (child_ref, kind, start_date, end_date, team_id, plan_category,"
-        " legal_status, recorded_end_date, end_rule) FROM STDIN",
-        buffer,
-    )
+    copy.flush()
     keyed = """
         SELECT c.id AS child_id, i.kind, i.start_date, i.end_date, i.team_id, i.plan_category,
                i.legal_status, i.recorded_end_date, i.end_rule, c.ethnicity_id,
@@ -304,18 +348,30 @@ def episodes_replace(cursor, episodes: Iterable[EpisodeRecord], *, source: str, 
         in_scope = "e.source = %s"
     cursor.execute(
         f"""
-        DELETE FROM core_episode e WHERE {in_scope}
-           AND NOT EXISTS (SELECT 1 FROM import_episode_keyed k WHERE {same})
+        WITH removed AS (
+            DELETE FROM core_episode e WHERE {in_scope}
+               AND NOT EXISTS (SELECT 1 FROM import_episode_keyed k WHERE {same})
+            RETURNING e.start_date, e.end_date
+        ), touched AS (INSERT INTO import_touched SELECT * FROM removed)
+        SELECT COUNT(*) FROM removed
         """,
         [source],
     )
-    removed = cursor.rowcount
+    (removed,) = cursor.fetchone()
     cursor.execute("SELECT COUNT(*) FROM import_episode_keyed")
     (incoming,) = cursor.fetchone()
     rebuilt = _drop_indexes_for_bulk_load(cursor, incoming)
     new_only = f"WHERE NOT EXISTS (SELECT 1 FROM core_episode e WHERE e.source = %s AND {same})"
-    cursor.execute(_INSERT_EPISODES + f" FROM import_episode_keyed k {new_only}", [source, source])
-    added = cursor.rowcount
+    cursor.execute(
+        "WITH added AS ("
+        + _INSERT_EPISODES
+        + f" FROM import_episode_keyed k {new_only if compare else ''}"
+        + " RETURNING start_date, end_date"
+        + "), touched AS (INSERT INTO import_touched SELECT * FROM added)"
+        + " SELECT COUNT(*) FROM added",
+        [source, source] if compare else [source],
+    )
+    (added,) = cursor.fetchone()
     for _name, definition in rebuilt:
         cursor.execute(definition)
     return {
@@ -358,6 +414,14 @@ def _episodes_first_load(cursor, keyed: str, source: str) -> dict:
     rebuilt = _drop_indexes_for_bulk_load(cursor, incoming)
     cursor.execute(_INSERT_EPISODES + f" FROM ({keyed}) k", [source])
     added = cursor.rowcount
+    # Every row is new: the dates they cover, merged, rather than a copy of each row.
+    cursor.execute(
+        f"""
+        INSERT INTO import_touched (start_date, end_date)
+        SELECT lower(r), upper(r) - 1
+          FROM unnest((SELECT range_agg({_COVERED}) FROM import_episode)) r
+        """
+    )
     for _name, definition in rebuilt:
         cursor.execute(definition)
     return {
@@ -367,10 +431,68 @@ def _episodes_first_load(cursor, keyed: str, source: str) -> dict:
     }
 
 
+# The dates an episode covers: open episodes cover every date from their start.
+_COVERED = (
+    "daterange(start_date,"
+    " CASE WHEN end_date IS NULL THEN NULL ELSE GREATEST(start_date, end_date) END, '[]')"
+)
+
+
+def _touched_dates_begin(cursor) -> None:
+    """An import expires only the snapshot dates it touches (migration 0008): the trigger
+    leaves the builds alone while arp.snapshot_expiry is 'by import', every write to children
+    or episodes records the dates it changes in import_touched, and _touched_dates_expire
+    deletes the builds of those dates. Both run inside the import's transaction."""
+    cursor.execute("SET LOCAL arp.snapshot_expiry = 'by import'")
+    cursor.execute("DROP TABLE IF EXISTS import_touched")
+    cursor.execute(
+        "CREATE TEMP TABLE import_touched (start_date date, end_date date) ON COMMIT DROP"
+    )
+
+
+def _touched_dates_expire(cursor) -> int:
+    expired = snapshots_expire_touched(cursor)
+    cursor.execute("SET LOCAL arp.snapshot_expiry = ''")
+    return expired
+
+
+def _touch(cursor, select_dates: str) -> None:
+    """Record the (start_date, end_date) of the episodes a statement is about to change."""
+    cursor.execute(f"INSERT INTO import_touched (start_date, end_date) {select_dates}")
+
+
+def snapshots_expire_touched(cursor) -> int:
+    """Delete the builds of the dates the import's changed episodes cover (import_touched):
+    on_date snapshots of a date inside an episode, starts snapshots of a date in the year after
+    a start. The other dates' snapshots stay current. How many builds were expired."""
+    cursor.execute(
+        f"""
+        WITH touched AS (
+            SELECT range_agg({_COVERED}) AS on_date,
+                   range_agg(daterange(start_date, (start_date + interval '1 year')::date, '[]'))
+                       AS starts
+              FROM import_touched
+        )
+        DELETE FROM core_cohortsnapshotbuild b USING touched t
+         WHERE (b.measure = 'on_date' AND t.on_date @> b.reference_date)
+            OR (b.measure = 'starts' AND t.starts @> b.reference_date)
+        """
+    )
+    return cursor.rowcount
+
+
 def episodes_end_at_death(cursor) -> int:
     """A death date ends every cohort membership: any episode open past a child's death (from
     any source) ends on that day, with what its file said kept (end_rule DEATH). Returns how
     many episodes were ended."""
+    _touch(
+        cursor,
+        """
+        SELECT e.start_date, e.end_date FROM core_episode e JOIN core_child c ON c.id = e.child_id
+         WHERE c.death_date IS NOT NULL AND e.start_date <= c.death_date
+           AND (e.end_date IS NULL OR e.end_date > c.death_date)
+        """,
+    )
     cursor.execute(
         """
         UPDATE core_episode e
@@ -393,15 +515,19 @@ def cin_returns_close_superseded(cursor) -> int:
     later return follows ends at its own return's year end (31 March), with what its file said
     kept (end_rule LATER_RETURN). If the child was still in need, the later return has the
     episode again; if not, they left. Returns how many episodes were ended."""
+    superseded = """
+         WHERE e.source LIKE 'cin:%%' AND e.end_date IS NULL AND e.end_rule = ''
+           AND e.source < (SELECT MAX(source) FROM core_episode WHERE source LIKE 'cin:%%')
+           AND e.start_date <= make_date(substr(e.source, 5)::int, 3, 31)
+    """
+    _touch(cursor, "SELECT e.start_date, e.end_date FROM core_episode e" + superseded)
     cursor.execute(
         """
         UPDATE core_episode e
            SET recorded_end_date = NULL, end_rule = 'LATER_RETURN',
                end_date = make_date(substr(e.source, 5)::int, 3, 31)
-         WHERE e.source LIKE 'cin:%%' AND e.end_date IS NULL AND e.end_rule = ''
-           AND e.source < (SELECT MAX(source) FROM core_episode WHERE source LIKE 'cin:%%')
-           AND e.start_date <= make_date(substr(e.source, 5)::int, 3, 31)
         """
+        + superseded
     )
     return cursor.rowcount
 
@@ -451,11 +577,13 @@ def children_and_episodes_write(
         # Check foreign keys as each statement runs: Postgres's queue of deferred checks costs
         # several times more at COMMIT for a million rows.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _touched_dates_begin(cursor)
         counts = children_upsert(cursor, children, source=source, reference_date=reference_date)
         counts |= episodes_replace(cursor, episodes, source=source, scope=scope)
         if after_write is not None:
             counts |= after_write(cursor)
         counts["episodes_ended_at_death"] = episodes_end_at_death(cursor)
+        _touched_dates_expire(cursor)
         # Fresh statistics for the planner after a large change (cheap next to the import).
         if counts["episodes_added"] + counts["episodes_removed"] > 10_000:
             cursor.execute("ANALYZE core_child")
@@ -511,6 +639,7 @@ def care_returns_write(
     """
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _touched_dates_begin(cursor)
         counts = children_upsert(
             cursor, children, source=f"ssda903:{max(years)}", reference_date=reference_date
         )
@@ -589,5 +718,6 @@ def care_returns_write(
             for key in ("episodes_added", "episodes_removed", "episodes_unchanged"):
                 counts[key] += written[key]
         counts["episodes_ended_at_death"] = episodes_end_at_death(cursor)
+        _touched_dates_expire(cursor)
     counts["cleaning_report"] = report
     return counts

@@ -4,12 +4,14 @@ episode table and read many times (core.CohortSnapshot explains what a row holds
 Building a date is one INSERT ... SELECT with GROUPING SETS over the episodes open on it (or
 starting in the year to it): each child counted once per ethnicity, age band, sex and area.
 Reading is a SUM over a few hundred rows. Any write to children or episodes expires every build
-(a trigger), and a date whose build has expired is counted live until it is built again: a
-snapshot is never stale.
+(a trigger; an import expires only the dates it touched), and a date whose build has expired is
+counted live until it is built again: a snapshot is never stale.
 
-After each children's import every month-end is built (prepare_after_import); a view of any
-other date counts live and builds that date's snapshots once the page has been sent
-(docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md).
+After each children's import the month-ends it touched are built again by a background task
+(tasks.prepare_after_import, refresh_after_import below: set-based, a chunk of month-ends per
+statement); a view of any other date counts live and queues a task that builds that date's
+snapshots (docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md,
+docs/adr/052-one-import-pipeline.md).
 """
 
 import datetime as dt
@@ -252,16 +254,191 @@ def month_end_targets() -> list[tuple[dt.date, str]]:
     return [(date, measure) for date in dates for measure in MEASURES]
 
 
+# Month-ends are built set-based, every month-end of a measure in one statement, from events
+# rather than by expanding each episode into the month-ends it covers (some 30 million rows at
+# national scale): each child's episodes are merged into disjoint spans of months per cohort and
+# area (so a child counts once), split where the child's age band changes, and turned into +1 at
+# a span's first month and -1 after its last; a running sum over the months then gives the
+# children in each group on each month-end. Months are indexes, year * 12 + month - 1.
+_MONTH_INDEX = "(extract(year from {d})::int * 12 + extract(month from {d})::int - 1)"
+_MONTH_END_OF = "(make_date({k} / 12, {k} %% 12 + 1, 1) + interval '1 month - 1 day')::date"
+# The month-ends an episode covers: from its start's month to its end's (the month before, if it
+# ends before that month's last day); to the last month-end asked for while it is open.
+_ON_DATE_SPAN = f"""
+    {_MONTH_INDEX.format(d="e.start_date")} AS a,
+    CASE WHEN e.end_date IS NULL THEN %(hi)s
+         ELSE {_MONTH_INDEX.format(d="e.end_date")}
+              - CASE WHEN extract(day from e.end_date + 1) = 1 THEN 0 ELSE 1 END
+    END AS b
+"""
+# The month-ends whose year to date holds a start: its month's and the eleven after.
+_STARTS_SPAN = f"""
+    {_MONTH_INDEX.format(d="e.start_date")} AS a,
+    {_MONTH_INDEX.format(d="e.start_date")} + 11 AS b
+"""
+# Cohorts by number (1-based, into the names passed with the statement).
+_ON_DATE_COHORTS = "(VALUES (1), (CASE e.kind WHEN 'CP' THEN 2 WHEN 'CIC' THEN 3 END)) c(cohort)"
+KIND_COHORTS = list(EpisodeKind.values)
+_STARTS_COHORTS = "(VALUES (array_position(%(kinds)s::text[], e.kind))) c(cohort)"
+BAND_NAMES = ("under1", "1-4", "5-9", "10-15", "16-17")
+# Months of age in each band (0-based): under 1 is 0 to 11, 16-17 is 192 to 215; a child's
+# months of age at a month-end are its month index less their birth month's.
+_BAND_MONTHS = "(VALUES (1, 0, 11), (2, 12, 59), (3, 60, 119), (4, 120, 191), (5, 192, 215))"
+# Ages are exact (from the full date of birth): at a month-end a child has had their birthday
+# that month, since the month's last day is on or after it, except a child born on 29 February
+# in a year with no 29 February, whose birthday falls on 1 March (as the one-date build counts
+# it): their n-th birthday moves their band a month later.
+_LEAP_DAY_DELAY = (
+    "(CASE WHEN i.leap_day AND NOT ((i.birth_year + {n}) %% 4 = 0"
+    " AND ((i.birth_year + {n}) %% 100 <> 0 OR (i.birth_year + {n}) %% 400 = 0)) THEN 1 ELSE 0 END)"
+)
+_BAND_STARTS_LATE = _LEAP_DAY_DELAY.format(n="band.first / 12")
+_BAND_ENDS_LATE = _LEAP_DAY_DELAY.format(n="(band.last + 1) / 12")
+# Memory for the sorts and hashes of a few million spans at national scale, and no JIT
+# (compiling the statement cost seconds, more than it saved).
+MONTH_END_WORK_MEM = "SET LOCAL work_mem = '256MB'"
+
+
+def _build_month_ends(cursor, measure: str, indexes: list[int]) -> None:
+    """Snapshots of measure for the month-ends with these month indexes, in one statement."""
+    lo, hi = min(indexes), max(indexes)
+    span, cohorts = (
+        (_ON_DATE_SPAN, _ON_DATE_COHORTS) if measure == ON_DATE else (_STARTS_SPAN, _STARTS_COHORTS)
+    )
+    group = "cohort, scope, key, ethnicity, sex, band"
+    cursor.execute(
+        _INSERT
+        + f"""
+        WITH spans AS (
+            SELECT e.child_id, c.cohort, s.scope, s.key, e.child_ethnicity AS ethnicity,
+                   e.child_sex AS sex, e.child_birth_ymd AS ymd, r.a, r.b
+              FROM core_episode e
+              CROSS JOIN LATERAL (SELECT {span}) r
+              CROSS JOIN LATERAL {cohorts}
+              -- 1 locality, 2 team, 3 the whole authority
+              CROSS JOIN LATERAL (VALUES (1, e.locality_id::bigint), (2, e.team_id::bigint),
+                                         (3, NULL::bigint)) s(scope, key)
+             WHERE e.kind = ANY(%(kinds)s) AND c.cohort IS NOT NULL
+               AND r.a <= r.b AND r.b >= %(lo)s AND r.a <= %(hi)s
+        ), marked AS (
+            SELECT *, SUM(CASE WHEN a <= previous_end + 1 THEN 0 ELSE 1 END)
+                          OVER (PARTITION BY child_id, cohort, scope, key ORDER BY a, b
+                                ROWS UNBOUNDED PRECEDING) AS island
+              FROM (SELECT *, MAX(b) OVER (PARTITION BY child_id, cohort, scope, key
+                                           ORDER BY a, b
+                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                              AS previous_end
+                      FROM spans) ordered
+        ), islands AS (
+            SELECT cohort, scope, key, ethnicity, sex, ymd, MIN(a) AS a, MAX(b) AS b
+              FROM marked
+             GROUP BY child_id, cohort, scope, key, ethnicity, sex, ymd, island
+        ), aged AS (
+            SELECT *, (ymd / 10000) * 12 + (ymd / 100 %% 100) - 1 AS born,
+                   ymd %% 10000 = 229 AS leap_day, ymd / 10000 AS birth_year
+              FROM islands
+        ), pieces AS (
+            SELECT i.cohort, i.scope, i.key, i.ethnicity, i.sex, band.n AS band,
+                   GREATEST(i.a, i.born + band.first + {_BAND_STARTS_LATE}) AS a,
+                   LEAST(i.b, i.born + band.last + {_BAND_ENDS_LATE}) AS b
+              FROM aged i
+              JOIN {_BAND_MONTHS} band(n, first, last)
+                ON i.a <= i.born + band.last + {_BAND_ENDS_LATE}
+               AND i.b >= i.born + band.first + {_BAND_STARTS_LATE}
+        ), deltas AS (
+            SELECT {group}, k, SUM(d) AS d
+              FROM (SELECT {group}, a AS k, 1 AS d FROM pieces
+                    UNION ALL SELECT {group}, b + 1, -1 FROM pieces) events
+             GROUP BY {group}, k
+        ), running AS (
+            SELECT {group}, k, SUM(d) OVER g AS children, LEAD(k) OVER g AS next_k
+              FROM deltas
+            WINDOW g AS (PARTITION BY {group} ORDER BY k)
+        )
+        SELECT {_MONTH_END_OF.format(k="m.k")}, %(measure)s,
+               (%(cohort_names)s::text[])[r.cohort],
+               CASE r.scope WHEN 1 THEN 'locality' WHEN 2 THEN 'team' ELSE 'all' END,
+               CASE WHEN r.scope = 1 THEN r.key END, CASE WHEN r.scope = 2 THEN r.key END,
+               r.ethnicity, (%(band_names)s::text[])[r.band], r.sex, r.children
+          FROM running r
+          CROSS JOIN LATERAL generate_series(
+              GREATEST(r.k, %(lo)s), LEAST(COALESCE(r.next_k - 1, %(hi)s), %(hi)s)) m(k)
+         WHERE r.children > 0 AND m.k = ANY(%(indexes)s)
+        """,
+        {
+            "measure": measure,
+            "lo": lo,
+            "hi": hi,
+            "indexes": indexes,
+            "kinds": list(EpisodeKind.values),
+            "cohort_names": ["cin", "cp", "cic"] if measure == ON_DATE else KIND_COHORTS,
+            "band_names": list(BAND_NAMES),
+        },
+    )
+
+
+@transaction.atomic
+def build_month_ends(dates: list[dt.date], measure: str) -> int:
+    """(Re)build the month-ends of dates not built yet, in one transaction; how many. Takes the
+    per-date locks build() takes, in date order, so the two never build the same date twice."""
+    with connection.cursor() as cursor:
+        cursor.execute(DATA_LOCK)
+        for date in sorted(dates):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)",
+                [zlib.crc32(f"cohort-snapshot {date} {measure}".encode())],
+            )
+        built = set(
+            CohortSnapshotBuild.objects.filter(
+                reference_date__in=dates, measure=measure
+            ).values_list("reference_date", flat=True)
+        )
+        todo = sorted(set(dates) - built)
+        if not todo:
+            return 0
+        cursor.execute(MONTH_END_WORK_MEM)
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            "DELETE FROM core_cohortsnapshot WHERE reference_date = ANY(%s) AND measure = %s",
+            [todo, measure],
+        )
+        _build_month_ends(cursor, measure, [_month_index(date) for date in todo])
+        cursor.execute(
+            "INSERT INTO core_cohortsnapshotbuild (reference_date, measure, built_at)"
+            " SELECT d, %s, now() FROM unnest(%s::date[]) d",
+            [measure, todo],
+        )
+    return len(todo)
+
+
 def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> int:
-    """Build the snapshots of every month-end (both measures), so no service manager waits for
-    the dates reports count on: 31 March for DfE's returns, month- and quarter-ends for the
-    authority's own. Returns how many were built."""
-    return prepare(month_end_targets(), progress)
+    """Build the snapshots of every month-end (both measures) not built: after an import, the
+    month-ends its changes touched (it expired only those). One statement per measure, on-date
+    counts first (the default view). progress(done, total) counts month-ends with both measures
+    built. Returns how many snapshots were built."""
+    targets = month_end_targets()
+    dates = sorted({date for date, _ in targets})
+    if not dates:
+        return 0
+    count = 0
+    for measure in MEASURES:
+        count += build_month_ends(dates, measure)
+        if progress is not None:
+            built = set(
+                CohortSnapshotBuild.objects.filter(reference_date__in=dates).values_list(
+                    "reference_date", "measure"
+                )
+            )
+            progress(
+                sum(1 for date in dates if all((date, m) in built for m in MEASURES)), len(dates)
+            )
+    return count
 
 
 @dataclass(frozen=True)
 class Preparation:
-    """How far the dashboard's month-end figures are prepared (shown after an import)."""
+    """How far the dashboard's month-end figures are prepared (shown after an import): ready
+    of total month-ends have both measures built."""
 
     ready: int
     total: int
@@ -286,8 +463,8 @@ def preparation() -> Preparation:
         )
     )
     return Preparation(
-        ready=sum(1 for target in targets if target in built),
-        total=len(targets),
+        ready=sum(1 for date in dates if all((date, m) in built for m in MEASURES)),
+        total=len(dates),
         first=dates[0] if dates else None,
         last=dates[-1] if dates else None,
     )

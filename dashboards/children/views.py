@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from arp_portal.accounts.decorators import role_required
-from arp_portal.core.after_response import run_after_sending
-from dashboards.children import exports, presenters, selectors, snapshots
+from dashboards.children import exports, presenters, selectors, tasks
 from dashboards.children.forms import ChildFiltersForm, default_reference_date
 
 
@@ -50,9 +49,9 @@ def children(request: HttpRequest) -> HttpResponse:
     )
     if unprepared:
         # A date not prepared after the import (not a month-end) was counted live for these
-        # filters; build its snapshots once the page is sent, so later views of it, with any
-        # filters, read them (docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md).
-        run_after_sending(response, lambda: snapshots.prepare(sorted(unprepared)))
+        # filters; the task worker builds its snapshots, so later views of it, with any filters,
+        # read them (docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md).
+        tasks.prepare_dates.enqueue([[date.isoformat(), measure] for date, measure in unprepared])
     return response
 
 

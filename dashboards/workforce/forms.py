@@ -4,8 +4,6 @@ from django import forms
 
 from arp_portal.core.models import Locality, ServiceArea
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
 
 class WorkforceFilterForm(forms.Form):
     """The dashboard's filters, read from the query string (GET), so a view can be linked to."""
@@ -48,30 +46,6 @@ class WorkforceFilterForm(forms.Form):
             "locality": data.get("locality"),
             "service_area": data.get("service_area") or None,
         }
-
-
-class WorkforceUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a file",
-        error_messages={
-            "required": "Select a file to import",
-            "empty": "The selected file is empty",
-        },
-    )
-
-    def __init__(self, *args, accept: str, hint: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = hint
-        self.fields["file"].widget.attrs["accept"] = accept
-        self.helper = FormHelper()
-        self.helper.attrs = {"enctype": "multipart/form-data"}
-        self.helper.layout = Layout(Field("file"), Button("import", "Import file"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 50 MB")
-        return upload
 
 
 class TrainingTargetForm(forms.Form):

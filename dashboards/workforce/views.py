@@ -1,4 +1,5 @@
-"""The workforce dashboard, its exports, its upload pages and the training target.
+"""The workforce dashboard, its exports and the training target (its imports go through the
+one import journey, dashboards/import_views.py).
 
 Views run scope -> query -> presenter -> render: the filter form gives the scope, measures.py
 asks the selectors and hides small groups, presenters.py shapes figures, tables and summaries.
@@ -7,7 +8,6 @@ asks the selectors and hides small groups, presenters.py shapes figures, tables 
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -21,17 +21,10 @@ from arp_portal.core.downloads import (
     write_only_workbook,
     xlsx_download,
 )
-from arp_portal.core.importing import (
-    MAX_PROBLEMS_REPORTED,
-    ImportRejected,
-    UploadedData,
-    run_import,
-)
-from arp_portal.core.models import ImportRun, StaffMember
+from arp_portal.core.models import StaffMember
 from dashboards.models import WorkforceEventKind
 from dashboards.workforce import measures, presenters, selectors
-from dashboards.workforce.forms import TrainingTargetForm, WorkforceFilterForm, WorkforceUploadForm
-from dashboards.workforce.import_kinds import WORKFORCE_IMPORTS
+from dashboards.workforce.forms import TrainingTargetForm, WorkforceFilterForm
 from dashboards.workforce.measures import MeasureRow
 from dashboards.workforce.selectors import WorkforceScope
 from dashboards.workforce.services import training_target_set
@@ -184,74 +177,6 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     for row in rows:
         sheet.append([spreadsheet_safe(value) for value in _export_values(row)])
     return xlsx_download(workbook, filename=f"{name}.xlsx")
-
-
-def _counts_text(counts: dict) -> str:
-    """{"agency_workers_skipped": 18} -> "agency workers skipped 18"."""
-    return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in counts.items())
-
-
-def _import_page(request: HttpRequest, key: str) -> HttpResponse:
-    spec = WORKFORCE_IMPORTS[key]
-    posted = request.method == "POST"
-    form = WorkforceUploadForm(
-        request.POST if posted else None,
-        request.FILES if posted else None,
-        accept=spec.accept,
-        hint=spec.columns,
-    )
-    rejected = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = UploadedData(upload.name, upload.read())
-        try:
-            result = run_import(
-                kind=spec.kind.slug, files=[data], importer=spec.importer, user=request.user
-            )
-        except ImportRejected as error:
-            rejected = error.problems
-        else:
-            messages.success(request, f"Imported {upload.name}: {_counts_text(result.counts)}.")
-            return redirect(spec.kind.url_name)
-    runs = Paginator(
-        ImportRun.objects.filter(kind=spec.kind.slug).select_related("imported_by"), 10
-    ).get_page(request.GET.get("page"))
-    for run in runs:
-        run.summary = _counts_text(run.counts)
-    return render(
-        request,
-        "dashboards/workforce/import.html",
-        {
-            "spec": spec,
-            "form": form,
-            "problems": rejected[:MAX_PROBLEMS_REPORTED] if rejected else None,
-            "problem_count": len(rejected) if rejected else 0,
-            "max_problems": MAX_PROBLEMS_REPORTED,
-            "runs": runs,
-            "page": runs,
-            "imports_url": _imports_url(),
-        },
-    )
-
-
-@role_required("core.import_data")
-def import_staff(request: HttpRequest) -> HttpResponse:
-    return _import_page(request, "staff")
-
-
-@role_required("core.import_data")
-def import_events(request: HttpRequest) -> HttpResponse:
-    return _import_page(request, "events")
-
-
-@role_required("core.import_data")
-def import_csww(request: HttpRequest) -> HttpResponse:
-    return _import_page(request, "csww")
-
-
-@role_required("core.import_data")
-def import_population(request: HttpRequest) -> HttpResponse:
-    return _import_page(request, "population")
 
 
 @role_required("core.import_data")

@@ -56,7 +56,7 @@ def when_i_upload(page: Page, live_server, link: str, path) -> None:
     page.goto(f"{live_server.url}/dashboards/imports/")
     page.get_by_role("link", name=link).click()
     page.get_by_label("Upload a file").set_input_files(str(path))
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
 
 
 def then_the_accessibility_baseline_is_met(page: Page):
@@ -72,7 +72,7 @@ def test_a_data_manager_imports_and_sees_a_precise_report(page, live_server, sig
 
     broken = tmp_path / "cases.csv"
     broken.write_text(CASES_HEADER + "C1,2015-06-14,1,bcrb,CIC,2024-05-02,,North care\n")
-    when_i_upload(page, live_server, "Import Case-system export (CSV)", broken)
+    when_i_upload(page, live_server, "Import Case-system export (CSV or Excel)", broken)
     expect(page.get_by_role("heading", level=1)).to_have_text("Rejected: nothing was imported")
     expect(page.get_by_test_id("problems")).to_contain_text(
         "ethnicity codes are upper case: 'bcrb' should be written 'BCRB'"
@@ -83,16 +83,30 @@ def test_a_data_manager_imports_and_sees_a_precise_report(page, live_server, sig
 
     good = tmp_path / "cases-fixed.csv"
     good.write_text(CASES_HEADER + "C1,2015-06-14,1,BCRB,CIC,2024-05-02,,North care\n")
-    when_i_upload(page, live_server, "Import Case-system export (CSV)", good)
+    when_i_upload(page, live_server, "Import Case-system export (CSV or Excel)", good)
     expect(page.get_by_role("heading", level=1)).to_have_text("Imported: cases-fixed.csv")
+    expect(page.get_by_role("link", name="See the children's dashboard")).to_be_visible()
     then_the_accessibility_baseline_is_met(page)
+
+    # The episode has since closed: the import would change what the first wrote, so it is
+    # previewed and waits for confirmation.
+    closed = tmp_path / "cases-closed.csv"
+    closed.write_text(CASES_HEADER + "C1,2015-06-14,1,BCRB,CIC,2024-05-02,2024-12-01,North care\n")
+    when_i_upload(page, live_server, "Import Case-system export (CSV or Excel)", closed)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check what this import would change")
+    expect(page.get_by_test_id("preview")).to_contain_text("1 episode removed, 1 added")
+    then_the_accessibility_baseline_is_met(page)
+    assert Episode.objects.get().end_date is None
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported: cases-closed.csv")
+    assert Episode.objects.get().end_date == dt.date(2024, 12, 1)
 
     population = tmp_path / "population.csv"
     population.write_text(
         "area,year,source,age_band,ethnicity,count\n"
         f"North,2024,{SOURCE},0-17,BCRB,1500\nNorth,2024,{SOURCE},0-17,WBRI,30000\n"
     )
-    when_i_upload(page, live_server, "Import Child population estimates (CSV)", population)
+    when_i_upload(page, live_server, "Import Child population estimates (CSV or Excel)", population)
     expect(page.get_by_role("heading", level=1)).to_have_text("Imported: population.csv")
     assert Episode.objects.get().locality.name == "North"
 

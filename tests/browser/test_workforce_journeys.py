@@ -39,7 +39,7 @@ def when_i_upload(page: Page, live_server, path: str, tmp_path, name: str, text:
     file = tmp_path / name
     file.write_text(text)
     page.get_by_label("Upload a file").set_input_files(str(file))
-    page.get_by_role("button", name="Import file").click()
+    page.get_by_role("button", name="Check the file").click()
 
 
 def then_the_accessibility_baseline_is_met(page: Page):
@@ -50,50 +50,49 @@ def test_a_data_manager_imports_hr_files_and_a_broken_one_is_refused(
     page, live_server, sign_in_as, tmp_path
 ):
     sign_in_as("data_manager")
-    page.goto(f"{live_server.url}/dashboards/workforce/import/staff/")
+    page.goto(f"{live_server.url}/dashboards/imports/workforce-staff/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("HR staff extract")
     then_the_accessibility_baseline_is_met(page)
 
     broken = STAFF_HEADER + "E1,White British,Practitioner,Social worker,Nowhere,1,20,2020-01-01,\n"
     when_i_upload(
-        page, live_server, "/dashboards/workforce/import/staff/", tmp_path, "bad.csv", broken
+        page, live_server, "/dashboards/imports/workforce-staff/", tmp_path, "bad.csv", broken
     )
-    expect(page.locator(".govuk-error-summary")).to_contain_text("The file was not imported")
-    expect(page.locator("#problems")).to_contain_text("'White British' is not a DfE ethnicity code")
-    expect(page.locator("#problems")).to_contain_text("'Nowhere' is not a team the portal knows")
-    expect(page).to_have_title(re.compile(r" - Error - "))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rejected: nothing was imported")
+    problems = page.get_by_test_id("problems")
+    expect(problems).to_contain_text("'White British' is not a DfE ethnicity code")
+    expect(problems).to_contain_text("'Nowhere' is not a team the portal knows")
+    expect(page).to_have_title(re.compile(r"Import rejected"))
     assert StaffMember.objects.count() == 0
     then_the_accessibility_baseline_is_met(page)
 
     when_i_upload(
         page,
         live_server,
-        "/dashboards/workforce/import/staff/",
+        "/dashboards/imports/workforce-staff/",
         tmp_path,
         "staff.csv",
         a_staff_file(),
     )
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Imported staff.csv: staff 150, created 150"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported: staff.csv")
+    expect(page.get_by_role("table")).to_contain_text("Staff in the file")
+    expect(page.get_by_role("table")).to_contain_text("150")
     then_the_accessibility_baseline_is_met(page)
     when_i_upload(
         page,
         live_server,
-        "/dashboards/workforce/import/events/",
+        "/dashboards/imports/workforce-events/",
         tmp_path,
         "events.csv",
         an_events_file(),
     )
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("created 22")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported: events.csv")
     assert WorkforceEvent.objects.count() == 22
 
-    when_i_upload(
-        page, live_server, "/dashboards/workforce/import/csww/", tmp_path, "csww.xml", a_census()
-    )
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Imported csww.xml: staff 2, created 2, updated 0, unchanged 0, agency workers skipped 1"
-    )
+    when_i_upload(page, live_server, "/dashboards/imports/csww/", tmp_path, "csww.xml", a_census())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Imported: csww.xml")
+    expect(page.get_by_role("table")).to_contain_text("Agency workers skipped")
+    expect(page.get_by_role("link", name="See the workforce dashboard")).to_be_visible()
     then_the_accessibility_baseline_is_met(page)
 
 

@@ -67,9 +67,9 @@ def test_the_import_command_prepares_every_month_end_with_a_progress_bar(tmp_pat
     out = io.StringIO()
     call_command("import_cases", str(path), stdout=out)
     text = out.getvalue()
-    assert "Preparing the dashboard for each month-end [" in text
+    assert "Preparing the dashboard's month-ends [" in text and "(50/50)" in text
     # 31 March 2020 to 30 April 2024: 50 month-ends, both measures.
-    assert "Dashboard figures for every month-end prepared" in text and "(100 snapshots)" in text
+    assert "Dashboard prepared in" in text and "100 month-end snapshots built" in text
     assert CohortSnapshotBuild.objects.filter(reference_date=dt.date(2023, 9, 30)).count() == 2
 
 

@@ -133,6 +133,6 @@ def test_the_command_imports_a_census_with_a_progress_bar(tmp_path, capsys):
     path.write_text(census(MANAGER, AGENCY))
     call_command("import_csww", str(path))
     out = capsys.readouterr().out
-    assert "Importing csww.xml [" in out and "100%" in out
-    assert "agency workers skipped 1, reference date 2025-09-30." in out
+    assert "Checking Children's social work workforce census (XML) [" in out and "100%" in out
+    assert "agency workers skipped 1, reference date 2025-09-30" in out
     assert StaffMember.objects.count() == 1

@@ -91,8 +91,8 @@ def test_the_command_shows_progress_and_a_summary(tmp_path, capsys):
     path.write_text(GOOD)
     call_command("import_workforce", str(path))
     out = capsys.readouterr().out
-    assert "Importing staff.csv [" in out and "100%" in out
-    assert "Imported staff.csv: staff 2, created 2, updated 0, unchanged 0." in out
+    assert "Checking Workforce: HR staff extract (CSV or Excel) [" in out and "100%" in out
+    assert "staff in the file 2, added 2, changed 0, already held, unchanged 0" in out
 
 
 def test_the_command_fails_with_the_report_for_a_broken_file(tmp_path, capsys):

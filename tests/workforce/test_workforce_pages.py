@@ -21,36 +21,41 @@ STAFF_CSV = (
 
 def test_a_data_manager_imports_the_staff_file_and_sees_what_changed(data_manager_client):
     response = data_manager_client.post(
-        "/dashboards/workforce/import/staff/",
+        "/dashboards/imports/workforce-staff/",
         {"file": SimpleUploadedFile("staff.csv", STAFF_CSV, content_type="text/csv")},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == "/dashboards/workforce/import/staff/"
+    run = ImportRun.objects.get()
+    assert response.redirect_chain[-1][0] == f"/dashboards/imports/runs/{run.pk}/"
     page = response.content.decode()
-    assert "Imported staff.csv: staff 1, created 1, updated 0, unchanged 0." in page
-    assert "Imported: staff 1, created 1, updated 0, unchanged 0" in page  # the recent runs
+    assert "Imported: staff.csv" in page
+    for label, value in (("Staff in the file", 1), ("Added", 1), ("Changed", 0)):
+        assert (
+            f'{label}</th><td class="govuk-table__cell govuk-table__cell--numeric">{value}' in page
+        )
+    assert 'href="/dashboards/workforce/"' in page  # See the workforce dashboard
     assert StaffMember.objects.count() == 1
-    assert ImportRun.objects.get().imported_by.username == "data.manager"
+    assert run.imported_by.username == "data.manager"
 
 
 def test_a_broken_file_shows_every_problem_and_writes_nothing(data_manager_client):
     broken = STAFF_CSV.replace(b"BAFR", b"Black African").replace(b"2020-01-01", b"1/1/2020")
     response = data_manager_client.post(
-        "/dashboards/workforce/import/staff/",
+        "/dashboards/imports/workforce-staff/",
         {"file": SimpleUploadedFile("staff.csv", broken, content_type="text/csv")},
+        follow=True,
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "The file was not imported" in page
-    assert "We found 2 problems in the file" in page
+    assert "Rejected: nothing was imported" in page
+    assert "2 problems in staff.csv" in page
     assert "&#x27;Black African&#x27; is not a DfE ethnicity code" in page
     assert "&#x27;1/1/2020&#x27; is not a date as YYYY-MM-DD" in page
     assert StaffMember.objects.count() == 0
-    assert "Rejected: nothing written (2 problems)" in page
 
 
 def test_uploading_without_a_file_asks_for_one(data_manager_client):
-    response = data_manager_client.post("/dashboards/workforce/import/csww/", {})
+    response = data_manager_client.post("/dashboards/imports/csww/", {})
     assert "Select a file to import" in response.content.decode()
 
 

@@ -1,6 +1,7 @@
-from dashboards.management.commands._workforce_import import WorkforceImportCommand
+"""python manage.py import_csww FILE ... [--check]: dashboards/import_command.py."""
+
+from dashboards.import_command import ImportCommand
 
 
-class Command(WorkforceImportCommand):
-    help = "Import the DfE children's social work workforce census (XML) (all or nothing)."
-    import_key = "csww"
+class Command(ImportCommand):
+    kind = "csww"

@@ -1,6 +1,7 @@
-from dashboards.management.commands._workforce_import import WorkforceImportCommand
+"""python manage.py import_workforce FILE ... [--check]: dashboards/import_command.py."""
+
+from dashboards.import_command import ImportCommand
 
 
-class Command(WorkforceImportCommand):
-    help = "Import the HR staff extract (CSV) (all or nothing)."
-    import_key = "staff"
+class Command(ImportCommand):
+    kind = "workforce_staff"

@@ -1,6 +1,7 @@
-from dashboards.management.commands._workforce_import import WorkforceImportCommand
+"""python manage.py import_workforce_events FILE ... [--check]: dashboards/import_command.py."""
+
+from dashboards.import_command import ImportCommand
 
 
-class Command(WorkforceImportCommand):
-    help = "Import HR events: disciplinary, recruitment and training (CSV) (all or nothing)."
-    import_key = "events"
+class Command(ImportCommand):
+    kind = "workforce_events"

@@ -1,6 +1,7 @@
-from dashboards.management.commands._workforce_import import WorkforceImportCommand
+"""python manage.py import_working_age_population FILE [--check]: see import_command.py."""
+
+from dashboards.import_command import ImportCommand
 
 
-class Command(WorkforceImportCommand):
-    help = "Import the working-age population by ethnicity (CSV) (all or nothing)."
-    import_key = "population"
+class Command(ImportCommand):
+    kind = "working_age_population"

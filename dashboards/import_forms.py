@@ -1,0 +1,73 @@
+"""The one upload form, built from a kind's files (dashboards/import_kinds.py); the layout lives
+here, the template holds {% crispy form %}."""
+
+import datetime as dt
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
+from django.template.defaultfilters import filesizeformat
+
+from dashboards.import_kinds import ImportKind, max_upload_bytes
+
+
+class ImportUploadForm(forms.Form):
+    def __init__(self, *args, kind: ImportKind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        fields = []
+        for slot in kind.files:
+            self.fields[slot.field] = forms.FileField(
+                label=slot.label,
+                help_text=slot.hint,
+                error_messages={
+                    "required": f"Select the {slot.label[0].lower()}{slot.label[1:]}"
+                    if len(kind.files) > 1
+                    else "Select a file to import",
+                    "empty": "The selected file is empty",
+                },
+            )
+            self.fields[slot.field].widget.attrs["accept"] = slot.accept
+            fields.append(Field(slot.field))
+        if kind.asks_collection_year:
+            self.fields["year"] = forms.IntegerField(
+                label="Collection year (optional)",
+                help_text="The year the return ends, on 31 March: 2025 for April 2024 to "
+                "March 2025. Leave blank to take it from the latest date in the Episodes file.",
+                required=False,
+                min_value=2000,
+                max_value=dt.date.today().year + 1,
+                error_messages={
+                    "invalid": "Enter the collection year as a number, like 2025",
+                    "min_value": "Enter a collection year from 2000",
+                    "max_value": "The collection year cannot be after next year",
+                },
+            )
+            fields.append(Field.text("year", field_width=4))
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.layout = Layout(*fields, Button("submit", "Check the file"))
+
+    def clean(self):
+        cleaned = super().clean()
+        limit = max_upload_bytes()
+        for slot in self.kind.files:
+            upload = cleaned.get(slot.field)
+            if upload is not None and upload.size > limit:
+                self.add_error(
+                    slot.field,
+                    f"The file must be smaller than {filesizeformat(limit)}: use the command "
+                    f"{self.kind.command} for larger files",
+                )
+        return cleaned
+
+    def uploads(self) -> list[tuple[str, object]]:
+        """(file name, Django UploadedFile) in the kind's order."""
+        return [
+            (self.cleaned_data[slot.field].name, self.cleaned_data[slot.field])
+            for slot in self.kind.files
+        ]
+
+    def importer_options(self) -> dict:
+        year = self.cleaned_data.get("year")
+        return {"year": year} if year else {}
