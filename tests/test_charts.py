@@ -141,3 +141,13 @@ def test_five_major_groups_share_one_chart_each_with_its_own_colour_and_marker()
     symbols = [trace["marker"]["symbol"] for trace in figure["data"]]
     assert len(set(colours)) == 5 and len(set(symbols)) == 5
     assert figure["layout"]["yaxis"]["ticktext"] == ["0.25", "0.5", "1", "2"]
+
+
+def test_a_long_axis_title_is_broken_into_lines_that_fit_a_phone():
+    figure = charts.figure(
+        [go.Bar(x=[1], y=["a"], orientation="h")],
+        empty="none",
+        xaxis={"title": {"text": "Children per 10,000 (95% confidence interval) in the cohort"}},
+    )
+    lines = figure["layout"]["xaxis"]["title"]["text"].split("<br>")
+    assert len(lines) > 1 and max(len(line) for line in lines) <= charts.AXIS_TITLE_LINE

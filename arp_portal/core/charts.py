@@ -19,6 +19,7 @@ One house style for all of them, so a fix lands everywhere at once:
 
 import json
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -122,6 +123,20 @@ def reference_line(*, y: float | None = None, x: float | None = None) -> dict:
     return {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "x0": x, "x1": x, "line": line}
 
 
+AXIS_TITLE_LINE = 32  # characters: about 300 px of 14 px text, so a title fits a phone's width
+
+
+def wrap_title(text: str, width: int = AXIS_TITLE_LINE) -> str:
+    """Break a long axis title into lines (plotly never wraps text, it cuts it off)."""
+    return "<br>".join(textwrap.wrap(text, width)) if len(text) > width else text
+
+
+def _wrap_axis_title(axis: dict) -> None:
+    title = axis.get("title")
+    if isinstance(title, dict) and isinstance(title.get("text"), str):
+        axis["title"] = {**title, "text": wrap_title(title["text"])}
+
+
 def _house_layout(layout: dict) -> dict:
     font = {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR}
     base = {
@@ -149,6 +164,7 @@ def _house_layout(layout: dict) -> dict:
     merged = {**base, **layout}
     for axis in ("xaxis", "yaxis"):
         merged[axis] = {"automargin": True, "gridcolor": GRID_COLOUR, **layout.get(axis, {})}
+        _wrap_axis_title(merged[axis])
     for annotation in merged.get("annotations", []):
         annotation.setdefault("font", {})
         annotation["font"] = {**font, **annotation["font"]}
@@ -230,8 +246,10 @@ def small_multiples(
     layout.pop("xaxis")
     layout.pop("yaxis")
     fig.update_layout(**layout)
-    fig.update_yaxes(**{"automargin": True, "gridcolor": GRID_COLOUR, **(yaxis or {})})
-    fig.update_xaxes(**{"automargin": True, "gridcolor": GRID_COLOUR, **(xaxis or {})})
+    for axis, update in ((yaxis, fig.update_yaxes), (xaxis, fig.update_xaxes)):
+        settings = {"automargin": True, "gridcolor": GRID_COLOUR, **(axis or {})}
+        _wrap_axis_title(settings)
+        update(**settings)
     fig.update_annotations(font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR})
     return serialise(fig, empty)
 

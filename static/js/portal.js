@@ -6,7 +6,7 @@ initAll()
 // A table that is wider than its scrolling region says so in words, above it, as well as by the
 // edge shadow the stylesheet draws; the hint goes when the table fits (after a resize, say).
 function markScrollableTables () {
-  document.querySelectorAll('.portal-table-scroll').forEach(function (region) {
+  document.querySelectorAll('.portal-table-scroll, .portal-results-table').forEach(function (region) {
     var hint = region.previousElementSibling
     var hasHint = hint && hint.classList.contains('portal-table-scroll__hint')
     var scrolls = region.scrollWidth > region.clientWidth + 1
