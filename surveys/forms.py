@@ -1,11 +1,11 @@
 """Forms: the intake's question pages, and the data manager's survey and question forms."""
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fluid, Layout, Size
 from django import forms
 
+from arp_portal.core.forms import GovUKDateField
 from surveys.models import (
     KINDS_WITH_OWN_OPTIONS,
     MINIMUM_THRESHOLD,
@@ -198,10 +198,8 @@ class FollowUpForm(forms.Form):
 # --- Management --------------------------------------------------------------------------------
 
 
-def _date_field(label: str, help_text: str, required: str) -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text, require_all_fields=False)
-    field.error_messages.update({"required": required, "incomplete": "Enter a full date"})
-    return field
+def _date_field(label: str, help_text: str, required: str) -> GovUKDateField:
+    return GovUKDateField(name=label, label=label, help_text=help_text, required_message=required)
 
 
 class SurveyForm(forms.ModelForm):
