@@ -146,10 +146,18 @@ class OutcomeSummary:
     outcome: Outcome | None  # None: actions linked to no outcome
     rag: dict[str, int]
     status: dict[str, int]
+    # RAG of the actions not complete: with the complete ones they add up to the total.
+    open_rag: dict[str, int] = dataclasses.field(
+        default_factory=lambda: {value: 0 for value in RAG_ORDER}
+    )
 
     @property
     def total(self) -> int:
         return sum(self.status.values())
+
+    @property
+    def open_without_rag(self) -> int:
+        return self.open_rag[rag_rules.NONE]
 
 
 def _empty_counts():
@@ -236,6 +244,8 @@ def plan_list(today: dt.date | None = None) -> list[tuple[Plan, OutcomeSummary]]
     for row in rows:
         totals[row["plan_id"]].rag[row["rag"]] += row["count"]
         totals[row["plan_id"]].status[row["status"]] += row["count"]
+        if row["status"] != Status.COMPLETE:
+            totals[row["plan_id"]].open_rag[row["rag"]] += row["count"]
     return [(plan, totals[plan.pk]) for plan in plans]
 
 
