@@ -117,8 +117,9 @@ def _significance(row: MeasureRow) -> str:
 REPRESENTATION_ROWS = [
     *((f"{REPRESENTATION}: {label}", label) for _, label in GradeBand.choices),
     (f"{REPRESENTATION}: all staff", "All staff"),
-    (f"{REPRESENTATION}: working-age population", "Working-age population"),
-    (f"{REPRESENTATION}: children in need", "Children in need"),
+    # Both comparators are counted for the whole authority, whatever the filter: say so.
+    (f"{REPRESENTATION}: working-age population", "Working-age population (whole authority)"),
+    (f"{REPRESENTATION}: children in need", "Children in need (whole authority)"),
 ]
 
 
@@ -248,8 +249,14 @@ def representation_summary(tables: dict, year: int, result: dict) -> str:
         text += f", against {senior[1].value:.1f}% at {senior[0].lower()} grade"
     comparisons = []
     for measure, label in (
-        (f"{REPRESENTATION}: working-age population", "of the local working-age population"),
-        (f"{REPRESENTATION}: children in need", "of the children in need the service works with"),
+        (
+            f"{REPRESENTATION}: working-age population",
+            "of the working-age population across the authority",
+        ),
+        (
+            f"{REPRESENTATION}: children in need",
+            "of the children in need across the authority",
+        ),
     ):
         row = tables[measure].get(BAME)
         if row is not None and row.value is not None:
@@ -398,13 +405,33 @@ def likelihood_summary(ratios: dict[str, MeasureRow], phrase: str, happened: str
 # --- Leavers -------------------------------------------------------------------------------
 
 
+NO_DATA = "no data"
+
+
+def leaver_years_without_data(trend: dict[int, list[MeasureRow]]) -> set[int]:
+    """Years before the first leaver the HR data records. An extract holds the staff employed
+    when it was taken, so people who left before then are not in it at all: those years read
+    0% though nobody knows how many left."""
+    recorded = [
+        year for year, rows in trend.items() if any((row.numerator or 0) > 0 for row in rows)
+    ]
+    first = min(recorded, default=None)
+    return {year for year in trend if first is None or year < first}
+
+
 def leavers_section(rows: list[MeasureRow], year: int, trend: dict[int, list[MeasureRow]]) -> dict:
     by_group = _by(rows, rows[0].measure) if rows else {}
     measure = rows[0].measure if rows else ""
     groups = [*MAJOR_GROUPS, BAME]
     years = sorted(trend)
+    no_data = leaver_years_without_data(trend)
     white, bame = by_group.get(WHITE), by_group.get(BAME)
-    if white and bame and white.value is not None and bame.value is not None:
+    if year in no_data:
+        summary = (
+            f"No leavers are recorded for {year}: the HR data holds no leaving dates that early, "
+            "so no leaver rate can be given."
+        )
+    elif white and bame and white.value is not None and bame.value is not None:
         summary = (
             f"In {year}, {bame.value:.1f}% of Black, Asian and minority ethnic staff left the "
             f"service, against {white.value:.1f}% of White staff."
@@ -422,7 +449,9 @@ def leavers_section(rows: list[MeasureRow], year: int, trend: dict[int, list[Mea
                     years,
                     [
                         None
-                        if (p := _by(trend[y], measure).get(group)) is None or p.value is None
+                        if y in no_data
+                        or (p := _by(trend[y], measure).get(group)) is None
+                        or p.value is None
                         else round(p.value, 1)
                         for y in years
                     ],
@@ -440,12 +469,17 @@ def leavers_section(rows: list[MeasureRow], year: int, trend: dict[int, list[Mea
             "rows": [
                 {
                     "label": GROUP_LABELS[group],
-                    "cells": [cell(_by(trend[y], measure).get(group)) for y in years],
+                    "cells": [
+                        NO_DATA if y in no_data else cell(_by(trend[y], measure).get(group))
+                        for y in years
+                    ],
                 }
                 for group in groups
             ],
         },
-        "detail_table": {
+        "detail_table": None
+        if year in no_data
+        else {
             "caption": f"Leavers by ethnic group, {year}",
             "head": ["Staff employed", "Leavers", "Leaver rate", "95% interval"],
             "rows": [
