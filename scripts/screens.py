@@ -25,7 +25,28 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 PASSWORD = "demoshire-portal-2026"  # the demo sign-ins' password (README, `make run`)
 WIDTHS = (1280, 375)
 
-# (file name, path, signed in?) -- the pages each persona reaches first.
+
+
+def demo_pages() -> list[tuple[str, str, bool]]:
+    """(file name, path, signed in?) for the pages each persona reaches first. The plan's and an
+    action's ids change each time the demo data is loaded, so they are looked up."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arp_portal.settings")
+    import django
+
+    django.setup()
+    from actions.models import Action, Plan
+
+    plan = Plan.objects.order_by("pk").first()
+    action = Action.objects.filter(plan=plan).order_by("number").first()
+    if plan is None or action is None:
+        sys.exit("No demo action plan: run `make demo` first")
+    return [
+        (name, path.format(plan=plan.pk, action=action.pk), signed_in)
+        for name, path, signed_in in PAGES
+    ]
+
+
 PAGES = [
     ("home", "/", True),
     ("children-dashboard", "/dashboards/children/", True),
@@ -36,10 +57,10 @@ PAGES = [
     ("surveys", "/surveys/", True),
     ("survey-results-2025", "/surveys/experiences-of-racism-2025/results/", True),
     ("actions", "/actions/", True),
-    ("plan-overview", "/actions/plans/1/", True),
-    ("action-list", "/actions/plans/1/actions/", True),
-    ("board-report", "/actions/plans/1/board-report/", True),
-    ("action-detail", "/actions/action/1/", True),
+    ("plan-overview", "/actions/plans/{plan}/", True),
+    ("action-list", "/actions/plans/{plan}/actions/", True),
+    ("board-report", "/actions/plans/{plan}/board-report/", True),
+    ("action-detail", "/actions/action/{action}/", True),
     ("survey-start", "/surveys/experiences-of-racism-2026/", False),
     ("accessibility", "/accessibility/", False),
 ]
@@ -60,6 +81,7 @@ def wait_until_serving(url: str, process: subprocess.Popen) -> None:
 def main() -> None:
     if not os.path.exists(CHROMIUM):
         sys.exit(f"Debian's chromium is not at {CHROMIUM}: run `make browser`")
+    pages = demo_pages()
     OUT.mkdir(parents=True, exist_ok=True)
     url = f"http://{HOST}:{PORT}"
     server = subprocess.Popen(
@@ -82,7 +104,7 @@ def main() -> None:
                 page.get_by_label("Password").fill(PASSWORD)
                 page.get_by_role("button", name="Sign in").click()
                 anonymous = browser.new_context(viewport={"width": width, "height": 900})
-                for name, path, signed_in in PAGES:
+                for name, path, signed_in in pages:
                     tab = page if signed_in else anonymous.new_page()
                     tab.goto(f"{url}{path}")
                     tab.wait_for_load_state("networkidle")
