@@ -26,7 +26,6 @@ PASSWORD = "demoshire-portal-2026"  # the demo sign-ins' password (README, `make
 WIDTHS = (1280, 375)
 
 
-
 def demo_pages() -> list[tuple[str, str, bool]]:
     """(file name, path, signed in?) for the pages each persona reaches first. The plan's and an
     action's ids change each time the demo data is loaded, so they are looked up."""
