@@ -149,7 +149,8 @@ def test_a_service_manager_reads_the_disciplinary_likelihood_and_pay_gap(
     )
     expect(page.locator("[data-summary=pay]")).to_contain_text("the median hourly pay of")
     # The charts are drawn by plotly from the figure JSON beside them.
-    expect(page.locator("#disciplinary ~ .portal-figure .portal-chart .main-svg").first).to_be_attached()
+    chart = page.locator("#disciplinary ~ .portal-figure .portal-chart .main-svg")
+    expect(chart.first).to_be_attached()
     then_the_accessibility_baseline_is_met(page)
 
     with page.expect_download() as download:
