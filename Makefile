@@ -17,7 +17,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$($(PY) -c 'imp
 	DJANGO_CSRF_TRUSTED_ORIGINS=https://arp.example.org
 
 .PHONY: install lock run worker serve migrate demo test test-fast lint format check-deploy browser assets \
-	bench-survey bench-dashboards bench-actions clean
+	bench-survey bench-dashboards bench-actions screens clean
 
 # Exact versions from requirements.lock (made by `make lock` from pyproject.toml's ranges), so
 # two installs a month apart are the same; the project itself is installed without dependencies.
@@ -102,6 +102,11 @@ assets:
 # its own (BENCH_DATABASE_URL, default arp_bench_dashboards on 127.0.0.1), dropped at the end.
 bench-dashboards: install
 	$(PY) scripts/bench_dashboards.py
+
+# Screenshots of the main pages at 1280 and 375 px into var/screens/ (not committed), from the
+# demo data, with each page's document width (a page wider than 375 px scrolls sideways).
+screens: demo browser
+	$(PY) scripts/screens.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -613,6 +613,9 @@ def _users() -> dict:
     return {user.username: user for user in User.objects.filter(username__in=usernames)}
 
 
+HistoricalActionOutcomes = Action.history.model.historicalaction_outcomes_set.rel.related_model
+
+
 def remove_plan_and_history(name: str) -> None:
     """Delete plans of this name and every history row they left (for demo and benchmark data
     only: a real plan's history is never deleted)."""
@@ -626,7 +629,15 @@ def remove_plan_and_history(name: str) -> None:
     Outcome.history.filter(plan_id__in=plans).delete()
     Area.history.filter(plan_id__in=plans).delete()
     Reflection.history.filter(plan_id__in=plans).delete()
+    # The actions' outcome links keep a history table of their own (simple-history's m2m
+    # history), joined to the action's history rows without a database constraint, so deleting
+    # those rows leaves these behind: delete them first, or every load would add a set.
+    outcome_history = HistoricalActionOutcomes.objects
+    history_ids = Action.history.filter(plan_id__in=plans).values_list("history_id", flat=True)
+    outcome_history.filter(history_id__in=history_ids).delete()
     Action.history.filter(plan_id__in=plans).delete()
+    # ...and those an earlier version of this loader left behind, whose action history is gone.
+    outcome_history.exclude(history_id__in=Action.history.values("history_id")).delete()
     for model in (Milestone, MeasureLink, ProgressUpdate):
         model.history.filter(action_id__in=action_ids).delete()
 

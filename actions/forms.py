@@ -1,8 +1,5 @@
 """The action plan's forms, each declaring its GOV.UK layout with crispy-forms-gds."""
 
-import datetime as dt
-
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fluid, Hidden, Layout, Size
 from django import forms
@@ -12,31 +9,13 @@ from django.db.models import Q
 
 from actions.measures import SUGGESTED_MEASURES, MeasureKey
 from actions.models import Action, Plan, Priority, Rag, Reflection, Status
+from arp_portal.core.forms import GovUKDateField
 
 COMPUTED = "computed"
 RAG_CHOICES = [
     (COMPUTED, "Work it out from progress against the due date"),
     *[(value, f"{label}, set by hand") for value, label in Rag.choices],
 ]
-
-
-class GovDateField(DateInputField):
-    """A GOV.UK date input whose errors name the field, as the Design System asks."""
-
-    def __init__(self, *, noun: str, **kwargs):
-        self.noun = noun
-        super().__init__(**kwargs)
-        self.error_messages["required"] = f"Enter the {noun}"
-        self.error_messages["incomplete"] = f"Enter the {noun} as a day, month and year"
-
-    def compress(self, data_list):
-        if not data_list or not all(data_list):
-            return None
-        day, month, year = data_list
-        try:
-            return dt.date(day=int(day), month=int(month), year=int(year))
-        except ValueError as error:
-            raise ValidationError(f"The {self.noun} must be a real date") from error
 
 
 def _helper(*layout, method: str = "post") -> FormHelper:
@@ -82,8 +61,8 @@ class PlanForm(forms.Form):
         max_length=200,
         error_messages={"required": "Enter the plan's name"},
     )
-    period_start = GovDateField(label="Start of the plan's period", noun="start of the period")
-    period_end = GovDateField(label="End of the plan's period", noun="end of the period")
+    period_start = GovUKDateField(label="Start of the plan's period", name="Start of the period")
+    period_end = GovUKDateField(label="End of the plan's period", name="End of the period")
     governing_board = forms.CharField(
         label="Governing board",
         help_text="The board the steering group reports to, for example the Children's "
@@ -242,8 +221,8 @@ class ActionForm(forms.Form):
         required=False,
         help_text="Other teams and organisations involved, separated by commas.",
     )
-    start_date = GovDateField(label="Start date", noun="start date")
-    due_date = GovDateField(label="Due date", noun="due date")
+    start_date = GovUKDateField(label="Start date", name="Start date")
+    due_date = GovUKDateField(label="Due date", name="Due date")
     status = forms.ChoiceField(
         label="Status",
         choices=Status.choices,
@@ -413,7 +392,7 @@ class MilestoneForm(forms.Form):
     title = forms.CharField(
         label="Milestone", max_length=200, error_messages={"required": "Enter the milestone"}
     )
-    due_date = GovDateField(label="When is it due?", noun="milestone's due date")
+    due_date = GovUKDateField(label="When is it due?", name="Milestone's due date")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -553,9 +532,9 @@ class ActionFilterForm(forms.Form):
 
 
 class BoardReportForm(forms.Form):
-    since = GovDateField(
+    since = GovUKDateField(
         label="Show updates since",
-        noun="date to show updates from",
+        name="Date to show updates from",
         help_text="For example, the date of the last board meeting.",
     )
 

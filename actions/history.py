@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.utils import formats
+from django.utils import formats, timezone
 
+from actions import rag as rag_rules
 from actions.models import Action, Area, MeasureLink, Milestone, Outcome
 
 # Bookkeeping fields that change with every save and mean nothing to a reader.
@@ -111,6 +112,44 @@ def _record_changes(model, subject: str, record, previous, lookups: _Lookups) ->
     return rows
 
 
+RAG_WORDS = {rag_rules.GREEN: "Green", rag_rules.AMBER: "Amber", rag_rules.RED: "Red"}
+
+
+def _rag_on_the_day(record) -> tuple[str, str]:
+    """(RAG, how it was reached) for an action's historical record, on the day it was saved:
+    the RAG set by hand, or the one the rules gave from its progress and dates that day."""
+    if record.rag_override:
+        return record.rag_override, "set by hand"
+    return (
+        rag_rules.computed_rag(
+            status=record.status,
+            percent_complete=record.percent_complete,
+            start_date=record.start_date,
+            due_date=record.due_date,
+            today=timezone.localtime(record.history_date).date(),
+        ),
+        "worked out",
+    )
+
+
+def _rag_change(record, previous) -> Change | None:
+    """A row for the RAG when a save moved it, whether it was set by hand or worked out (the
+    worked-out RAG is not stored, so it is worked out for both records on the day of the save)."""
+    if previous is None or record.history_type != "~":
+        return None
+    (old, old_how), (new, new_how) = _rag_on_the_day(previous), _rag_on_the_day(record)
+    if old == new:
+        return None
+    return Change(
+        record.history_date,
+        user_label(record.history_user),
+        "Action",
+        "RAG",
+        f"{RAG_WORDS.get(old, 'No RAG')} ({old_how})",
+        f"{RAG_WORDS.get(new, 'No RAG')} ({new_how})",
+    )
+
+
 def _pairs(records: Iterable) -> list[tuple]:
     """(record, the record before it) for one object's records, oldest first."""
     ordered = sorted(records, key=lambda r: (r.history_date, r.history_id))
@@ -146,6 +185,9 @@ def action_changes(action: Action) -> list[Change]:
     rows: list[Change] = []
     for record, previous in _pairs(action_records):
         rows.extend(_record_changes(Action, "Action", record, previous, lookups))
+        rag_row = _rag_change(record, previous)
+        if rag_row is not None:
+            rows.append(rag_row)
     for model, records, noun in (
         (Milestone, milestone_records, "Milestone"),
         (MeasureLink, measure_records, "Linked measure"),

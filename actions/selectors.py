@@ -146,10 +146,18 @@ class OutcomeSummary:
     outcome: Outcome | None  # None: actions linked to no outcome
     rag: dict[str, int]
     status: dict[str, int]
+    # RAG of the actions not complete: with the complete ones they add up to the total.
+    open_rag: dict[str, int] = dataclasses.field(
+        default_factory=lambda: {value: 0 for value in RAG_ORDER}
+    )
 
     @property
     def total(self) -> int:
         return sum(self.status.values())
+
+    @property
+    def open_without_rag(self) -> int:
+        return self.open_rag[rag_rules.NONE]
 
 
 def _empty_counts():
@@ -236,6 +244,8 @@ def plan_list(today: dt.date | None = None) -> list[tuple[Plan, OutcomeSummary]]
     for row in rows:
         totals[row["plan_id"]].rag[row["rag"]] += row["count"]
         totals[row["plan_id"]].status[row["status"]] += row["count"]
+        if row["status"] != Status.COMPLETE:
+            totals[row["plan_id"]].open_rag[row["rag"]] += row["count"]
     return [(plan, totals[plan.pk]) for plan in plans]
 
 
@@ -264,3 +274,37 @@ def reminder_actions(days: int, today: dt.date | None = None) -> QuerySet:
         .select_related("owner", "plan")
         .order_by("owner_id", "due_date", "plan_id", "number")
     )
+
+
+# --- Board report --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class OutcomeActions:
+    """One outcome of the board report: its actions (an action serving two outcomes is listed
+    under both) and the measures those actions are linked to, each measure once."""
+
+    outcome: Outcome | None
+    actions: list = dataclasses.field(default_factory=list)
+    measure_links: list = dataclasses.field(default_factory=list)
+
+
+def actions_by_outcome(plan: Plan, today: dt.date | None = None) -> list[OutcomeActions]:
+    """Every action of the plan under each outcome it serves, with its RAG, owner and linked
+    measures, in fixed queries (actions, outcomes, measure links)."""
+    actions = list(
+        actions_for_listing(plan, today).prefetch_related("measure_links").order_by("number")
+    )
+    groups = {outcome.pk: OutcomeActions(outcome) for outcome in plan.outcomes.order_by("number")}
+    unlinked = OutcomeActions(None)
+    for action in actions:
+        homes = [groups[o.pk] for o in action.outcomes.all() if o.pk in groups] or [unlinked]
+        for group in homes:
+            group.actions.append(action)
+            for link in action.measure_links.all():
+                if link.key not in {known.key for known in group.measure_links}:
+                    group.measure_links.append(link)
+    result = list(groups.values())
+    if unlinked.actions:
+        result.append(unlinked)
+    return result

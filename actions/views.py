@@ -671,11 +671,24 @@ def board_report(request: HttpRequest, plan_id: int) -> HttpResponse:
             "rag_order": selectors.RAG_ORDER,
             "rag_labels": selectors.RAG_LABELS,
             "overdue": selectors.overdue_actions(plan, today),
+            "by_outcome": _with_measure_readings(selectors.actions_by_outcome(plan, today)),
             "updates": selectors.updates_since(plan, since),
             "went_well": plan.reflections.filter(kind=Reflection.Kind.WENT_WELL),
             "lessons": plan.reflections.filter(kind=Reflection.Kind.LESSON),
         },
     )
+
+
+def _with_measure_readings(groups: list) -> list:
+    """Each outcome's linked measures read live from their providers (each key read once)."""
+    readings: dict[str, object] = {}
+    for group in groups:
+        group.measures = []
+        for link in group.measure_links:
+            if link.key not in readings:
+                readings[link.key] = measure_status(link.key, link.label)
+            group.measures.append(readings[link.key])
+    return groups
 
 
 @role_required(READ)

@@ -29,6 +29,22 @@ def _exit_on_sigterm() -> None:
 
 
 DATABASE_NAME = "arp_portal"
+# PostgreSQL keeps up to max_wal_size (1 GB by default) of write-ahead log before it recycles any.
+# A test run creates and drops a database per worker (CREATE DATABASE writes the whole template to
+# the log) and loads the demo data, so var/ grew by about 250 MB a run until it reached that
+# ceiling; the test databases themselves are dropped. A development server needs little log.
+WAL_SETTINGS = {"max_wal_size": "64MB", "min_wal_size": "32MB"}
+
+
+def _limit_write_ahead_log(server) -> None:
+    current = server.psql("SHOW max_wal_size;")
+    if WAL_SETTINGS["max_wal_size"] in current:
+        return
+    for name, value in WAL_SETTINGS.items():
+        server.psql(f"ALTER SYSTEM SET {name} = '{value}';")
+    # Both settings take effect on reload; the next checkpoint removes the log beyond them.
+    server.psql("SELECT pg_reload_conf();")
+    server.psql("CHECKPOINT;")
 
 
 def _forget_dead_processes(pgdata: Path) -> None:
@@ -58,6 +74,7 @@ def embedded_database_url(base_dir: Path) -> str:
     # atexit runs hooks last-in first-out: this runs just before pgserver's own clean-up.
     atexit.register(_forget_dead_processes, pgdata)
     _exit_on_sigterm()
+    _limit_write_ahead_log(server)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")

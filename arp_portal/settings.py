@@ -290,9 +290,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "filters": {
+        "forbidden_without_traceback": {
+            "()": "arp_portal.core.log_filters.ForbiddenWithoutTraceback"
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default configuration gives "django" a console handler of its own in debug,
+        # so each record printed twice (once there, once at the root): propagate to the root only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["forbidden_without_traceback"]},
         # django.server logs each request line of runserver; keep its method/path/status only.
         "django.server": {"handlers": [], "level": "WARNING", "propagate": False},
         "pgserver": {"handlers": ["console"], "level": "WARNING", "propagate": False},

@@ -1,12 +1,25 @@
 """Forms: the intake's question pages, and the data manager's survey and question forms."""
 
+import re
+
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import (
+    HTML,
+    Button,
+    ConditionalQuestion,
+    ConditionalRadios,
+    Field,
+    Fluid,
+    Layout,
+    Size,
+)
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.html import escape
 
+from arp_portal.core.forms import GovUKDateField
 from surveys.models import (
     KINDS_WITH_OWN_OPTIONS,
     MINIMUM_THRESHOLD,
@@ -31,6 +44,12 @@ def _helper(*fields, button: str = "Continue") -> FormHelper:
 
 def field_name(question) -> str:
     return f"q{question.pk}"
+
+
+def field_anchor(question) -> str:
+    """The id of a question's form group (its legend or label and its inputs) on its page:
+    where a "Change" link lands."""
+    return f"div_id_{field_name(question)}"
 
 
 def _choices(question) -> list:
@@ -175,7 +194,17 @@ class SubmitAnswersForm(forms.Form):
         return bool(self.is_valid() and self.cleaned_data.get("website"))
 
 
+# A UK number as people write it: spaces, hyphens and brackets are ignored; 0 or +44 (or 0044)
+# then 9 or 10 digits (Ofcom's numbering plan: 10 digits after the 0 for almost every number).
+UK_PHONE = re.compile(r"^(?:\+44|0044|0)\d{9,10}$")
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+PHONE_FORMAT = "Enter a UK phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+
+
 class FollowUpForm(forms.Form):
+    """The offer to talk: the contact box shown is the one for the method chosen (GOV.UK
+    conditional radios; without JavaScript both show, and only the chosen one is read)."""
+
     name = forms.CharField(
         label="Your name",
         max_length=200,
@@ -187,30 +216,62 @@ class FollowUpForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how we should contact you"},
     )
-    contact = forms.CharField(
-        label="Email address or phone number",
-        max_length=254,
-        error_messages={"required": "Enter an email address or phone number"},
+    email = forms.CharField(label="Email address", max_length=254, required=False)
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=30,
+        required=False,
+        help_text="A UK number, landline or mobile",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "spellcheck": "false"}
+        )
+        self.fields["phone"].widget = forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
         self.helper = _helper(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
-            Field.radios("preferred_contact", legend_size=Size.SMALL, inline=True),
-            Field.text("contact", field_width=Fluid.TWO_THIRDS),
+            ConditionalRadios(
+                "preferred_contact",
+                ConditionalQuestion("Email", Field.text("email", field_width=Fluid.TWO_THIRDS)),
+                ConditionalQuestion("Phone", Field.text("phone", field_width=Fluid.ONE_HALF)),
+            ),
             button="Send",
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        method = cleaned.get("preferred_contact")
+        email = (cleaned.pop("email", "") or "").strip()
+        phone = (cleaned.pop("phone", "") or "").strip()
+        if method == "email":
+            if not email:
+                self.add_error("email", "Enter your email address")
+            else:
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    self.add_error("email", EMAIL_FORMAT)
+                else:
+                    cleaned["contact"] = email
+        elif method == "phone":
+            digits = re.sub(r"[\s\-.()]", "", phone.replace("(0)", ""))
+            if not phone:
+                self.add_error("phone", "Enter your phone number")
+            elif not UK_PHONE.match(digits):
+                self.add_error("phone", PHONE_FORMAT)
+            else:
+                cleaned["contact"] = phone
+        return cleaned
 
 
 # --- Management --------------------------------------------------------------------------------
 
 
-def _date_field(label: str, help_text: str, required: str) -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text, require_all_fields=False)
-    field.error_messages.update({"required": required, "incomplete": "Enter a full date"})
-    return field
+def _date_field(label: str, help_text: str, required: str) -> GovUKDateField:
+    return GovUKDateField(name=label, label=label, help_text=help_text, required_message=required)
 
 
 class SurveyForm(forms.ModelForm):

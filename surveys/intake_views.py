@@ -11,6 +11,7 @@ import functools
 import hashlib
 
 from crispy_forms.utils import render_crispy_form
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +27,7 @@ from surveys.forms import (
     InvitationCodeForm,
     QuestionPageForm,
     SubmitAnswersForm,
+    field_anchor,
     initial_from_answers,
 )
 from surveys.intake_session import with_intake_session
@@ -42,6 +44,26 @@ def _state(request: HttpRequest, survey: Survey) -> dict:
 
 def _save_state(request: HttpRequest, survey: Survey, state: dict) -> None:
     request.intake_session[_session_key(survey)] = state
+
+
+def _sent_cookie(survey: Survey) -> str:
+    return f"survey-{survey.pk}-sent"
+
+
+def _remember_sent(response: HttpResponse, survey: Survey) -> HttpResponse:
+    """A cookie that says only "answers were sent from this browser" (no identifier, nothing
+    stored on the server), so Back to the check page explains itself instead of offering an empty
+    form with a live Send button. It ends when the survey closes."""
+    days_left = max(1, (survey.closes_on - timezone.localdate()).days + 1)
+    response.set_cookie(
+        _sent_cookie(survey),
+        "1",
+        max_age=days_left * 24 * 60 * 60,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def _closed(request: HttpRequest, survey: Survey) -> HttpResponse:
@@ -81,7 +103,8 @@ def _summary(survey: Survey, questions, answers: dict, pages) -> list[dict]:
                 "answers": shown,
                 "missing": missing,
                 "page": page_of[question.pk],
-                "change_url": change_url[page_of[question.pk]],
+                # The link lands on the question itself, not the top of its page.
+                "change_url": f"{change_url[page_of[question.pk]]}#{field_anchor(question)}",
             }
         )
     return rows
@@ -194,6 +217,8 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     questions = selectors.survey_questions_for_intake(survey)
     pages = selectors.intake_pages(questions)
     state = _state(request, survey)
+    if not state["answers"] and request.COOKIES.get(_sent_cookie(survey)):
+        return render(request, "surveys/intake/already_sent.html", {"survey": survey})
     rows = _summary(survey, questions, state["answers"], pages)
     form = SubmitAnswersForm(request.POST if request.method == "POST" else None)
     problem = ""
@@ -223,7 +248,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
                 # Nothing of this person's visit is kept: the survey session's row is deleted
                 # (a sign-in session, if they have one, is not touched).
                 request.intake_session.flush()
-                return redirect("surveys:confirmation", slug=slug)
+                return _remember_sent(redirect("surveys:confirmation", slug=slug), survey)
     return render(
         request,
         "surveys/intake/check.html",

@@ -18,6 +18,9 @@ be subtracted to reveal a hidden cell.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import plotly.graph_objects as go
+
+from arp_portal.core import charts
 from arp_portal.core.ethnicity import DFE_ETHNICITY_CODES, MajorGroup
 from arp_portal.statistics.intervals import wilson_interval
 from arp_portal.statistics.linked_disclosure import Constraint, suppress_linked
@@ -672,36 +675,37 @@ def figure_for(result: QuestionResult) -> dict:
     if result.question.is_demographic:
         rows = result.rows_of("all")
     shown = [r for r in rows if any(not c.suppressed for c in r.cells)]
-    data = []
-    for index, option in enumerate(result.options):
-        if getattr(option, "derived", False):
-            continue  # a total of other answers: stacking it would count people twice
-        data.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": option.label,
-                "y": [r.group.label for r in shown],
-                "x": [
+    bars = []
+    answers = [
+        (index, option)
+        for index, option in enumerate(result.options)
+        # A total of other answers: stacking it would count people twice.
+        if not getattr(option, "derived", False)
+    ]
+    for position, (index, option) in enumerate(answers):
+        colour, pattern = charts.category_style(position)
+        bars.append(
+            go.Bar(
+                orientation="h",
+                name=option.label,
+                y=[r.group.label for r in shown],
+                x=[
                     None if r.cells[index].percent is None else round(r.cells[index].percent, 1)
                     for r in shown
                 ],
-                "hovertemplate": "%{y}: %{x:.1f}%<extra>" + option.label + "</extra>",
-            }
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                hovertemplate="%{y}: %{x:.1f}%<extra>" + option.label + "</extra>",
+            )
         )
-    return {
-        "data": data,
-        "layout": {
-            "barmode": "group" if result.question.is_multiple else "stack",
-            "height": 140
-            + 40 * len(shown) * (len(result.options) if result.question.is_multiple else 1) ** 0.5,
-            "margin": {"l": 170, "r": 20, "t": 10, "b": 40},
-            "xaxis": {"title": {"text": "Percentage of the group"}, "range": [0, 100]},
-            "yaxis": {"autorange": "reversed"},
-            "legend": {"orientation": "h", "y": -0.25},
-            "font": {"family": "Arial, sans-serif", "size": 14},
-        },
-    }
+    bars_per_group = len(answers) if result.question.is_multiple else 1
+    return charts.figure(
+        bars,
+        empty="There is nothing to draw: no group's answers can be shown.",
+        barmode="group" if result.question.is_multiple else "stack",
+        height=160 + 40 * len(shown) * bars_per_group**0.5,
+        xaxis={"title": {"text": "Percentage of the group"}, "range": [0, 100]},
+        yaxis={"autorange": "reversed"},
+    )
 
 
 def summary_for(result: QuestionResult) -> str:

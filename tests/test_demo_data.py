@@ -46,3 +46,26 @@ def test_demo_data_is_deterministic_and_idempotent(client):
         assert f"Signed in as {username}" in response.content.decode()
         assert "Synthetic data" in response.content.decode()
         client.post("/accounts/sign-out/")
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_writes_no_row_to_any_table_history_included():
+    from django.apps import apps
+
+    def every_table():
+        return {
+            model._meta.db_table: model.objects.count()
+            for model in apps.get_models()
+            if model._meta.app_label in ("actions", "surveys", "dashboards", "core")
+            and model._meta.managed
+        }
+
+    call_command("load_demo_data", stdout=io.StringIO())
+    first = every_table()
+    assert first["actions_historicalaction_outcomes"] > 0
+    call_command("load_demo_data", stdout=io.StringIO())
+    second = every_table()
+    changed = {
+        table: (first[table], second[table]) for table in first if first[table] != second[table]
+    }
+    assert changed == {}

@@ -6,6 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from arp_portal.core.forms import GovUKDateField, long_date
 from arp_portal.core.models import AgeBand, Locality, Sex, Team
 from dashboards.children.selectors import ChildFilters
 
@@ -45,13 +46,11 @@ class ChildFiltersForm(forms.Form):
     measure = forms.ChoiceField(
         label="Count children", choices=MEASURE_CHOICES, required=False, widget=forms.RadioSelect
     )
-    date = forms.DateField(
+    date = GovUKDateField(
         label="Reference date",
-        help_text="For example, 2025-03-31. Trends go back five years from this date.",
-        input_formats=["%Y-%m-%d"],
+        name="Reference date",
+        help_text="For example, 31 3 2025. Trends go back five years from this date.",
         required=False,
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
-        error_messages={"invalid": "Enter the reference date as YYYY-MM-DD, like 2025-03-31"},
     )
     locality = forms.ModelChoiceField(
         label="Locality",
@@ -78,9 +77,25 @@ class ChildFiltersForm(forms.Form):
         label="Ethnic groups", choices=DETAIL_CHOICES, required=False, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args, default_date: dt.date | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        default_date: dt.date | None = None,
+        data_range: tuple[dt.date, dt.date] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.default_date = default_date or default_reference_date()
+        if data_range is not None:
+            # A date the imported data does not cover would show a page of empty counts.
+            earliest, latest = data_range
+            date_field = self.fields["date"]
+            date_field.earliest, date_field.latest = earliest, latest
+            date_field.help_text = (
+                f"The imported data covers {long_date(earliest)} to {long_date(latest)}. For "
+                f"example, {default_reference_date(latest):%-d %-m %Y}. Trends go back five "
+                "years from this date."
+            )
         self.fields["age_band"].choices = [(AgeBand.ALL, "0 to 17 (all children)")] + [
             choice for choice in AgeBand.choices if choice[0] != AgeBand.ALL
         ]
@@ -89,7 +104,7 @@ class ChildFiltersForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("cohort", legend_size=Size.SMALL, small=True),
             Field.radios("measure", legend_size=Size.SMALL, small=True),
-            Field.text("date", field_width=10),
+            Field("date", legend_size=Size.SMALL),
             Field.select("locality"),
             Field.select("team"),
             Field.select("age_band"),

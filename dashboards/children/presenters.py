@@ -1,9 +1,12 @@
 """Turns counts into what the page and the exports show: tables with "c" for hidden counts,
-Plotly figures (plain dicts for plotly.js) and plain-English sentences."""
+Plotly figures (arp_portal.core.charts) and plain-English sentences."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
+import plotly.graph_objects as go
+
+from arp_portal.core import charts
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES
 from arp_portal.core.models import AgeBand, Sex
 from arp_portal.statistics.disproportionality import (
@@ -23,9 +26,6 @@ from dashboards.children.selectors import ChildFilters, PopulationSelection
 
 SUPPRESSED = "c"
 TREND_YEARS = 5
-# GOV.UK palette: colours that keep 3:1 contrast against white.
-COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738", "#5694ca", "#912b88", "#28a197"]
-PARITY_COLOUR = "#505a5f"
 
 
 def long_date(date: dt.date) -> str:
@@ -152,100 +152,75 @@ def table_rows(table: CohortTable) -> list[TableRow]:
     return rows
 
 
-def _axis_font() -> dict:
-    return {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"}
-
-
 def rate_figure(table: CohortTable) -> dict:
     shown = [row for row in table.rows if row.rate.value is not None]
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": [row.group.label for row in shown],
-                "x": [round(row.rate.value, 1) for row in shown],
-                "marker": {"color": COLOURS[0]},
-                "error_x": {
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [round(row.rate.high - row.rate.value, 1) for row in shown],
-                    "arrayminus": [round(row.rate.value - row.rate.low, 1) for row in shown],
-                    "color": "#0b0c0c",
-                },
-                "hovertemplate": "%{y}: %{x} per 10,000<extra></extra>",
-                "name": "Rate per 10,000",
-            }
-        ],
-        "layout": {
-            "font": _axis_font(),
-            "height": max(280, 32 * len(shown) + 100),
-            "margin": {"l": 230, "r": 20, "t": 10, "b": 50},
-            "xaxis": {"title": {"text": "Children per 10,000 (95% confidence interval)"}},
-            "yaxis": {"autorange": "reversed"},
-            "showlegend": False,
-        },
-    }
+    values = [round(row.rate.value, 1) for row in shown]
+    bars = go.Bar(
+        orientation="h",
+        y=[row.group.label for row in shown],
+        x=values,
+        marker={"color": charts.PALETTE[0]},
+        error_x=charts.error_bars(
+            values, [r.rate.low for r in shown], [r.rate.high for r in shown], places=1
+        ),
+        hovertemplate="%{y}: %{x} per 10,000<extra></extra>",
+        name="Rate per 10,000",
+    )
+    return charts.figure(
+        [bars],
+        empty="There is no rate to draw: no group has both children and a population estimate.",
+        height=max(280, 40 * len(shown) + 110),
+        xaxis={"title": {"text": "Children per 10,000 (95% confidence interval)"}},
+        yaxis={"autorange": "reversed"},
+        showlegend=False,
+    )
 
 
 def rri_figure(table: CohortTable) -> dict:
     shown = [row for row in table.rows if row.rri.value is not None]
-    return {
-        "data": [
+    values = [round(row.rri.value, 2) for row in shown]
+    # Over-represented groups differ in colour and in shape (diamond), not colour alone.
+    over = [row.over_represented for row in shown]
+    points = go.Scatter(
+        mode="markers",
+        y=[row.group.label for row in shown],
+        x=values,
+        marker={
+            "size": 12,
+            "color": [charts.PALETTE[1] if flag else charts.PALETTE[0] for flag in over],
+            "symbol": ["diamond" if flag else "circle" for flag in over],
+        },
+        error_x=charts.error_bars(values, [r.rri.low for r in shown], [r.rri.high for r in shown]),
+        hovertemplate="%{y}: %{x}<extra></extra>",
+        name="Relative rate index",
+    )
+    lows = [r.rri.low for r in shown]
+    highs = [r.rri.high for r in shown]
+    return charts.figure(
+        [points],
+        empty="There is no ratio to draw: no group can be compared with "
+        f"{table.reference.label} children here.",
+        height=max(280, 40 * len(shown) + 120),
+        xaxis=charts.log_axis(
+            [*values, *lows, *highs],
+            f"Relative rate index against {table.reference.label} (log scale)",
+        ),
+        yaxis={"autorange": "reversed"},
+        shapes=[charts.reference_line(x=1)],
+        annotations=[
             {
-                "type": "scatter",
-                "mode": "markers",
-                "y": [row.group.label for row in shown],
-                "x": [round(row.rri.value, 2) for row in shown],
-                "marker": {
-                    "size": 11,
-                    "color": [COLOURS[1] if row.over_represented else COLOURS[0] for row in shown],
-                },
-                "error_x": {
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [round(row.rri.high - row.rri.value, 2) for row in shown],
-                    "arrayminus": [round(row.rri.value - row.rri.low, 2) for row in shown],
-                    "color": "#0b0c0c",
-                },
-                "hovertemplate": "%{y}: %{x}<extra></extra>",
-                "name": "Relative rate index",
+                "x": 0,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": "parity (1)",
+                "showarrow": False,
+                "font": {"color": charts.REFERENCE_COLOUR},
             }
         ],
-        "layout": {
-            "font": _axis_font(),
-            "height": max(280, 32 * len(shown) + 100),
-            "margin": {"l": 230, "r": 20, "t": 10, "b": 50},
-            "xaxis": {
-                "title": {"text": f"Relative rate index against {table.reference.label}"},
-                "type": "log",
-            },
-            "yaxis": {"autorange": "reversed"},
-            "shapes": [
-                {
-                    "type": "line",
-                    "x0": 1,
-                    "x1": 1,
-                    "yref": "paper",
-                    "y0": 0,
-                    "y1": 1,
-                    "line": {"color": PARITY_COLOUR, "dash": "dash", "width": 2},
-                }
-            ],
-            "annotations": [
-                {
-                    "x": 0,
-                    "xref": "x",
-                    "y": 1.02,
-                    "yref": "paper",
-                    "text": "parity (1)",
-                    "showarrow": False,
-                    "font": {"size": 12, "color": PARITY_COLOUR},
-                }
-            ],
-            "showlegend": False,
-        },
-    }
+        showlegend=False,
+    )
 
 
 @dataclass
@@ -290,86 +265,121 @@ def trend_series(tables: list[tuple[dt.date, CohortTable]]) -> list[TrendSeries]
 
 def trend_figure(series: list[TrendSeries], dates: list[dt.date], reference_label: str) -> dict:
     years = [long_date(date) for date in dates]
-    data = []
-    for index, line in enumerate(s for s in series if any(v is not None for v in s.rri)):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": line.label,
-                "x": years,
-                "y": line.rri,
-                "line": {"color": COLOURS[index % len(COLOURS)], "width": 2},
-                "marker": {"size": 7},
-                "connectgaps": False,
-            }
-        )
-    return {
-        "data": data,
-        "layout": {
-            "font": _axis_font(),
-            "height": 420,
-            "margin": {"l": 60, "r": 20, "t": 10, "b": 60},
-            "yaxis": {"title": {"text": f"RRI against {reference_label}"}, "type": "log"},
-            "xaxis": {"type": "category"},
-            "shapes": [
-                {
-                    "type": "line",
-                    "xref": "paper",
-                    "x0": 0,
-                    "x1": 1,
-                    "y0": 1,
-                    "y1": 1,
-                    "line": {"color": PARITY_COLOUR, "dash": "dash", "width": 2},
-                }
+    drawn = [s for s in series if any(v is not None for v in s.rri)]
+    values = [v for s in drawn for v in s.rri]
+    y_axis = charts.log_axis(values, f"RRI against {reference_label}")
+    empty = f"There is no ratio to draw for any of the five years against {reference_label}."
+    if len(drawn) > len(charts.PALETTE):
+        # More groups than distinguishable colours: one small panel per group.
+        return charts.small_multiples(
+            [
+                (
+                    line.label,
+                    [
+                        go.Scatter(
+                            mode="lines+markers",
+                            x=[str(date.year) for date in dates],
+                            y=line.rri,
+                            line={"color": charts.PALETTE[0], "width": 2},
+                            marker={"size": 6},
+                            connectgaps=False,
+                            name=line.label,
+                            hovertemplate=f"{line.label}, %{{x}}: %{{y}}<extra></extra>",
+                        )
+                    ],
+                )
+                for line in drawn
             ],
-            "legend": {"orientation": "h", "y": -0.2},
-        },
-    }
+            empty=empty,
+            yaxis={**y_axis, "title": None},
+            xaxis={"type": "category"},
+            shapes_per_panel=[charts.reference_line(y=1)],
+        )
+    traces = []
+    for index, line in enumerate(drawn):
+        style = charts.series_style(index, line.label)
+        traces.append(
+            go.Scatter(
+                mode="lines+markers",
+                name=line.label,
+                x=years,
+                y=line.rri,
+                line={"color": style.colour, "width": 2, "dash": style.dash},
+                marker={"size": 8, "symbol": style.symbol},
+                connectgaps=False,
+            )
+        )
+    return charts.figure(
+        traces,
+        empty=empty,
+        yaxis=y_axis,
+        xaxis={"type": "category"},
+        shapes=[charts.reference_line(y=1)],
+    )
 
 
 def pathway_figure(stages: list[PathwayStage], groups: list[Group]) -> dict:
-    data = []
-    for index, group in enumerate(groups):
+    labels = [stage.label for stage in stages]
+    drawn = []
+    for group in groups:
         values = [
             None
             if stage.cells[group.key].rri.value is None
             else round(stage.cells[group.key].rri.value, 2)
             for stage in stages
         ]
-        if all(value is None for value in values):
-            continue
-        data.append(
-            {
-                "type": "bar",
-                "name": group.label,
-                "x": [stage.label for stage in stages],
-                "y": values,
-                "marker": {"color": COLOURS[index % len(COLOURS)]},
-            }
-        )
-    return {
-        "data": data,
-        "layout": {
-            "font": _axis_font(),
-            "height": 420,
-            "barmode": "group",
-            "margin": {"l": 60, "r": 20, "t": 10, "b": 60},
-            "yaxis": {"title": {"text": "RRI against the stage before"}},
-            "shapes": [
-                {
-                    "type": "line",
-                    "xref": "paper",
-                    "x0": 0,
-                    "x1": 1,
-                    "y0": 1,
-                    "y1": 1,
-                    "line": {"color": PARITY_COLOUR, "dash": "dash", "width": 2},
-                }
+        if any(value is not None for value in values):
+            drawn.append((group, values))
+    y_axis = charts.log_axis(
+        [v for _, values in drawn for v in values], "RRI against the stage before"
+    )
+    empty = "There is no stage-to-stage ratio to draw for these children."
+    if len(drawn) > len(charts.PALETTE):
+        return charts.small_multiples(
+            [
+                (
+                    group.label,
+                    [
+                        go.Scatter(
+                            mode="markers",
+                            x=labels,
+                            y=values,
+                            marker={"size": 9, "color": charts.PALETTE[0]},
+                            name=group.label,
+                            hovertemplate=f"{group.label}, %{{x}}: %{{y}}<extra></extra>",
+                        )
+                    ],
+                )
+                for group, values in drawn
             ],
-            "legend": {"orientation": "h", "y": -0.2},
-        },
-    }
+            empty=empty,
+            yaxis={**y_axis, "title": None},
+            xaxis={"type": "category", "tickangle": -30},
+            panel_height=200,
+            shapes_per_panel=[charts.reference_line(y=1)],
+        )
+    # A ratio is drawn as a point on a log axis (a bar from 0 would exaggerate ratios above 1
+    # and hide those below it); each group has its own colour and marker.
+    traces = []
+    for index, (group, values) in enumerate(drawn):
+        style = charts.series_style(index, group.label)
+        traces.append(
+            go.Scatter(
+                mode="markers",
+                name=group.label,
+                x=labels,
+                y=values,
+                marker={"size": 12, "color": style.colour, "symbol": style.symbol},
+            )
+        )
+    return charts.figure(
+        traces,
+        empty=empty,
+        yaxis=y_axis,
+        xaxis={"type": "category"},
+        scattermode="group",
+        shapes=[charts.reference_line(y=1)],
+    )
 
 
 def build_table(

@@ -21,18 +21,40 @@ def _default_date() -> dt.date:
     return default
 
 
+def _data_range() -> tuple[dt.date, dt.date] | None:
+    """From the first episode's start to today: the dates the imported data can describe."""
+    earliest, _latest = selectors.episode_date_range()
+    if earliest is None:
+        return None
+    return earliest, max(earliest, dt.date.today())
+
+
+def _date_parts(value: str) -> dict[str, str]:
+    """A link's ?date=2025-03-31 (the linked measures and bookmarks use it) as the date input's
+    day, month and year; anything else is left for the form to report."""
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:
+        return {"date_0": value, "date_1": "", "date_2": ""}
+    return {"date_0": str(date.day), "date_1": str(date.month), "date_2": str(date.year)}
+
+
 def filters_form(request: HttpRequest) -> ChildFiltersForm:
     default_date = _default_date()
+    given = {key: value for key, value in request.GET.items() if value != "" or key in ("sex",)}
+    if "date" in given:
+        given.update(_date_parts(given.pop("date")))
+    if not any(key in given for key in ("date_0", "date_1", "date_2")):
+        given.update(_date_parts(default_date.isoformat()))
     data = {
         "cohort": "cin",
         "measure": "on_date",
-        "date": default_date.isoformat(),
         "age_band": "0-17",
         "reference": "WBRI",
         "detail": "major",
-        **{key: value for key, value in request.GET.items() if value != "" or key in ("sex",)},
+        **given,
     }
-    return ChildFiltersForm(data, default_date=default_date)
+    return ChildFiltersForm(data, default_date=default_date, data_range=_data_range())
 
 
 @role_required("core.view_dashboards")

@@ -1,9 +1,13 @@
 """Turns measure rows into what a page shows: a Plotly figure, an accessible table and a
-plain-English summary for each measure. Nothing here queries the database."""
+plain-English summary for each measure (charts in arp_portal.core.charts). Nothing here queries the
+database."""
 
 import datetime as dt
 from collections.abc import Iterable
 
+import plotly.graph_objects as go
+
+from arp_portal.core import charts
 from arp_portal.core.models import GradeBand
 from dashboards.workforce.measures import (
     ALL_STAFF,
@@ -22,33 +26,30 @@ from dashboards.workforce.measures import (
 )
 
 HIDDEN = "c"
-COLOURS = {
-    WHITE: "#505a5f",
-    "Mixed": "#912b88",
-    "Asian": "#1d70b8",
-    "Black": "#00703c",
-    "Other": "#b58840",
-    BAME: "#d4351c",
-}
-FONT = {"family": "Arial, Helvetica, sans-serif", "size": 14, "color": "#0b0c0c"}
+COLOURS = {group: charts.GROUP_COLOURS[GROUP_LABELS[group]] for group in (*MAJOR_GROUPS, BAME)}
+SYMBOLS = dict(zip((*MAJOR_GROUPS, BAME), charts.SYMBOLS, strict=False))
 
 
-def _layout(title: str, y_title: str, **extra) -> dict:
-    return {
-        "title": {"text": title, "font": {**FONT, "size": 16}},
-        "font": FONT,
-        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
-        "xaxis": {"automargin": True},
-        "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        "hovermode": "closest",
-        "height": 420,
-        **extra,
-    }
+def figure(traces: list, title: str, y_title: str, *, empty: str, yaxis=None, **layout) -> dict:
+    """A chart in the portal's house style; its title is shown as a heading above it."""
+    chart = charts.figure(
+        traces,
+        empty=empty,
+        yaxis={"title": {"text": y_title}, "rangemode": "tozero", **(yaxis or {})},
+        **layout,
+    )
+    return {**chart, "title": title}
 
 
-def figure(data: list, layout: dict) -> dict:
-    return {"data": data, "layout": layout, "config": {"displayModeBar": False, "responsive": True}}
+def _line(group: str, years: list[int], values: list) -> go.Scatter:
+    return go.Scatter(
+        mode="lines+markers",
+        name=GROUP_LABELS[group],
+        x=[str(y) for y in years],
+        y=values,
+        line={"color": COLOURS[group], "width": 2},
+        marker={"size": 8, "symbol": SYMBOLS[group]},
+    )
 
 
 def number(value: float | None, places: int = 1, suffix: str = "") -> str:
@@ -87,14 +88,12 @@ def _error_bars(rows: list[MeasureRow | None]) -> dict:
     def shown(row):
         return row is not None and row.value is not None and row.ci_low is not None
 
-    return {
-        "type": "data",
-        "symmetric": False,
-        "array": [round(r.ci_high - r.value, 3) if shown(r) else None for r in rows],
-        "arrayminus": [round(r.value - r.ci_low, 3) if shown(r) else None for r in rows],
-        "color": "#0b0c0c",
-        "thickness": 1,
-    }
+    return charts.error_bars(
+        [r.value if shown(r) else None for r in rows],
+        [r.ci_low if shown(r) else None for r in rows],
+        [r.ci_high if shown(r) else None for r in rows],
+        places=3,
+    )
 
 
 def _long_date(date: dt.date) -> str:
@@ -118,8 +117,9 @@ def _significance(row: MeasureRow) -> str:
 REPRESENTATION_ROWS = [
     *((f"{REPRESENTATION}: {label}", label) for _, label in GradeBand.choices),
     (f"{REPRESENTATION}: all staff", "All staff"),
-    (f"{REPRESENTATION}: working-age population", "Working-age population"),
-    (f"{REPRESENTATION}: children in need", "Children in need"),
+    # Both comparators are counted for the whole authority, whatever the filter: say so.
+    (f"{REPRESENTATION}: working-age population", "Working-age population (whole authority)"),
+    (f"{REPRESENTATION}: children in need", "Children in need (whole authority)"),
 ]
 
 
@@ -145,30 +145,35 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
     for group in (BAME, "Black"):
         series = [tables[m].get(group) for m, _ in categories]
         data.append(
-            {
-                "type": "bar",
-                "name": GROUP_LABELS[group],
-                "x": [label for _, label in categories],
-                "y": [None if r is None or r.value is None else round(r.value, 1) for r in series],
-                "error_y": _error_bars(series),
-                "marker": {"color": COLOURS[group]},
-                "hovertemplate": "%{x}: %{y:.1f}%<extra>" + GROUP_LABELS[group] + "</extra>",
-            }
+            go.Bar(
+                name=GROUP_LABELS[group],
+                x=[label for _, label in categories],
+                y=[None if r is None or r.value is None else round(r.value, 1) for r in series],
+                error_y=_error_bars(series),
+                marker={
+                    "color": COLOURS[group],
+                    # Black staff's bars are hatched, so the two series differ by more than colour.
+                    "pattern": {"shape": "/" if group == "Black" else ""},
+                },
+                hovertemplate="%{x}: %{y:.1f}%<extra>" + GROUP_LABELS[group] + "</extra>",
+            )
         )
     # Trend: the share from Black, Asian and minority ethnic groups in each grade, year by year.
     trend_data = []
     years = sorted(trend)
-    for _value, label in GradeBand.choices:
+    for index, (_value, label) in enumerate(GradeBand.choices):
         measure = f"{REPRESENTATION}: {label}"
         points = [_by(trend[y], measure).get(BAME) for y in years]
+        style = charts.series_style(index)
         trend_data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": label,
-                "x": [str(y) for y in years],
-                "y": [None if p is None or p.value is None else round(p.value, 1) for p in points],
-            }
+            go.Scatter(
+                mode="lines+markers",
+                name=label,
+                x=[str(y) for y in years],
+                y=[None if p is None or p.value is None else round(p.value, 1) for p in points],
+                line={"color": style.colour, "dash": style.dash, "width": 2},
+                marker={"size": 8, "symbol": style.symbol},
+            )
         )
     trend_rows = [
         {
@@ -183,24 +188,22 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
         "summary": representation_summary(tables, year, result),
         "figure": figure(
             data,
-            _layout(
-                f"Black, Asian and minority ethnic staff, and Black staff, by grade, {year}",
-                "% of people whose ethnicity is known",
-                barmode="group",
-                # Say where a bar is missing because its figure is hidden, not zero.
-                annotations=[
-                    {
-                        "x": label,
-                        "y": 0,
-                        "yanchor": "bottom",
-                        "showarrow": False,
-                        "text": "c: hidden",
-                        "font": {**FONT, "size": 12},
-                    }
-                    for measure, label in categories
-                    if tables[measure].get(BAME) is not None and tables[measure][BAME].suppressed
-                ],
-            ),
+            f"Black, Asian and minority ethnic staff, and Black staff, by grade, {year}",
+            "% of people whose ethnicity is known",
+            empty=f"There are no staff of known ethnicity in post at the end of {year} to draw.",
+            barmode="group",
+            # Say where a bar is missing because its figure is hidden, not zero.
+            annotations=[
+                {
+                    "x": label,
+                    "y": 0,
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "text": "c: hidden",
+                }
+                for measure, label in categories
+                if tables[measure].get(BAME) is not None and tables[measure][BAME].suppressed
+            ],
         ),
         "table": {
             "caption": f"Ethnic groups as a percentage of staff whose ethnicity is known, in post "
@@ -212,10 +215,9 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
         },
         "trend_figure": figure(
             trend_data,
-            _layout(
-                "Share from Black, Asian and minority ethnic groups, by grade and year",
-                "% of staff of known ethnicity",
-            ),
+            "Share from Black, Asian and minority ethnic groups, by grade and year",
+            "% of staff of known ethnicity",
+            empty="There is no year with a share to draw.",
         ),
         "trend_table": {
             "caption": "Black, Asian and minority ethnic staff as a percentage of each grade, by "
@@ -247,8 +249,14 @@ def representation_summary(tables: dict, year: int, result: dict) -> str:
         text += f", against {senior[1].value:.1f}% at {senior[0].lower()} grade"
     comparisons = []
     for measure, label in (
-        (f"{REPRESENTATION}: working-age population", "of the local working-age population"),
-        (f"{REPRESENTATION}: children in need", "of the children in need the service works with"),
+        (
+            f"{REPRESENTATION}: working-age population",
+            "of the working-age population across the authority",
+        ),
+        (
+            f"{REPRESENTATION}: children in need",
+            "of the children in need across the authority",
+        ),
     ):
         row = tables[measure].get(BAME)
         if row is not None and row.value is not None:
@@ -301,51 +309,46 @@ def likelihood_section(
         for group in groups
     ]
     shown = [ratios[g] for g in COMPARED_GROUPS if ratios[g].value is not None]
+    # A ratio is a point with its interval on a log axis: bars from 0 would make 2 look twice as
+    # far from parity as 0.5, which is as far.
+    values = [round(r.value, 2) for r in shown]
     data = [
-        {
-            "type": "bar",
-            "name": "Relative likelihood",
-            "x": [r.label for r in shown],
-            "y": [round(r.value, 2) for r in shown],
-            "error_y": _error_bars(shown),
-            "marker": {"color": [COLOURS[r.group] for r in shown]},
-            "hovertemplate": "%{x}: %{y:.2f}<extra></extra>",
-        }
+        go.Scatter(
+            mode="markers",
+            name="Relative likelihood",
+            x=[r.label for r in shown],
+            y=values,
+            error_y=_error_bars(shown),
+            marker={
+                "size": 13,
+                "color": [COLOURS[r.group] for r in shown],
+                "symbol": [SYMBOLS[r.group] for r in shown],
+            },
+            hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+        )
     ]
-    layout = _layout(
-        f"Likelihood {phrase}, against White staff, {year}",
-        "Relative likelihood (1 = same as White staff)",
-        shapes=[
-            {
-                "type": "line",
-                "xref": "paper",
-                "x0": 0,
-                "x1": 1,
-                "y0": 1,
-                "y1": 1,
-                "line": {"color": "#0b0c0c", "dash": "dash", "width": 1},
-            }
-        ],
-    )
+    bounds = [*values, *(r.ci_low for r in shown), *(r.ci_high for r in shown)]
     years = sorted(trend)
     trend_data = []
+    trend_values = []
     for group in ("Black", "Asian", "Mixed", BAME):
         points = [_by(trend[y], ratio_measure).get(group) for y in years]
-        trend_data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": GROUP_LABELS[group],
-                "x": [str(y) for y in years],
-                "y": [None if p is None or p.value is None else round(p.value, 2) for p in points],
-                "line": {"color": COLOURS[group]},
-            }
-        )
+        values = [None if p is None or p.value is None else round(p.value, 2) for p in points]
+        trend_values += values
+        trend_data.append(_line(group, years, values))
     return {
         "key": key,
         "title": title,
         "summary": likelihood_summary(ratios, phrase, happened, year),
-        "figure": figure(data, layout),
+        "figure": figure(
+            data,
+            f"Likelihood {phrase}, against White staff, {year}",
+            "Relative likelihood (1 = same as White staff)",
+            empty=f"Too few staff {happened} in {year} to draw a comparison.",
+            yaxis=charts.log_axis(bounds, "Relative likelihood (1 = same as White staff)"),
+            shapes=[charts.reference_line(y=1)],
+            showlegend=False,
+        ),
         "table": {
             "caption": f"{title} by ethnic group, {year}",
             "head": [
@@ -360,7 +363,11 @@ def likelihood_section(
         },
         "trend_figure": figure(
             trend_data,
-            _layout(f"Likelihood {phrase} against White staff, by year", "Relative likelihood"),
+            f"Likelihood {phrase} against White staff, by year",
+            "Relative likelihood",
+            empty="There is no year with a likelihood to draw.",
+            yaxis=charts.log_axis(trend_values, "Relative likelihood"),
+            shapes=[charts.reference_line(y=1)],
         ),
         "trend_table": {
             "caption": f"Relative likelihood {phrase}, against White staff, by year",
@@ -398,13 +405,33 @@ def likelihood_summary(ratios: dict[str, MeasureRow], phrase: str, happened: str
 # --- Leavers -------------------------------------------------------------------------------
 
 
+NO_DATA = "no data"
+
+
+def leaver_years_without_data(trend: dict[int, list[MeasureRow]]) -> set[int]:
+    """Years before the first leaver the HR data records. An extract holds the staff employed
+    when it was taken, so people who left before then are not in it at all: those years read
+    0% though nobody knows how many left."""
+    recorded = [
+        year for year, rows in trend.items() if any((row.numerator or 0) > 0 for row in rows)
+    ]
+    first = min(recorded, default=None)
+    return {year for year in trend if first is None or year < first}
+
+
 def leavers_section(rows: list[MeasureRow], year: int, trend: dict[int, list[MeasureRow]]) -> dict:
     by_group = _by(rows, rows[0].measure) if rows else {}
     measure = rows[0].measure if rows else ""
     groups = [*MAJOR_GROUPS, BAME]
     years = sorted(trend)
+    no_data = leaver_years_without_data(trend)
     white, bame = by_group.get(WHITE), by_group.get(BAME)
-    if white and bame and white.value is not None and bame.value is not None:
+    if year in no_data:
+        summary = (
+            f"No leavers are recorded for {year}: the HR data holds no leaving dates that early, "
+            "so no leaver rate can be given."
+        )
+    elif white and bame and white.value is not None and bame.value is not None:
         summary = (
             f"In {year}, {bame.value:.1f}% of Black, Asian and minority ethnic staff left the "
             f"service, against {white.value:.1f}% of White staff."
@@ -417,22 +444,23 @@ def leavers_section(rows: list[MeasureRow], year: int, trend: dict[int, list[Mea
         "summary": summary,
         "figure": figure(
             [
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": GROUP_LABELS[group],
-                    "x": [str(y) for y in years],
-                    "y": [
+                _line(
+                    group,
+                    years,
+                    [
                         None
-                        if (p := _by(trend[y], measure).get(group)) is None or p.value is None
+                        if y in no_data
+                        or (p := _by(trend[y], measure).get(group)) is None
+                        or p.value is None
                         else round(p.value, 1)
                         for y in years
                     ],
-                    "line": {"color": COLOURS[group]},
-                }
+                )
                 for group in groups
             ],
-            _layout("Leaver rate by ethnic group and year", "% of staff employed in the year"),
+            "Leaver rate by ethnic group and year",
+            "% of staff employed in the year",
+            empty="There is no year with leavers to draw.",
         ),
         "table": {
             "caption": "Leaver rate by ethnic group and year (leavers as a % of staff employed "
@@ -441,12 +469,17 @@ def leavers_section(rows: list[MeasureRow], year: int, trend: dict[int, list[Mea
             "rows": [
                 {
                     "label": GROUP_LABELS[group],
-                    "cells": [cell(_by(trend[y], measure).get(group)) for y in years],
+                    "cells": [
+                        NO_DATA if y in no_data else cell(_by(trend[y], measure).get(group))
+                        for y in years
+                    ],
                 }
                 for group in groups
             ],
         },
-        "detail_table": {
+        "detail_table": None
+        if year in no_data
+        else {
             "caption": f"Leavers by ethnic group, {year}",
             "head": ["Staff employed", "Leavers", "Leaver rate", "95% interval"],
             "rows": [
@@ -496,17 +529,16 @@ def pay_section(result: dict, year: int) -> dict:
         )
     shown = [g for g in COMPARED_GROUPS if median_gaps.get(g) and median_gaps[g].value is not None]
     data = [
-        {
-            "type": "bar",
-            "name": name,
-            "x": [GROUP_LABELS[g] for g in shown],
-            "y": [round(gaps[g].value, 1) for g in shown],
-            "marker": {"color": colour},
-            "hovertemplate": "%{x}: %{y:.1f}%<extra>" + name + "</extra>",
-        }
-        for name, gaps, colour in (
-            ("Median pay gap", median_gaps, "#1d70b8"),
-            ("Mean pay gap", mean_gaps, "#505a5f"),
+        go.Bar(
+            name=name,
+            x=[GROUP_LABELS[g] for g in shown],
+            y=[round(gaps[g].value, 1) for g in shown],
+            marker={"color": colour, "pattern": {"shape": pattern}},
+            hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>",
+        )
+        for name, gaps, colour, pattern in (
+            ("Median pay gap", median_gaps, charts.PALETTE[0], ""),
+            ("Mean pay gap", mean_gaps, charts.REFERENCE_COLOUR, "/"),
         )
     ]
     bame = median_gaps.get(BAME)
@@ -532,11 +564,11 @@ def pay_section(result: dict, year: int) -> dict:
         "summary": summary,
         "figure": figure(
             data,
-            _layout(
-                f"Pay gap against White staff, {date}",
-                "% below White staff's hourly pay",
-                barmode="group",
-            ),
+            f"Pay gap against White staff, {date}",
+            "% below White staff's hourly pay",
+            empty=f"Too few staff with pay recorded on {date} to draw a pay gap.",
+            barmode="group",
+            yaxis={"rangemode": "normal", "zeroline": True, "zerolinecolor": charts.TEXT_COLOUR},
         ),
         "table": {
             "caption": f"Hourly pay by ethnic group, staff in post on {date}",
@@ -560,33 +592,19 @@ def training_section(result: dict, year: int) -> dict:
     target = result["target"]
     over_time = result["over_time"]
     data = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "Completed training",
-            "x": [row.period for row in over_time],
-            "y": [None if row.value is None else round(row.value, 1) for row in over_time],
-            "line": {"color": "#1d70b8"},
-        }
-    ]
-    shapes = []
-    if target is not None:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "paper",
-                "x0": 0,
-                "x1": 1,
-                "y0": float(target.percent),
-                "y1": float(target.percent),
-                "line": {"color": "#d4351c", "dash": "dash", "width": 2},
-            }
+        go.Scatter(
+            mode="lines+markers",
+            name="Completed training",
+            x=[row.period for row in over_time],
+            y=[None if row.value is None else round(row.value, 1) for row in over_time],
+            line={"color": charts.PALETTE[0], "width": 2},
         )
-    layout = _layout(
-        "Staff in post who have completed anti-racist practice training",
-        "% of staff in post",
-        shapes=shapes,
-        annotations=[
+    ]
+    shapes = [] if target is None else [charts.reference_line(y=float(target.percent))]
+    annotations = (
+        []
+        if target is None
+        else [
             {
                 "xref": "paper",
                 "x": 0,
@@ -595,13 +613,9 @@ def training_section(result: dict, year: int) -> dict:
                 "xanchor": "left",
                 "showarrow": False,
                 "text": f"Target: {target.percent:.0f}% by {_long_date(target.due_date)}",
-                "font": {**FONT, "color": "#d4351c"},
             }
         ]
-        if target is not None
-        else [],
     )
-    layout["yaxis"]["range"] = [0, 100]
     by = result["by"]
     tables = []
     for dimension, title in (
@@ -663,9 +677,19 @@ def training_section(result: dict, year: int) -> dict:
         "key": "training",
         "title": "Anti-racist practice training",
         "summary": summary,
-        "figure": figure(data, layout),
+        "figure": figure(
+            data,
+            "Staff in post who have completed anti-racist practice training",
+            "% of staff in post",
+            empty="No anti-racist practice training has been recorded yet.",
+            yaxis={"range": [0, 100]},
+            shapes=shapes,
+            annotations=annotations,
+            showlegend=False,
+        ),
         "over_time_table": {
             "caption": "Staff in post who had completed the training, by month",
+            "label_head": "Month",
             "head": ["Staff in post", "Completed", "Per cent"],
             "rows": [
                 {

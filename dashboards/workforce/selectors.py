@@ -24,7 +24,13 @@ from django.db.models import (
 )
 
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF
-from arp_portal.core.models import Locality, ServiceArea, StaffMember
+from arp_portal.core.models import (
+    DEMO_IMPORT_KIND,
+    ImportRun,
+    Locality,
+    ServiceArea,
+    StaffMember,
+)
 from dashboards.children import selectors as children_selectors
 from dashboards.models import (
     TrainingTarget,
@@ -285,3 +291,16 @@ def data_years() -> list[int]:
         return []
     this_year = dt.date.today().year
     return list(range(max(first_start.year, this_year - 5), this_year + 1))
+
+
+# The imports that carry staff records or their events (the population is dated by its year).
+WORKFORCE_IMPORT_KINDS = ("workforce_staff", "workforce_events", "csww", DEMO_IMPORT_KIND)
+
+
+def latest_workforce_import() -> ImportRun | None:
+    """The import the page's figures are as at: the latest that succeeded."""
+    return (
+        ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED, kind__in=WORKFORCE_IMPORT_KINDS)
+        .order_by("-finished_at")
+        .first()
+    )

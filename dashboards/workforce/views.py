@@ -108,6 +108,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "export_query": export_query.urlencode(),
             "threshold": measures.THRESHOLD,
+            "latest_import": selectors.latest_workforce_import(),
         }
     )
     return render(request, "dashboards/workforce/dashboard.html", context)

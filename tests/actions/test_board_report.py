@@ -66,3 +66,34 @@ def test_a_bad_since_date_is_explained(service_manager_client, steering_member):
         f"/actions/plans/{plan.pk}/board-report/?since_0=40&since_1=2&since_2=2025"
     ).content.decode()
     assert "must be a real date" in page
+
+
+def test_the_plan_index_counts_each_action_once(steering_client, steering_member):
+    """Complete, then Red, Amber, Green and No RAG for the rest: they add up to the actions
+    (a complete action is also Green, and used to be counted twice)."""
+    import re
+
+    today = timezone.localdate()
+    plan = factories.plan(by=steering_member)
+    start, due = today - dt.timedelta(days=100), today + dt.timedelta(days=100)
+    done = factories.action(plan_=plan, by=steering_member, start_date=start, due_date=due)
+    deferred = factories.action(plan_=plan, by=steering_member, start_date=start, due_date=due)
+    factories.action(plan_=plan, by=steering_member, start_date=start, due_date=due)
+    for action, status, percent in ((done, "complete", 100), (deferred, "deferred", 10)):
+        action.refresh_from_db()
+        services.progress_update_post(
+            action_id=action.pk,
+            expected_version=action.version,
+            by=steering_member,
+            narrative="Progress",
+            status=status,
+            percent_complete=percent,
+        )
+    page = steering_client.get("/actions/").content.decode()
+    body = page[page.index('<tbody class="govuk-table__body">') :]
+    row = body[: body.index("</tr>")]
+    total, complete, red, amber, green, no_rag = (
+        int(n) for n in re.findall(r'numeric">(\d+)</td>', row)
+    )
+    assert (total, complete, no_rag) == (3, 1, 1)
+    assert complete + red + amber + green + no_rag == total

@@ -77,3 +77,47 @@ def test_plans_actions_and_updates_all_keep_history(steering_client, steering_me
     update = ProgressUpdate.objects.get()
     record = update.history.get()
     assert (record.history_type, record.history_user) == ("+", steering_member)
+
+
+def test_rag_changes_worked_out_and_set_by_hand_are_in_the_history(
+    steering_client, steering_member
+):
+    from django.utils import timezone
+
+    from actions.history import action_changes
+
+    today = timezone.localdate()
+    action = factories.action(
+        by=steering_member,
+        start_date=today - dt.timedelta(days=100),
+        due_date=today + dt.timedelta(days=100),
+        percent_complete=50,
+    )
+    # Half done at half time is on track (Green); 10% at half time is off track (Red).
+    services.progress_update_post(
+        action_id=action.pk,
+        expected_version=action.version,
+        by=steering_member,
+        narrative="Fell behind",
+        status="in_progress",
+        percent_complete=10,
+    )
+    action.refresh_from_db()
+    services.progress_update_post(
+        action_id=action.pk,
+        expected_version=action.version,
+        by=steering_member,
+        narrative="Recovery plan agreed",
+        status="in_progress",
+        percent_complete=10,
+        rag_override="amber",
+        rag_override_reason="Recovery plan agreed with the board",
+    )
+    rag_rows = [c for c in action_changes(action) if c.field == "RAG"]
+    assert [(c.old, c.new) for c in reversed(rag_rows)] == [
+        ("Green (worked out)", "Red (worked out)"),
+        ("Red (worked out)", "Amber (set by hand)"),
+    ]
+    page = steering_client.get(f"/actions/action/{action.pk}/").content.decode()
+    history = page[page.index('id="history"') :]
+    assert "Green (worked out)" in history and "Amber (set by hand)" in history

@@ -126,3 +126,21 @@ def test_measure_keys_parse():
     for bad in ("children", "Children:cic", "children::x", "children:c ic"):
         with pytest.raises(ValueError):
             MeasureKey.parse(bad)
+
+
+def test_the_board_report_shows_each_outcomes_measures_and_every_action_with_owner_and_rag(
+    service_manager_client, steering_client, action, children_provider
+):
+    steering_client.post(
+        f"/actions/action/{action.pk}/measures/new/", {"key": "children:cic:rri:Black"}
+    )
+    page = service_manager_client.get(
+        f"/actions/plans/{action.plan_id}/board-report/"
+    ).content.decode()
+    measures_part = page[page.index('id="measures"') : page.index('id="actions"')]
+    assert ">2.4<" in measures_part and "31 March 2025" in measures_part
+    assert "Down: <strong>improving</strong> (2.9, 2.6, 2.4)" in measures_part
+    actions_part = page[page.index('id="actions"') :]
+    assert f"{action.reference} {action.title}" in actions_part
+    assert "portal-rag" in actions_part  # the RAG as a GOV.UK tag with its word
+    assert action.due_date.strftime("%-d %b %Y") in actions_part

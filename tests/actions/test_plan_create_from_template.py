@@ -58,7 +58,7 @@ def test_an_impossible_date_is_named(steering_client):
     response = steering_client.post(
         "/actions/plans/new/", plan_post(period_start_0="31", period_start_1="2")
     )
-    assert "The start of the period must be a real date" in response.content.decode()
+    assert "Start of the period must be a real date" in response.content.decode()
     assert Plan.objects.count() == 0
 
 

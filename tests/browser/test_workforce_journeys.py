@@ -140,7 +140,7 @@ def test_a_service_manager_reads_the_disciplinary_likelihood_and_pay_gap(
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Workforce dashboard").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Workforce equality dashboard")
-    page.get_by_label("Year").select_option("2025")
+    page.get_by_label("Year", exact=True).select_option("2025")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("[data-summary=disciplinary]")).to_contain_text(
         "Black staff were 2.40 times as likely as White staff to enter a formal disciplinary "
@@ -148,7 +148,8 @@ def test_a_service_manager_reads_the_disciplinary_likelihood_and_pay_gap(
     )
     expect(page.locator("[data-summary=pay]")).to_contain_text("the median hourly pay of")
     # The charts are drawn by plotly from the figure JSON beside them.
-    expect(page.locator("#disciplinary ~ .portal-chart .main-svg").first).to_be_attached()
+    chart = page.locator("#disciplinary ~ .portal-figure .portal-chart .main-svg")
+    expect(chart.first).to_be_attached()
     then_the_accessibility_baseline_is_met(page)
 
     with page.expect_download() as download:

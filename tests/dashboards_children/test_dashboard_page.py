@@ -108,9 +108,30 @@ def test_an_empty_cohort_explains_itself(service_manager_client, authority):
 
 
 def test_a_bad_date_is_reported_in_gov_uk_style(service_manager_client, children_in_care):
-    response = service_manager_client.get(URL, {"date": "31/03/2025"})
+    response = service_manager_client.get(URL, {"date_0": "30", "date_1": "2", "date_2": "2025"})
     assert response.status_code == 200
-    assert "Enter the reference date as YYYY-MM-DD, like 2025-03-31" in response.content.decode()
+    assert "Reference date must be a real date" in response.content.decode()
+    assert "day is out of range" not in response.content.decode()
+
+
+def test_the_date_is_a_gov_uk_date_input_that_a_linked_iso_date_still_fills(
+    service_manager_client, children_in_care
+):
+    response = service_manager_client.get(URL, {"date": "2025-03-31"})
+    page = response.content.decode()
+    assert 'name="date_0" type="text" value="31"' in page or 'value="31"' in page
+    assert response.context["filters"].reference_date == MARCH_31
+
+
+@pytest.mark.parametrize("year", ["1990", "2030"])
+def test_a_date_outside_the_data_is_refused_with_the_range_it_covers(
+    service_manager_client, children_in_care, year
+):
+    response = service_manager_client.get(URL, {"date_0": "31", "date_1": "3", "date_2": year})
+    page = response.content.decode()
+    assert "Reference date must be between 1 June 2024 and " in page
+    # The page still shows the default date's figures, not a page of empty counts.
+    assert response.context["filters"].reference_date.year != int(year)
 
 
 def test_the_page_aggregates_in_a_fixed_number_of_queries(

@@ -190,7 +190,7 @@ def test_volunteering_is_a_separate_form_and_table_with_no_link_to_responses():
     client = Client()
     client.post(
         f"/surveys/{survey.slug}/talk-to-us/",
-        {"name": "Sam Example", "preferred_contact": "email", "contact": "sam@example.org"},
+        {"name": "Sam Example", "preferred_contact": "email", "email": "sam@example.org"},
     )
     assert services.held_count(survey) == 1
     write_held(survey)

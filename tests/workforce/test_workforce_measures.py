@@ -179,7 +179,7 @@ def test_representation_compares_grades_with_the_population_and_children(
     assert (
         "At the end of 2025, 35.7% of staff whose ethnicity is known were from Black, Asian and "
         "minority ethnic groups, against 25.0% at team manager grade; they are 20.0% of the "
-        "local working-age population"
+        "working-age population across the authority"
     ) in page
 
 

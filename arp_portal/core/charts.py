@@ -1,0 +1,274 @@
+"""Every chart on the portal, built with plotly's Python API and sent as JSON to the vendored
+plotly.js (static/js/charts.js draws it).
+
+One house style for all of them, so a fix lands everywhere at once:
+
+- chart text at least 14 px (GOV.UK body text is 19 px; 14 px is the floor for axis labels);
+- no chart title inside the drawing: the page's heading or caption names the chart, and the
+  legend sits above the plot area, where plotly grows the top margin to fit it, so it never
+  covers a title or an axis;
+- a colour-blind-safe palette (Okabe and Ito's, darkened where needed for 3:1 contrast against
+  white) with no red beside green, and each series also gets its own marker symbol and line dash,
+  so colour is never the only cue; more series than colours are drawn as small multiples, one
+  panel per series, rather than reusing a colour;
+- log axes labelled at the doublings 0.25, 0.5, 1, 2, 4 (plotly's own log ticks label 0.4 to
+  0.9 as "4 5 6 7 8 9");
+- nothing to draw means no chart frame at all: the figure carries a sentence instead (`empty`),
+  which the template shows in its place. Every chart has a data table beside it on the page.
+"""
+
+import json
+import math
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+from plotly.basedatatypes import BaseTraceType
+from plotly.subplots import make_subplots
+
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+FONT_SIZE = 14
+TEXT_COLOUR = "#0b0c0c"
+GRID_COLOUR = "#e5e5e5"
+REFERENCE_COLOUR = "#505a5f"  # parity lines and targets: GOV.UK dark grey
+
+# Okabe and Ito (2008), "Color Universal Design": distinguishable under the common colour vision
+# deficiencies. Its yellow, orange and sky blue are too light against white (below 3:1) and are
+# left out; bluish green comes last, so it appears only beside five other colours.
+PALETTE = ("#0072b2", "#d55e00", "#0b0c0c", "#cc79a7", "#999933", "#009e73")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "triangle-down")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+# The same group keeps the same colour on every page (survey, children's and workforce
+# dashboards), so a reader learns it once.
+GROUP_COLOURS = {
+    "White": "#505a5f",
+    "White British": "#505a5f",
+    "Mixed": "#cc79a7",
+    "Asian": "#0072b2",
+    "Black": "#d55e00",
+    "Other": "#999933",
+    "Other ethnic group": "#999933",
+    "Black, Asian and minority ethnic": "#0b0c0c",
+}
+
+# Doublings either side of 1: the ticks a log axis of ratios is labelled at.
+LOG_TICKS = (1 / 64, 1 / 32, 1 / 16, 0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64)
+
+CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    colour: str
+    symbol: str
+    dash: str
+
+
+def series_style(index: int, label: str | None = None) -> SeriesStyle:
+    """The colour, marker and dash of the index-th series (a known group keeps its colour)."""
+    colour = GROUP_COLOURS.get(label or "", PALETTE[index % len(PALETTE)])
+    return SeriesStyle(colour, SYMBOLS[index % len(SYMBOLS)], DASHES[index % len(DASHES)])
+
+
+PATTERNS = ("", "/", ".", "x")
+
+
+def category_style(index: int) -> tuple[str, str]:
+    """The colour and fill pattern of the index-th bar segment: past the palette's six colours
+    the colours repeat with a hatching, so no two segments of one bar look alike."""
+    return PALETTE[index % len(PALETTE)], PATTERNS[(index // len(PALETTE)) % len(PATTERNS)]
+
+
+def tick_label(value: float) -> str:
+    """0.25 -> "0.25", 2.0 -> "2", 1/64 -> "0.016"."""
+    if value >= 1:
+        return f"{value:g}"
+    return f"{value:.3g}"
+
+
+def log_axis(values: Iterable[float | None], title: str) -> dict:
+    """A log axis over the values (and 1, the parity line), ticked at the doublings around them.
+
+    The range runs from the doubling at or below the smallest value to the one at or above the
+    largest, so there is always a labelled tick on each side of every point."""
+    shown = [v for v in values if v is not None and v > 0]
+    low = min([1.0, *shown])
+    high = max([1.0, *shown])
+    below = [t for t in LOG_TICKS if t <= low] or [LOG_TICKS[0]]
+    above = [t for t in LOG_TICKS if t >= high] or [LOG_TICKS[-1]]
+    start, end = below[-1], above[0]
+    if start == end == 1:
+        start, end = 0.5, 2
+    ticks = [t for t in LOG_TICKS if start <= t <= end]
+    return {
+        "type": "log",
+        "title": {"text": title},
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [tick_label(t) for t in ticks],
+        # plotly takes a log axis's range in log10 units; a margin of 4% keeps end points clear.
+        "range": [math.log10(start) - 0.04, math.log10(end) + 0.04],
+        "gridcolor": GRID_COLOUR,
+        "zeroline": False,
+    }
+
+
+def reference_line(*, y: float | None = None, x: float | None = None) -> dict:
+    """A dashed line across the plot at y (or x): parity at 1, or a target."""
+    line = {"color": REFERENCE_COLOUR, "dash": "dash", "width": 2}
+    if y is not None:
+        return {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y, "y1": y, "line": line}
+    return {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "x0": x, "x1": x, "line": line}
+
+
+AXIS_TITLE_LINE = 32  # characters: about 300 px of 14 px text, so a title fits a phone's width
+
+
+def wrap_title(text: str, width: int = AXIS_TITLE_LINE) -> str:
+    """Break a long axis title into lines (plotly never wraps text, it cuts it off)."""
+    return "<br>".join(textwrap.wrap(text, width)) if len(text) > width else text
+
+
+def _wrap_axis_title(axis: dict) -> None:
+    title = axis.get("title")
+    if isinstance(title, dict) and isinstance(title.get("text"), str):
+        axis["title"] = {**title, "text": wrap_title(title["text"])}
+
+
+def _house_layout(layout: dict) -> dict:
+    font = {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR}
+    base = {
+        # An empty template: plotly's default one adds about 6 KB to every figure and a third
+        # of the build time, and the house style below replaces all of it.
+        "template": go.layout.Template(),
+        "font": font,
+        "hoverlabel": {"font": font},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "margin": {"l": 10, "r": 20, "t": 20, "b": 10},
+        "legend": {
+            # Above the plot area, left-aligned: plotly grows the top margin to fit it, so it
+            # never lies over the plot, an axis title or the page heading above the chart.
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "font": font,
+        },
+        "hovermode": "closest",
+        "height": 420,
+    }
+    merged = {**base, **layout}
+    for axis in ("xaxis", "yaxis"):
+        merged[axis] = {"automargin": True, "gridcolor": GRID_COLOUR, **layout.get(axis, {})}
+        _wrap_axis_title(merged[axis])
+    for annotation in merged.get("annotations", []):
+        annotation.setdefault("font", {})
+        annotation["font"] = {**font, **annotation["font"]}
+        annotation["font"]["size"] = max(FONT_SIZE, annotation["font"].get("size", FONT_SIZE))
+    return merged
+
+
+def _has_points(trace: BaseTraceType) -> bool:
+    values = []
+    for attribute in ("x", "y"):
+        value = getattr(trace, attribute, None)
+        if value is not None:
+            values.append([v for v in value if v is not None])
+    numeric = values[-1] if values else []
+    if getattr(trace, "orientation", None) == "h" and values:
+        numeric = values[0]
+    return bool(numeric)
+
+
+def serialise(fig: go.Figure, empty: str) -> dict:
+    """The figure as plain JSON-ready dicts for plotly.js, or {"empty": sentence} when no trace
+    has a point to draw (then the page shows the sentence and no chart frame)."""
+    if not any(_has_points(trace) for trace in fig.data):
+        return {"data": [], "layout": {}, "empty": empty}
+    plain = json.loads(fig.to_json())
+    return {"data": plain["data"], "layout": plain["layout"], "config": CONFIG, "empty": ""}
+
+
+def figure(traces: Sequence[BaseTraceType], *, empty: str, **layout) -> dict:
+    """A chart in the house style: traces from plotly.graph_objects, layout overrides as keyword
+    arguments (xaxis=..., barmode=..., shapes=...)."""
+    fig = go.Figure(data=list(traces), layout=_house_layout(layout))
+    return serialise(fig, empty)
+
+
+def small_multiples(
+    panels: Sequence[tuple[str, Sequence[BaseTraceType]]],
+    *,
+    empty: str,
+    columns: int = 3,
+    panel_height: int = 170,
+    yaxis: dict | None = None,
+    xaxis: dict | None = None,
+    shapes_per_panel: Sequence[dict] = (),
+) -> dict:
+    """One small panel per series, sharing axes, instead of one chart with too many colours."""
+    panels = [(title, traces) for title, traces in panels if any(_has_points(t) for t in traces)]
+    if not panels:
+        return {"data": [], "layout": {}, "empty": empty}
+    rows = math.ceil(len(panels) / columns)
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        subplot_titles=[title for title, _ in panels],
+        vertical_spacing=min(0.25, 0.5 / rows),
+        horizontal_spacing=0.04,
+    )
+    shapes = []
+    for index, (_title, traces) in enumerate(panels):
+        row, col = divmod(index, columns)
+        for trace in traces:
+            trace.showlegend = False
+            fig.add_trace(trace, row=row + 1, col=col + 1)
+        suffix = "" if index == 0 else str(index + 1)
+        for shape in shapes_per_panel:
+            panel_shape = dict(shape)
+            if panel_shape.get("xref") == "paper":
+                panel_shape["xref"] = f"x{suffix} domain"
+            if panel_shape.get("yref") == "paper":
+                panel_shape["yref"] = f"y{suffix} domain"
+            panel_shape["xref"] = panel_shape.get("xref", f"x{suffix}")
+            panel_shape["yref"] = panel_shape.get("yref", f"y{suffix}")
+            shapes.append(panel_shape)
+    layout = _house_layout(
+        {"height": 80 + rows * panel_height, "showlegend": False, "shapes": shapes}
+    )
+    layout.pop("xaxis")
+    layout.pop("yaxis")
+    fig.update_layout(**layout)
+    for axis, update in ((yaxis, fig.update_yaxes), (xaxis, fig.update_xaxes)):
+        settings = {"automargin": True, "gridcolor": GRID_COLOUR, **(axis or {})}
+        _wrap_axis_title(settings)
+        update(**settings)
+    fig.update_annotations(font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR})
+    return serialise(fig, empty)
+
+
+def error_bars(values, lows, highs, *, places: int = 2) -> dict:
+    """Asymmetric 95% interval bars (none where a value or its interval is missing)."""
+
+    def gap(a, b):
+        return None if a is None or b is None else round(a - b, places)
+
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [gap(h, v) for v, h in zip(values, highs, strict=True)],
+        "arrayminus": [gap(v, lo) for v, lo in zip(values, lows, strict=True)],
+        "color": TEXT_COLOUR,
+        "thickness": 1.5,
+    }
+
+
+def empty_figure(sentence: str) -> dict:
+    return {"data": [], "layout": {}, "empty": sentence}

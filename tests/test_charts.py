@@ -1,0 +1,153 @@
+"""The portal's one chart module: what a reader of any chart notices (tick labels, text size,
+colours, legends, empty charts), checked on the figures the pages actually send."""
+
+import colorsys
+
+import plotly.graph_objects as go
+import pytest
+
+from arp_portal.core import charts
+
+
+def relative_luminance(colour: str) -> float:
+    # WCAG 2.2 definition of relative luminance.
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_with_white(colour: str) -> float:
+    return 1.05 / (relative_luminance(colour) + 0.05)
+
+
+def font_sizes(node) -> list[float]:
+    """Every font size set anywhere in a figure's layout or traces."""
+    sizes = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "font" and isinstance(value, dict) and "size" in value:
+                sizes.append(value["size"])
+            sizes += font_sizes(value)
+    elif isinstance(node, list):
+        for item in node:
+            sizes += font_sizes(item)
+    return sizes
+
+
+def test_a_log_axis_of_ratios_is_labelled_at_doublings_not_digits():
+    axis = charts.log_axis([0.4, 0.55, 0.9], "RRI")
+    assert axis["ticktext"] == ["0.25", "0.5", "1"]
+    assert axis["tickvals"] == [0.25, 0.5, 1]
+    assert axis["tickmode"] == "array"
+
+
+def test_a_log_axis_reaches_a_labelled_doubling_beyond_every_point():
+    axis = charts.log_axis([0.3, 3.1], "RRI")
+    assert axis["ticktext"] == ["0.25", "0.5", "1", "2", "4"]
+    low, high = (10**end for end in axis["range"])
+    assert low < 0.25 and high > 4
+
+
+def test_a_log_axis_with_no_values_still_shows_parity_between_two_ticks():
+    assert charts.log_axis([None], "RRI")["ticktext"] == ["0.5", "1", "2"]
+
+
+def test_every_palette_colour_keeps_3_to_1_contrast_against_white():
+    for colour in (*charts.PALETTE, *charts.GROUP_COLOURS.values()):
+        assert contrast_with_white(colour) >= 3, colour
+
+
+def test_the_palette_never_puts_a_pure_red_beside_a_pure_green():
+    def hue(colour):
+        red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        return colorsys.rgb_to_hls(red, green, blue)[0] * 360
+
+    # Okabe and Ito's vermillion (about 24 degrees) and bluish green (about 164) are the pair
+    # designed to stay apart for deuteranopes; a true red (0 +/- 15) with a true green
+    # (120 +/- 20) is what colour-blind readers cannot tell apart.
+    reds = [c for c in charts.PALETTE if hue(c) < 15 or hue(c) > 345]
+    greens = [c for c in charts.PALETTE if 100 <= hue(c) <= 140]
+    assert not (reds and greens)
+
+
+def test_each_series_differs_by_marker_and_dash_as_well_as_colour():
+    styles = [charts.series_style(index) for index in range(len(charts.PALETTE))]
+    assert len({s.colour for s in styles}) == len(styles)
+    assert len({s.symbol for s in styles}) == len(styles)
+    assert len({s.dash for s in styles}) == len(styles)
+
+
+def test_chart_text_is_at_least_14_px_and_the_legend_sits_above_the_plot():
+    figure = charts.figure(
+        [go.Scatter(x=[1, 2], y=[1, 2], name="a"), go.Scatter(x=[1, 2], y=[2, 1], name="b")],
+        empty="nothing",
+        annotations=[{"x": 1, "y": 1, "text": "note", "font": {"size": 10}}],
+    )
+    sizes = font_sizes(figure["layout"])
+    assert sizes and min(sizes) >= 14
+    legend = figure["layout"]["legend"]
+    assert legend["y"] >= 1 and legend["yanchor"] == "bottom"
+    assert "title" not in figure["layout"]
+
+
+def test_a_chart_with_nothing_to_draw_is_a_sentence_not_a_frame():
+    figure = charts.figure([go.Bar(x=["a", "b"], y=[None, None])], empty="Nothing to draw yet.")
+    assert figure == {"data": [], "layout": {}, "empty": "Nothing to draw yet."}
+
+
+def test_a_figure_is_plain_json_for_plotly_js():
+    figure = charts.figure([go.Bar(x=["a"], y=[2])], empty="none")
+    assert figure["data"][0]["type"] == "bar"
+    assert figure["data"][0]["y"] == [2]
+    assert figure["config"]["displayModeBar"] is False
+    assert figure["empty"] == ""
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_bar_segments_past_the_palette_are_hatched_so_none_repeat(index):
+    styles = [charts.category_style(i) for i in range(12)]
+    assert styles.count(styles[index]) == 1
+
+
+def test_eighteen_detailed_groups_are_drawn_as_small_multiples_not_reused_colours():
+    import datetime as dt
+
+    from dashboards.children.presenters import TrendSeries, trend_figure
+
+    dates = [dt.date(year, 3, 31) for year in range(2022, 2027)]
+    series = [
+        TrendSeries(f"G{n}", f"Group {n}", ["1.00"] * 5, None, [1.0 + n / 10] * 5)
+        for n in range(18)
+    ]
+    figure = trend_figure(series, dates, "White British")
+    titles = [a["text"] for a in figure["layout"]["annotations"]]
+    assert titles == [f"Group {n}" for n in range(18)]
+    assert len(figure["data"]) == 18
+    assert {trace["showlegend"] for trace in figure["data"]} == {False}
+
+
+def test_five_major_groups_share_one_chart_each_with_its_own_colour_and_marker():
+    import datetime as dt
+
+    from dashboards.children.presenters import TrendSeries, trend_figure
+
+    dates = [dt.date(year, 3, 31) for year in range(2022, 2027)]
+    labels = ["White", "Mixed", "Asian", "Black", "Other"]
+    series = [
+        TrendSeries(label, label, [""] * 5, None, [0.4, 0.6, 0.8, 1.2, 1.9]) for label in labels
+    ]
+    figure = trend_figure(series, dates, "White British")
+    colours = [trace["line"]["color"] for trace in figure["data"]]
+    symbols = [trace["marker"]["symbol"] for trace in figure["data"]]
+    assert len(set(colours)) == 5 and len(set(symbols)) == 5
+    assert figure["layout"]["yaxis"]["ticktext"] == ["0.25", "0.5", "1", "2"]
+
+
+def test_a_long_axis_title_is_broken_into_lines_that_fit_a_phone():
+    figure = charts.figure(
+        [go.Bar(x=[1], y=["a"], orientation="h")],
+        empty="none",
+        xaxis={"title": {"text": "Children per 10,000 (95% confidence interval) in the cohort"}},
+    )
+    lines = figure["layout"]["xaxis"]["title"]["text"].split("<br>")
+    assert len(lines) > 1 and max(len(line) for line in lines) <= charts.AXIS_TITLE_LINE
