@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dashboards import import_views
+from dashboards.audits.urls import urlpatterns as audits_urlpatterns
 from dashboards.children.urls import urlpatterns as children_urlpatterns
 from dashboards.workforce.urls import urlpatterns as workforce_urlpatterns
 
@@ -11,4 +12,5 @@ urlpatterns: list = [
     path("imports/runs/<int:pk>/", import_views.import_run, name="import_run"),
     *children_urlpatterns,
     *workforce_urlpatterns,
+    *audits_urlpatterns,
 ]
