@@ -13,6 +13,8 @@ Keys, and what they read:
     workforce:training:arp:all                 % of staff in post who completed ARP training
     workforce:representation:senior:<bme|black|asian|mixed|other>
                                                share of team manager grade and above
+    audit:latest:<question key>:<all|white|mixed|asian|black|other>
+                                               % of audited cases answering "yes", by round
 
 Every figure goes through the dashboards' own disclosure control, so a hidden cell comes back
 as "c" here too.
@@ -25,7 +27,11 @@ from django.urls import reverse
 from actions.measures import MeasureKey, MeasureReading, TrendPoint
 from arp_portal.core.ethnicity import UNKNOWN_CODES, VALID_CODES
 from arp_portal.core.models import GradeBand
+from arp_portal.statistics.audits import ALL_GROUPS, round_results
 from arp_portal.statistics.disclosure import is_small
+from dashboards.audits import selectors as audit_selectors
+from dashboards.audits.models import AuditGrade, AuditQuestion
+from dashboards.audits.services import SAMPLE_GROUPS
 from dashboards.children import presenters as children_presenters
 from dashboards.children import selectors as children_selectors
 from dashboards.children.views import _default_date as default_children_date
@@ -265,4 +271,61 @@ def _plain_reading(readings, *, label, suffix, better, url, places=1) -> Measure
         trend=trend,
         better=better,
         url=url,
+    )
+
+
+AUDIT_GROUPS = {"all": "All groups", "white": "White", "mixed": "Mixed", "asian": "Asian",
+                "black": "Black", "other": "Other"}  # fmt: skip
+
+
+def audit_measure(key: MeasureKey) -> MeasureReading | None:
+    """audit:latest:<question key>:<all|white|mixed|asian|black|other>: the share of audited
+    cases answering "yes", in each round of the template that asks the question."""
+    parts = key.parts
+    if len(parts) != 3 or parts[0] != "latest" or parts[2] not in AUDIT_GROUPS:
+        return None
+    question = (
+        AuditQuestion.objects.filter(key=parts[1], template__rounds__isnull=False)
+        .select_related("template")
+        .order_by("-template__rounds__open_on")
+        .first()
+    )
+    if question is None:
+        return None
+    group = ALL_GROUPS if parts[2] == "all" else AUDIT_GROUPS[parts[2]]
+    readings = []
+    for audit_round in audit_selectors.rounds_of_template(question.template):
+        results = round_results(
+            audit_selectors.round_case_results(audit_round),
+            groups=SAMPLE_GROUPS,
+            questions=[question.key],
+            grade_values=AuditGrade.values,
+        )
+        result = next(r for r in results if r.group == group)
+        yes = None if result.suppressed else result.answers[question.key]["yes"]
+        readings.append((audit_round.name, yes))
+    if not readings:
+        return None
+    trend = tuple(
+        TrendPoint(name, round(yes.estimate.value, 1))
+        for name, yes in readings
+        if yes is not None and yes.estimate.value is not None
+    )
+    name, latest = readings[-1]
+    shown = latest is not None and latest.estimate.value is not None
+    who = "audited cases" if group == ALL_GROUPS else f"audited cases of {group} children"
+    return MeasureReading(
+        label=f"“{question.text}” Yes, {who} (%)",
+        value=round(latest.estimate.value, 1) if shown else None,
+        display_value=f"{latest.estimate.value:.1f}%" if shown else "c",
+        as_of=name,
+        trend=trend,
+        better="up",
+        url=reverse("dashboards:audit_results") + f"?template={question.template_id}",
+        note=(
+            f"{latest.count} of {latest.total} cases; 95% confidence interval "
+            f"{latest.estimate.low:.1f}% to {latest.estimate.high:.1f}%"
+            if shown
+            else ""
+        ),
     )

@@ -154,7 +154,8 @@ class AuditRoundForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not any(self.sizes().values()):
+        size_errors = any(name.startswith("size_") for name in self.errors)
+        if not size_errors and not any(self.sizes().values()):
             self.add_error("size_white", "Enter how many cases to sample from at least one group")
         return cleaned
 

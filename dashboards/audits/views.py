@@ -48,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     template = get_object_or_404(AuditTemplate, pk=pk) if pk else None
     initial = {"name": template.name, "description": template.description} if template else {}
-    form = AuditTemplateForm(request.POST or None, initial=initial)
+    form = AuditTemplateForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             template = services.audit_template_save(template=template, **form.cleaned_data)
@@ -83,7 +83,7 @@ def question_edit(
         if question
         else {"racial_lens": "yes"}
     )
-    form = AuditQuestionForm(request.POST or None, initial=initial)
+    form = AuditQuestionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.audit_question_save(
@@ -124,7 +124,7 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(MANAGE)
 def round_new(request: HttpRequest) -> HttpResponse:
     form = AuditRoundForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"seed": dt.date.today().year, "open_on": dt.date.today().strftime("%d/%m/%Y")},
     )
     if request.method == "POST" and form.is_valid():
@@ -193,7 +193,9 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f"question_{a.question_id}": a.answer for a in case.answers.all()}
     if case.recorded:
         initial.update({"grade": case.grade, "summary": case.summary})
-    form = AuditRecordForm(request.POST or None, questions=questions, initial=initial)
+    form = AuditRecordForm(
+        request.POST if request.method == "POST" else None, questions=questions, initial=initial
+    )
     if request.method == "POST" and not case.moderated and form.is_valid():
         try:
             services.audit_record(
@@ -219,7 +221,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     if case.recorded_by_id == request.user.pk:
         raise PermissionDenied("An audit is moderated by someone other than its auditor.")
     form = AuditModerationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         recorded_grade=case.grade,
         initial={"grade": case.moderated_grade or case.grade, "note": case.moderation_note},
     )
