@@ -7,7 +7,7 @@ IMPORT_KINDS, so the children's and workforce imports are described where they a
 import importlib
 from dataclasses import dataclass
 
-AREAS = ("children", "workforce")
+AREAS = ("children", "workforce", "front_door")
 
 
 @dataclass(frozen=True)

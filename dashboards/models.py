@@ -102,3 +102,9 @@ from dashboards.audits.models import (  # noqa: E402, F401
     AuditRound,
     AuditTemplate,
 )
+from dashboards.front_door.models import (  # noqa: E402, F401
+    Contact,
+    ContactOutcome,
+    EarlyHelpClosure,
+    EarlyHelpEpisode,
+)

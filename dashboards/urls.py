@@ -3,6 +3,7 @@ from django.urls import path
 from dashboards import import_views
 from dashboards.audits.urls import urlpatterns as audits_urlpatterns
 from dashboards.children.urls import urlpatterns as children_urlpatterns
+from dashboards.front_door.urls import urlpatterns as front_door_urlpatterns
 from dashboards.workforce.urls import urlpatterns as workforce_urlpatterns
 
 app_name = "dashboards"
@@ -13,4 +14,5 @@ urlpatterns: list = [
     *children_urlpatterns,
     *workforce_urlpatterns,
     *audits_urlpatterns,
+    *front_door_urlpatterns,
 ]

@@ -26,6 +26,7 @@ def _navigation(user) -> list[dict]:
     candidates = [
         ("Children's dashboard", "dashboards:children", "core.view_dashboards"),
         ("Workforce dashboard", "dashboards:workforce", "core.view_dashboards"),
+        ("Front door", "dashboards:front_door", "core.view_dashboards"),
         ("Practice audits", "dashboards:audit_results", "core.view_dashboards"),
         ("Surveys", "surveys:index", "core.view_survey_results"),
         ("Action plan", "actions:index", "core.view_action_plan"),

@@ -7,7 +7,7 @@ are one Relation, the small counts are primary, and the engine adds secondary ce
 exact audit shows every hidden non-zero count could still be more than one value.
 """
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 
 from arp_portal.statistics.disclosure import Publication, Relation, suppress
 
@@ -30,3 +30,22 @@ def cells_to_hide(cells: Mapping[Hashable, int], *, threshold: int = THRESHOLD) 
     )
     decision = suppress(publication, primary, protection=PROTECTION)
     return set(decision.hidden)
+
+
+def linked_cells_to_hide(
+    cells: Mapping[Hashable, int],
+    relations: Sequence[tuple[Hashable, Sequence[Hashable]]],
+    *,
+    threshold: int = THRESHOLD,
+) -> set[Hashable]:
+    """The cells of linked tables (each relation: a total and the cells adding up to it, all
+    of them cells here) to show as "c": counts 1-5, and what protects them."""
+    counts = {key: int(value) for key, value in cells.items()}
+    primary = {key for key, value in counts.items() if 0 < value < threshold}
+    if not primary:
+        return set()
+    publication = Publication(
+        cells=counts,
+        relations=[Relation(total, tuple(parts)) for total, parts in relations if parts],
+    )
+    return set(suppress(publication, primary, protection=PROTECTION).hidden)

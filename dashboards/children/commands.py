@@ -16,6 +16,8 @@ class ImportCommand(BaseCommand):
     label = ""
     importer = None
     nargs: int | str = 1
+    # Whether the children's dashboard's month-end figures are prepared after the import.
+    prepares_children_dashboard = True
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs=self.nargs, help="the file(s) to import")
@@ -73,7 +75,7 @@ class ImportCommand(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Imported in {elapsed:.1f} s (run {result.run.pk}): {summary}")
         )
-        if self.kind != "population":
+        if self.kind != "population" and self.prepares_children_dashboard:
             started = time.monotonic()
             built = refresh_after_import(
                 progress=TerminalProgress(self.stdout, "Preparing the dashboard for each month-end")
