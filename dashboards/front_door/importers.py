@@ -230,7 +230,7 @@ def _check_date(check, frame, column: str, parsed: pd.Series, *, required: bool 
 def _resolve_ethnicity(check: _Checker, frame: pd.DataFrame) -> tuple[pd.Series, int]:
     """Each row's ethnicity: the held child's, else the file's column. Returns the codes and how
     many rows took the held child's."""
-    held = _held_children(frame["child_id"])
+    held = _held_children()
     from_held = frame["child_id"].map(held)
     known = from_held.notna()
     given = frame["ethnicity"]
