@@ -13,6 +13,10 @@ Keys, and what they read:
     workforce:training:arp:all                 % of staff in post who completed ARP training
     workforce:representation:senior:<bme|black|asian|mixed|other>
                                                share of team manager grade and above
+    front_door:<ratio|early_help|referral|repeat|step_up|rate>:<group|all>
+                                               the front door by year to 31 March (ratio:
+                                               early help rather than referral against
+                                               White British; group a major group or DfE code)
     audit:latest:<question key>:<all|white|mixed|asian|black|other>
                                                % of audited cases answering "yes", by round
 
@@ -35,6 +39,9 @@ from dashboards.audits.services import SAMPLE_GROUPS
 from dashboards.children import presenters as children_presenters
 from dashboards.children import selectors as children_selectors
 from dashboards.children.views import _default_date as default_children_date
+from dashboards.front_door import presenters as front_door_presenters
+from dashboards.front_door import selectors as front_door_selectors
+from dashboards.front_door.measures import table_for as front_door_table_for
 from dashboards.models import WorkforceEventKind
 from dashboards.workforce import measures as workforce_measures
 from dashboards.workforce import selectors as workforce_selectors
@@ -328,4 +335,69 @@ def audit_measure(key: MeasureKey) -> MeasureReading | None:
             if shown
             else ""
         ),
+    )
+
+
+FRONT_DOOR_METRICS = {
+    # metric: (row attribute, label, better, places, suffix)
+    "ratio": ("decision_ratio", "contacts leading to early help rather than a referral, "
+              "against White British children", "up", 2, ""),
+    "early_help": ("early_help", "contacts leading to early help (%)", "up", 1, "%"),
+    "referral": ("referral", "contacts leading to a referral (%)", "", 1, "%"),
+    "repeat": ("repeats", "repeat contacts within 12 months (%)", "down", 1, "%"),
+    "step_up": ("step_up", "early help closed that stepped up to social care (%)", "down", 1,
+                "%"),
+    "rate": ("rate", "contacts per 10,000 children", "", 1, ""),
+}  # fmt: skip
+
+
+def front_door_measure(key: MeasureKey) -> MeasureReading | None:
+    """front_door:<ratio|early_help|referral|repeat|step_up|rate>:<group>: by year to 31 March;
+    group is a major group (White, Mixed, Asian, Black, Other), a DfE code, or "all"."""
+    parts = key.parts
+    if len(parts) != 2 or parts[0] not in FRONT_DOOR_METRICS:
+        return None
+    years = front_door_selectors.data_years()
+    if not years:
+        return None
+    metric, group_key = parts
+    attribute, label, better, places, suffix = FRONT_DOOR_METRICS[metric]
+    detail = "detailed" if group_key in VALID_CODES - UNKNOWN_CODES else "major"
+    row_key = "*" if group_key == "all" else group_key
+    if metric == "ratio" and row_key == "*":
+        return None
+    readings = []
+    for year in years:
+        filters = front_door_selectors.FrontDoorFilters(year=year, detail=detail)
+        table, _groups, _population = front_door_table_for(filters)
+        row = table.row(row_key)
+        if row is None:
+            return None
+        item = getattr(row, attribute)
+        estimate = None if item is None else getattr(item, "estimate", item)
+        readings.append((front_door_presenters.period_label(year), estimate))
+    trend = tuple(
+        TrendPoint(period, round(e.value, places))
+        for period, e in readings
+        if e is not None and e.value is not None
+    )
+    period, latest = readings[-1]
+    shown = latest is not None and latest.value is not None
+    who = "all children" if row_key == "*" else row_key
+    if row_key != "*":
+        who = next((g.label for g in children_selectors.ethnic_groups(detail)
+                    if g.key == row_key), row_key)  # fmt: skip
+    note = ""
+    if shown and latest.low is not None:
+        note = f"95% confidence interval {latest.low:.{places}f}{suffix} to " \
+               f"{latest.high:.{places}f}{suffix}"  # fmt: skip
+    return MeasureReading(
+        label=f"Front door, {who}: {label}",
+        value=round(latest.value, places) if shown else None,
+        display_value=f"{latest.value:.{places}f}{suffix}" if shown else "c",
+        as_of=period,
+        trend=trend,
+        better=better,
+        url=reverse("dashboards:front_door") + f"?detail={detail}",
+        note=note,
     )

@@ -6,58 +6,16 @@ from openpyxl import Workbook
 
 from arp_portal.accounts.decorators import role_required
 from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
-from arp_portal.core.ethnicity import UNKNOWN_CODES
-from arp_portal.statistics.disproportionality import Group, pathway
-from arp_portal.statistics.front_door import front_door_table
+from arp_portal.statistics.disproportionality import Group
 from dashboards.children import presenters as children_presenters
 from dashboards.children import selectors as children_selectors
 from dashboards.front_door import presenters, selectors
 from dashboards.front_door.forms import FrontDoorFiltersForm
-from dashboards.front_door.selectors import FrontDoorFilters
+from dashboards.front_door.measures import front_door_pathway, table_for
 
 
 def _form(request: HttpRequest) -> FrontDoorFiltersForm:
     return FrontDoorFiltersForm(request.GET or None, years=selectors.data_years())
-
-
-def _table(filters: FrontDoorFilters):
-    groups = children_selectors.ethnic_groups(filters.detail)
-    population = children_selectors.population_for(area=None, date=filters.last)
-    table = front_door_table(
-        selectors.counts(filters),
-        population.counts or None,
-        groups=groups,
-        reference=children_selectors.REFERENCES[filters.reference],
-        unknown_codes=sorted(UNKNOWN_CODES),
-    )
-    return table, groups, population
-
-
-# The front door, then the statutory stages: early help and a referral both follow a contact.
-def front_door_pathway(filters: FrontDoorFilters, groups, population):
-    reference = children_selectors.REFERENCES[filters.reference]
-    door = selectors.contact_stage_counts(filters.first, filters.last)
-    later = children_selectors.pathway_counts(
-        children_selectors.ChildFilters(cohort="cin", measure="starts",
-                                        reference_date=filters.last)
-    )  # fmt: skip
-    stages = [
-        ("contact", "Contact", door["contact"]),
-        ("early_help", "Early help", door["early_help"], "contact"),
-        ("referral", "Referral", door["referral"], "contact"),
-        *[
-            (key, label, later[str(kind)])
-            for key, label, kind in children_selectors.PATHWAY_STAGES
-            if key != "referral"
-        ],
-    ]
-    return pathway(
-        stages,
-        population.counts or None,
-        groups=groups,
-        reference=reference,
-        unknown_codes=sorted(UNKNOWN_CODES),
-    )
 
 
 def _group_phrase(detail: str):
@@ -76,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     context: dict = {"form": form, "filters": filters}
     if filters is not None:
-        table, groups, population = _table(filters)
+        table, groups, population = table_for(filters)
         period = presenters.period_label(filters.year)
         stages = front_door_pathway(filters, groups, population)
         reference = children_selectors.REFERENCES[filters.reference]
@@ -113,7 +71,7 @@ def _export(request: HttpRequest):
     filters = _form(request).filters()
     if filters is None:
         return [], "front-door"
-    table, _groups, _population = _table(filters)
+    table, _groups, _population = table_for(filters)
     period = presenters.period_label(filters.year)
     parts = ["front-door", period]
     if filters.source:
