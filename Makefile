@@ -17,7 +17,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$($(PY) -c 'imp
 	DJANGO_CSRF_TRUSTED_ORIGINS=https://arp.example.org
 
 .PHONY: install run worker serve migrate demo test test-fast lint format check-deploy browser assets \
-	bench-survey bench-dashboards bench-actions clean
+	bench-survey bench-dashboards bench-actions bench-front-door clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,11 @@ assets:
 # its own (BENCH_DATABASE_URL, default arp_bench_dashboards on 127.0.0.1), dropped at the end.
 bench-dashboards: install
 	$(PY) scripts/bench_dashboards.py
+
+# The front door at national scale (issue 13): 3,000,000 contacts and 1,000,000 children in a
+# database of its own (BENCH_DATABASE_URL, default arp_bench_front_door), dropped at the end.
+bench-front-door: install
+	$(PY) scripts/bench_front_door.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -104,6 +104,7 @@ from dashboards.audits.models import (  # noqa: E402, F401
 )
 from dashboards.front_door.models import (  # noqa: E402, F401
     Contact,
+    ContactMonth,
     ContactOutcome,
     EarlyHelpClosure,
     EarlyHelpEpisode,

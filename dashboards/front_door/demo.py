@@ -24,6 +24,7 @@ from dashboards.front_door.models import (
     EarlyHelpClosure,
     EarlyHelpEpisode,
 )
+from dashboards.front_door.services import contact_months_rebuild
 
 SEED = 20260331
 PREFIX = "DEMO-F"
@@ -127,6 +128,7 @@ def load_demo_data(*, log) -> dict:
     EarlyHelpEpisode.objects.filter(child_ref__startswith=PREFIX).delete()
     contacts = _contacts(rng)
     Contact.objects.bulk_create(contacts, batch_size=5_000)
+    contact_months_rebuild(FIRST_CONTACT, LAST_CONTACT)
     episodes = _early_help(rng, contacts)
     EarlyHelpEpisode.objects.bulk_create(episodes, batch_size=5_000)
     log(f"  front door: {len(contacts)} contacts, {len(episodes)} early help episodes "

@@ -28,13 +28,18 @@ from arp_portal.core.importing import (
 )
 from arp_portal.core.models import Team
 from dashboards.children.validation import Place, check_ethnicity
-from dashboards.front_door.models import CONTACT_SOURCES, ContactOutcome, EarlyHelpClosure
+from dashboards.front_door.models import (
+    CONTACT_SOURCES,
+    REPEAT_WINDOW_DAYS,
+    ContactOutcome,
+    EarlyHelpClosure,
+)
+from dashboards.front_door.services import contact_months_rebuild
 
 Progress = Callable[[int, int], None] | None
 CONTACT_COLUMNS = ["child_id", "contact_date", "source", "outcome"]
 EARLY_HELP_COLUMNS = ["child_id", "start_date", "end_date", "team", "closure_reason"]
 OPTIONAL_COLUMNS = ["ethnicity"]
-REPEAT_WINDOW_DAYS = 365
 XLSX_MAGIC = b"PK\x03\x04"
 
 _OUTCOMES = {value: value for value in ContactOutcome.values} | {
@@ -399,6 +404,7 @@ def write_contacts(parsed: ParsedContacts, *, progress: Progress = None) -> dict
             [REPEAT_WINDOW_DAYS, last, last + window],
         )
         later_changed = cursor.rowcount
+    contact_months_rebuild(first, last)  # the dashboard's monthly counts
     if progress:
         progress(len(rows), len(rows))
     return {

@@ -13,6 +13,9 @@ from django.db.models import Q
 
 from arp_portal.core.models import Team
 
+# A contact is a repeat when the child had a contact on an earlier day this many days before.
+REPEAT_WINDOW_DAYS = 365
+
 
 class ContactOutcome(models.TextChoices):
     NO_FURTHER_ACTION = "nfa", "No further action"
@@ -114,3 +117,23 @@ class EarlyHelpEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_ref} early help {self.start_date}"
+
+
+class ContactMonth(models.Model):
+    """Contacts counted by month, ethnicity, source, outcome and repeat: what the dashboard
+    reads for whole months, so a national year is a few thousand rows, not a million.
+    Rebuilt for the months an import touches (services.contact_months_rebuild)."""
+
+    month = models.DateField()  # the first day of the month
+    ethnicity = models.CharField(max_length=4)
+    source = models.CharField(max_length=3)
+    outcome = models.CharField(max_length=10)
+    repeat_within_12_months = models.BooleanField()
+    contacts = models.PositiveIntegerField()
+
+    class Meta:
+        app_label = "dashboards"
+        indexes = [models.Index(fields=["month"], name="contact_month_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.ethnicity} {self.outcome}: {self.contacts}"

@@ -1,7 +1,8 @@
 """Reads for the front door: Postgres counts, Python only the results.
 
-Contacts are counted by one GROUP BY over a period of the covering index on contact_date;
-early help by one over its start and one over its end dates.
+Contacts are counted from their monthly counts (ContactMonth) for whole months, or by one GROUP
+BY over the covering index on contact_date for other periods; early help by one GROUP BY over
+its start and one over its end dates.
 """
 
 import datetime as dt
@@ -54,19 +55,36 @@ def data_years() -> list[int]:
     return list(range(year_of(first), year_of(last) + 1))
 
 
+def _whole_months(first: dt.date, last: dt.date) -> bool:
+    return first.day == 1 and (last + dt.timedelta(days=1)).day == 1
+
+
+def _contact_rows(first: dt.date, last: dt.date, source: str = "") -> list[tuple]:
+    """(ethnicity, outcome, repeat, contacts): from the monthly counts for whole months (a
+    few thousand rows), else from the contacts themselves."""
+    params: list = [first, last]
+    where = ""
+    if source:
+        where = " AND source = %s"
+        params.append(source)
+    if _whole_months(first, last):
+        return _fetch(
+            "SELECT ethnicity, outcome, repeat_within_12_months, SUM(contacts)::int"
+            f" FROM dashboards_contactmonth WHERE month BETWEEN %s AND %s{where}"
+            " GROUP BY 1, 2, 3",
+            params,
+        )
+    return _fetch(
+        "SELECT ethnicity, outcome, repeat_within_12_months, COUNT(*) FROM dashboards_contact"
+        f" WHERE contact_date BETWEEN %s AND %s{where} GROUP BY 1, 2, 3",
+        params,
+    )
+
+
 def counts(filters: FrontDoorFilters) -> FrontDoorCounts:
-    params: list = [filters.first, filters.last]
-    source = ""
-    if filters.source:
-        source = " AND source = %s"
-        params.append(filters.source)
     contacts: dict[str, dict[str, int]] = {}
     repeats: dict[str, int] = {}
-    for code, outcome, repeat, count in _fetch(
-        "SELECT ethnicity, outcome, repeat_within_12_months, COUNT(*) FROM dashboards_contact"
-        f" WHERE contact_date BETWEEN %s AND %s{source} GROUP BY 1, 2, 3",
-        params,
-    ):
+    for code, outcome, repeat, count in _contact_rows(filters.first, filters.last, filters.source):
         by_outcome = contacts.setdefault(code, {})
         by_outcome[outcome] = by_outcome.get(outcome, 0) + count
         if repeat:
@@ -99,14 +117,10 @@ def counts(filters: FrontDoorFilters) -> FrontDoorCounts:
 def contact_stage_counts(first: dt.date, last: dt.date) -> dict[str, dict[str, int]]:
     """For the pathway: contacts, and those leading to early help and to a referral, by code."""
     result: dict[str, dict[str, int]] = {"contact": {}, "early_help": {}, "referral": {}}
-    for code, outcome, count in _fetch(
-        "SELECT ethnicity, outcome, COUNT(*) FROM dashboards_contact"
-        " WHERE contact_date BETWEEN %s AND %s GROUP BY 1, 2",
-        [first, last],
-    ):
+    for code, outcome, _repeat, count in _contact_rows(first, last):
         result["contact"][code] = result["contact"].get(code, 0) + count
-        if outcome in result:
-            result[outcome][code] = count
+        if outcome in ("early_help", "referral"):
+            result[outcome][code] = result[outcome].get(code, 0) + count
     return result
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from dashboards.front_door.models import Contact, EarlyHelpEpisode
+from dashboards.front_door.services import contact_months_rebuild
 
 
 def add_contacts(code: str, outcome: str, count: int, *, date=dt.date(2025, 6, 2),
@@ -13,6 +14,7 @@ def add_contacts(code: str, outcome: str, count: int, *, date=dt.date(2025, 6, 2
                 ethnicity=code, repeat_within_12_months=repeat)
         for n in range(count)
     )  # fmt: skip
+    contact_months_rebuild()
 
 
 def add_early_help(code: str, count: int, *, start=dt.date(2025, 5, 1), end=None,
