@@ -174,3 +174,10 @@ def test_the_seeded_template_asks_the_four_racial_lens_questions():
         "ethnicity_recorded", "identity_in_assessment", "racism_explored", "identity_needs_met",
     ]  # fmt: skip
     assert make_persona("auditor").has_perm("core.conduct_audits")
+
+
+def test_an_auditor_sees_only_their_audits_in_the_portal(client_as):
+    page = client_as(make_persona("auditor")).get("/").content.decode()
+    assert "Record your audits" in page
+    assert "My audits" in page
+    assert "Children&#x27;s dashboard" not in page and "Children's dashboard" not in page
