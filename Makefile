@@ -17,7 +17,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$($(PY) -c 'imp
 	DJANGO_CSRF_TRUSTED_ORIGINS=https://arp.example.org
 
 .PHONY: install lock run worker serve migrate demo test test-fast lint format check-deploy browser assets \
-	bench-survey bench-dashboards bench-actions screens clean
+	bench-survey bench-dashboards bench-actions screens bench-front-door clean
 
 # Exact versions from requirements.lock (made by `make lock` from pyproject.toml's ranges), so
 # two installs a month apart are the same; the project itself is installed without dependencies.
@@ -50,7 +50,8 @@ run: demo
 	@echo "  Demo sign-ins (password for each: demoshire-portal-2026):"
 	@echo "    service.manager   reads dashboards, survey results and the action plan"
 	@echo "    steering.member   also edits the action plan"
-	@echo "    data.manager      also imports data, runs surveys and manages users"
+	@echo "    data.manager      also imports data, runs surveys and audits, manages users"
+	@echo "    practice.auditor  records the practice audits assigned to them"
 	@echo "  The staff survey needs no sign-in: http://$(HOST):$(PORT)/surveys/experiences-of-racism-2026/"
 	@echo "  A task worker runs beside the server (background work after imports, clean-ups)."
 	@echo ""
@@ -107,6 +108,11 @@ bench-dashboards: install
 # demo data, with each page's document width (a page wider than 375 px scrolls sideways).
 screens: demo browser
 	$(PY) scripts/screens.py
+
+# The front door at national scale (issue 13): 3,000,000 contacts and 1,000,000 children in a
+# database of its own (BENCH_DATABASE_URL, default arp_bench_front_door), dropped at the end.
+bench-front-door: install
+	$(PY) scripts/bench_front_door.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -217,7 +217,7 @@ ACTIONS = [
             ),
         ],
         "milestones": [],
-        "measures": ["children:ethnicity_unknown:cin"],
+        "measures": ["children:ethnicity_unknown:cin", "audit:latest:ethnicity_recorded:all"],
     },
     {
         "title": "Introduce the Race, Ethnicity, Culture and Religion thinking tool",
@@ -261,7 +261,10 @@ ACTIONS = [
             ("Pilot in two assessment teams", "2025-06-30", "2025-06-27"),
             ("Built into the assessment template", "2025-12-31", "2025-11-21"),
         ],
-        "measures": [],
+        "measures": [
+            "audit:latest:identity_in_assessment:all",
+            "audit:latest:racism_explored:black",
+        ],
     },
     {
         "title": "Disproportionality thematic audit of CIN, CP and CiC cases",
@@ -439,7 +442,7 @@ ACTIONS = [
             ),
         ],
         "milestones": [("Partnership funding agreed", "2026-04-30", "2026-10-16")],
-        "measures": ["children:cin:rri:Asian"],
+        "measures": ["front_door:ratio:Black", "front_door:early_help:all"],
     },
     {
         "title": "Reverse mentoring and a career progression scheme",

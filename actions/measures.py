@@ -184,5 +184,19 @@ SUGGESTED_MEASURES: list[tuple[str, str]] = [
         "Survey: racism experienced from service users or families, Black and Asian staff",
     ),
     ("survey:latest:someone_to_approach:all", "Survey: have someone to approach for support"),
+    (
+        "front_door:ratio:Black",
+        "Front door: contacts about Black children leading to early help rather than a referral, "
+        "against White British children",
+    ),
+    ("front_door:early_help:all", "Front door: contacts leading to early help"),
+    (
+        "audit:latest:racism_explored:all",
+        "Practice audits: the family's experience of racism explored",
+    ),
+    (
+        "audit:latest:identity_in_assessment:all",
+        "Practice audits: race, culture, religion and language considered in the assessment",
+    ),
 ]
 SUGGESTED_LABELS = dict(SUGGESTED_MEASURES)

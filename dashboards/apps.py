@@ -6,7 +6,14 @@ class DashboardsConfig(AppConfig):
 
     def ready(self):
         from actions.measures import register_provider
-        from dashboards.measure_providers import children_measure, workforce_measure
+        from dashboards.measure_providers import (
+            audit_measure,
+            children_measure,
+            front_door_measure,
+            workforce_measure,
+        )
 
         register_provider("children", children_measure, label="Children's disproportionality")
         register_provider("workforce", workforce_measure, label="Workforce equality")
+        register_provider("audit", audit_measure, label="Practice audits")
+        register_provider("front_door", front_door_measure, label="Front door")

@@ -5,6 +5,8 @@ The patterns are the ones the programme tracks, at realistic sizes: Black staff 
 as likely as White staff to enter a formal disciplinary process (as NHS WRES data has shown for
 years), minority ethnic staff less likely to be appointed once shortlisted, and anti-racist
 practice training run from March 2024 to January 2025, reaching some localities less than others.
+The front door's contacts and early help (front_door/demo.py) and two practice audit rounds
+(audits/demo.py) load here too.
 """
 
 import datetime as dt
@@ -14,6 +16,8 @@ from collections.abc import Callable
 from arp_portal.core.demo import DATA_EXTRACTED, DEMO_STAFF_PREFIX
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF
 from arp_portal.core.models import StaffMember
+from dashboards.audits.demo import load_demo_data as load_audits
+from dashboards.front_door.demo import load_demo_data as load_front_door
 from dashboards.models import (
     TrainingTarget,
     WorkforceEvent,
@@ -185,4 +189,12 @@ def load_demo_data(*, log: Callable[[str], object]) -> dict:
         f"{population} working-age population rows; training target {TARGET_PERCENT}% by "
         f"{TARGET_DUE:%d %B %Y}"
     )
-    return {"workforce_events": sum(counts.values()), **counts, "population_rows": population}
+    front_door = load_front_door(log=log)
+    audits = load_audits(log=log)
+    return {
+        "workforce_events": sum(counts.values()),
+        **counts,
+        "population_rows": population,
+        **front_door,
+        **audits,
+    }

@@ -13,6 +13,7 @@ from django.conf import settings
 
 from arp_portal.core.models import DEMO_IMPORT_KIND
 from dashboards.children import importers as children
+from dashboards.front_door import importers as front_door
 from dashboards.workforce import importers as workforce
 
 CSV = ".csv,text/csv"
@@ -36,6 +37,7 @@ CHANGE_COUNTS = (
 DASHBOARD_TITLES = {
     "dashboards:children": "the children's dashboard",
     "dashboards:workforce": "the workforce dashboard",
+    "dashboards:front_door": "the front door dashboard",
 }
 
 
@@ -61,6 +63,8 @@ class ImportKind:
     writes_episodes: bool = False
     layout_template: str = ""  # a template describing the layout, on the upload page
     asks_collection_year: bool = False  # SSDA903: the year may be given on upload
+    # Extra context for the layout template (lists of codes, say), called as the page is made.
+    layout_context: Callable[[], dict] | None = None
 
     @property
     def path_slug(self) -> str:
@@ -77,6 +81,20 @@ class ImportKind:
     def needs_confirmation(self, counts: dict) -> bool:
         """Whether the import would remove or change data an earlier import wrote."""
         return any(int(counts.get(key) or 0) > 0 for key in CHANGE_COUNTS)
+
+
+def _front_door_layout() -> dict:
+    """The code lists the front door's layouts print (referral sources, decisions, closures,
+    early help teams)."""
+    from arp_portal.core.models import Team
+    from dashboards.front_door.models import CONTACT_SOURCES, ContactOutcome, EarlyHelpClosure
+
+    return {
+        "sources": CONTACT_SOURCES.items(),
+        "outcomes": ContactOutcome.choices,
+        "closures": EarlyHelpClosure.choices,
+        "early_help_teams": Team.objects.filter(service_area="early_help"),
+    }
 
 
 def _columns(names) -> str:
@@ -213,6 +231,36 @@ IMPORT_KINDS: list[ImportKind] = [
         command_arguments="FILE.csv",
         same_data=("working_age_population", DEMO_IMPORT_KIND),
         dashboard_url_name="dashboards:workforce",
+    ),
+    ImportKind(
+        slug="contacts",
+        title="Front door contacts (CSV or Excel)",
+        description="One row per contact with the front door from your case system: the "
+        "child's reference, the date, the CIN census referral source and the decision (no "
+        "further action, information and advice, early help or referral to children's social "
+        "care).",
+        importer=front_door.import_contacts,
+        files=_flat([*front_door.CONTACT_COLUMNS, "ethnicity (for children not held)"]),
+        command="import_contacts",
+        command_arguments="FILE.csv",
+        same_data=("contacts", DEMO_IMPORT_KIND),
+        dashboard_url_name="dashboards:front_door",
+        layout_template="dashboards/front_door/layouts/contacts.html",
+        layout_context=lambda: _front_door_layout(),
+    ),
+    ImportKind(
+        slug="early_help",
+        title="Early help episodes (CSV or Excel)",
+        description="One row per early help episode: the child's reference, start and end "
+        "dates, the team and why it closed, including stepped up to children's social care.",
+        importer=front_door.import_early_help,
+        files=_flat([*front_door.EARLY_HELP_COLUMNS, "ethnicity (for children not held)"]),
+        command="import_early_help",
+        command_arguments="FILE.csv",
+        same_data=("early_help", DEMO_IMPORT_KIND),
+        dashboard_url_name="dashboards:front_door",
+        layout_template="dashboards/front_door/layouts/early_help.html",
+        layout_context=lambda: _front_door_layout(),
     ),
 ]
 KINDS: dict[str, ImportKind] = {kind.slug: kind for kind in IMPORT_KINDS}

@@ -82,6 +82,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
             "teams": Team.objects.select_related("locality"),
             "localities": Locality.objects.all(),
             "age_bands": AgeBand.values,
+            **(kind.layout_context() if kind.layout_context else {}),
         },
     )
 

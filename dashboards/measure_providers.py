@@ -13,6 +13,12 @@ Keys, and what they read:
     workforce:training:arp:all                 % of staff in post who completed ARP training
     workforce:representation:senior:<bme|black|asian|mixed|other>
                                                share of team manager grade and above
+    front_door:<ratio|early_help|referral|repeat|step_up|rate>:<group|all>
+                                               the front door by year to 31 March (ratio:
+                                               early help rather than referral against
+                                               White British; group a major group or DfE code)
+    audit:latest:<question key>:<all|white|mixed|asian|black|other>
+                                               % of audited cases answering "yes", by round
 
 Every figure goes through the dashboards' own disclosure control, so a hidden cell comes back
 as "c" here too.
@@ -25,10 +31,17 @@ from django.urls import reverse
 from actions.measures import MeasureKey, MeasureReading, TrendPoint
 from arp_portal.core.ethnicity import UNKNOWN_CODES, VALID_CODES
 from arp_portal.core.models import GradeBand
+from arp_portal.statistics.audits import ALL_GROUPS, round_results
 from arp_portal.statistics.disclosure import is_small
+from dashboards.audits import selectors as audit_selectors
+from dashboards.audits.models import AuditGrade, AuditQuestion
+from dashboards.audits.services import SAMPLE_GROUPS
 from dashboards.children import presenters as children_presenters
 from dashboards.children import selectors as children_selectors
 from dashboards.children.views import _default_date as default_children_date
+from dashboards.front_door import presenters as front_door_presenters
+from dashboards.front_door import selectors as front_door_selectors
+from dashboards.front_door.measures import table_for as front_door_table_for
 from dashboards.models import WorkforceEventKind
 from dashboards.workforce import measures as workforce_measures
 from dashboards.workforce import selectors as workforce_selectors
@@ -265,4 +278,126 @@ def _plain_reading(readings, *, label, suffix, better, url, places=1) -> Measure
         trend=trend,
         better=better,
         url=url,
+    )
+
+
+AUDIT_GROUPS = {"all": "All groups", "white": "White", "mixed": "Mixed", "asian": "Asian",
+                "black": "Black", "other": "Other"}  # fmt: skip
+
+
+def audit_measure(key: MeasureKey) -> MeasureReading | None:
+    """audit:latest:<question key>:<all|white|mixed|asian|black|other>: the share of audited
+    cases answering "yes", in each round of the template that asks the question."""
+    parts = key.parts
+    if len(parts) != 3 or parts[0] != "latest" or parts[2] not in AUDIT_GROUPS:
+        return None
+    question = (
+        AuditQuestion.objects.filter(key=parts[1], template__rounds__isnull=False)
+        .select_related("template")
+        .order_by("-template__rounds__open_on")
+        .first()
+    )
+    if question is None:
+        return None
+    group = ALL_GROUPS if parts[2] == "all" else AUDIT_GROUPS[parts[2]]
+    readings = []
+    for audit_round in audit_selectors.rounds_of_template(question.template):
+        results = round_results(
+            audit_selectors.round_case_results(audit_round),
+            groups=SAMPLE_GROUPS,
+            questions=[question.key],
+            grade_values=AuditGrade.values,
+        )
+        result = next(r for r in results if r.group == group)
+        yes = None if result.suppressed else result.answers[question.key]["yes"]
+        readings.append((audit_round.name, yes))
+    if not readings:
+        return None
+    trend = tuple(
+        TrendPoint(name, round(yes.estimate.value, 1))
+        for name, yes in readings
+        if yes is not None and yes.estimate.value is not None
+    )
+    name, latest = readings[-1]
+    shown = latest is not None and latest.estimate.value is not None
+    who = "audited cases" if group == ALL_GROUPS else f"audited cases of {group} children"
+    return MeasureReading(
+        label=f"“{question.text}” Yes, {who} (%)",
+        value=round(latest.estimate.value, 1) if shown else None,
+        display_value=f"{latest.estimate.value:.1f}%" if shown else "c",
+        as_of=name,
+        trend=trend,
+        better="up",
+        url=reverse("dashboards:audit_results") + f"?template={question.template_id}",
+        note=(
+            f"{latest.count} of {latest.total} cases; 95% confidence interval "
+            f"{latest.estimate.low:.1f}% to {latest.estimate.high:.1f}%"
+            if shown
+            else ""
+        ),
+    )
+
+
+FRONT_DOOR_METRICS = {
+    # metric: (row attribute, label, better, places, suffix)
+    "ratio": ("decision_ratio", "contacts leading to early help rather than a referral, "
+              "against White British children", "up", 2, ""),
+    "early_help": ("early_help", "contacts leading to early help (%)", "up", 1, "%"),
+    "referral": ("referral", "contacts leading to a referral (%)", "", 1, "%"),
+    "repeat": ("repeats", "repeat contacts within 12 months (%)", "down", 1, "%"),
+    "step_up": ("step_up", "early help closed that stepped up to social care (%)", "down", 1,
+                "%"),
+    "rate": ("rate", "contacts per 10,000 children", "", 1, ""),
+}  # fmt: skip
+
+
+def front_door_measure(key: MeasureKey) -> MeasureReading | None:
+    """front_door:<ratio|early_help|referral|repeat|step_up|rate>:<group>: by year to 31 March;
+    group is a major group (White, Mixed, Asian, Black, Other), a DfE code, or "all"."""
+    parts = key.parts
+    if len(parts) != 2 or parts[0] not in FRONT_DOOR_METRICS:
+        return None
+    years = front_door_selectors.data_years()
+    if not years:
+        return None
+    metric, group_key = parts
+    attribute, label, better, places, suffix = FRONT_DOOR_METRICS[metric]
+    detail = "detailed" if group_key in VALID_CODES - UNKNOWN_CODES else "major"
+    row_key = "*" if group_key == "all" else group_key
+    if metric == "ratio" and row_key == "*":
+        return None
+    readings = []
+    for year in years:
+        filters = front_door_selectors.FrontDoorFilters(year=year, detail=detail)
+        table, _groups, _population = front_door_table_for(filters)
+        row = table.row(row_key)
+        if row is None:
+            return None
+        item = getattr(row, attribute)
+        estimate = None if item is None else getattr(item, "estimate", item)
+        readings.append((front_door_presenters.period_label(year), estimate))
+    trend = tuple(
+        TrendPoint(period, round(e.value, places))
+        for period, e in readings
+        if e is not None and e.value is not None
+    )
+    period, latest = readings[-1]
+    shown = latest is not None and latest.value is not None
+    who = "all children" if row_key == "*" else row_key
+    if row_key != "*":
+        who = next((g.label for g in children_selectors.ethnic_groups(detail)
+                    if g.key == row_key), row_key)  # fmt: skip
+    note = ""
+    if shown and latest.low is not None:
+        note = f"95% confidence interval {latest.low:.{places}f}{suffix} to " \
+               f"{latest.high:.{places}f}{suffix}"  # fmt: skip
+    return MeasureReading(
+        label=f"Front door, {who}: {label}",
+        value=round(latest.value, places) if shown else None,
+        display_value=f"{latest.value:.{places}f}{suffix}" if shown else "c",
+        as_of=period,
+        trend=trend,
+        better=better,
+        url=reverse("dashboards:front_door") + f"?detail={detail}",
+        note=note,
     )

@@ -90,3 +90,22 @@ class TrainingTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.percent}% by {self.due_date}"
+
+
+# Each area's models live beside its code; importing them here registers them with the app.
+from dashboards.audits.models import (  # noqa: E402, F401
+    AuditAnswer,
+    AuditCase,
+    AuditCaseAnswer,
+    AuditGrade,
+    AuditQuestion,
+    AuditRound,
+    AuditTemplate,
+)
+from dashboards.front_door.models import (  # noqa: E402, F401
+    Contact,
+    ContactMonth,
+    ContactOutcome,
+    EarlyHelpClosure,
+    EarlyHelpEpisode,
+)

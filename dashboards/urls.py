@@ -1,7 +1,9 @@
 from django.urls import path
 
 from dashboards import import_views
+from dashboards.audits.urls import urlpatterns as audits_urlpatterns
 from dashboards.children.urls import urlpatterns as children_urlpatterns
+from dashboards.front_door.urls import urlpatterns as front_door_urlpatterns
 from dashboards.workforce.urls import urlpatterns as workforce_urlpatterns
 
 app_name = "dashboards"
@@ -19,4 +21,6 @@ urlpatterns: list = [
     path("imports/<slug:slug>/template.csv", import_views.import_template, name="import_template"),
     *children_urlpatterns,
     *workforce_urlpatterns,
+    *audits_urlpatterns,
+    *front_door_urlpatterns,
 ]

@@ -11,6 +11,7 @@ PERSONA_ROLES = {
     "service_manager": roles.SERVICE_MANAGER,
     "steering_member": roles.STEERING_GROUP,
     "data_manager": roles.DATA_MANAGER,
+    "auditor": roles.AUDITOR,
 }
 
 

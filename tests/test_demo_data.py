@@ -3,6 +3,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from actions.measures import measure_status
+from actions.models import MeasureLink
 from arp_portal.core.models import (
     Child,
     Episode,
@@ -12,13 +14,18 @@ from arp_portal.core.models import (
     StaffMember,
     Team,
 )
+from dashboards.audits.models import AuditCase, AuditCaseAnswer, AuditRound
+from dashboards.front_door.models import Contact, EarlyHelpEpisode
 
 
 def _counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Locality, Team, StaffMember, Child, Episode, PopulationEstimate, ImportRun)
-    }
+        for model in (
+            Locality, Team, StaffMember, Child, Episode, PopulationEstimate, ImportRun, Contact,
+            EarlyHelpEpisode, AuditRound, AuditCase, AuditCaseAnswer,
+        )
+    }  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -26,6 +33,9 @@ def test_demo_data_is_deterministic_and_idempotent(client):
     call_command("load_demo_data", stdout=io.StringIO())
     first = _counts()
     first_refs = list(Child.objects.order_by("child_ref").values_list("ethnicity_id", flat=True))
+    first_contacts = sorted(
+        Contact.objects.values_list("child_ref", "contact_date", "outcome", "ethnicity")
+    )
     call_command("load_demo_data", stdout=io.StringIO())
     assert _counts() == first
     assert (
@@ -35,6 +45,21 @@ def test_demo_data_is_deterministic_and_idempotent(client):
     assert first["Locality"] == 4
     assert 35 <= first["Team"] <= 45
     assert 1_400 <= first["StaffMember"] <= 1_600
+    assert first["Contact"] == 27_000 and first["AuditRound"] == 2
+    assert first_contacts == sorted(
+        Contact.objects.values_list("child_ref", "contact_date", "outcome", "ethnicity")
+    )
+
+    # The plan's actions for outcomes 4 and 5 show live front door and audit figures.
+    links = MeasureLink.objects.filter(action__outcomes__number__in=[4, 5]).distinct()
+    keys = set(links.values_list("key", flat=True))
+    assert {"front_door:ratio:Black", "audit:latest:racism_explored:black"} <= keys
+    for key in keys:
+        assert measure_status(key).available, key
+    ratio = measure_status("front_door:ratio:Black").reading
+    assert ratio.value < 1  # Black families' contacts led to early help less often
+    explored = measure_status("audit:latest:racism_explored:all").reading
+    assert explored.as_of == "Racial lens audit, spring 2026" and explored.verdict == "improving"
 
     # Each demo user can sign in, and every page says the data is synthetic.
     for username in ("service.manager", "steering.member", "data.manager"):

@@ -13,7 +13,10 @@ def test_the_roles_exist_with_their_permissions(db):
         "manage_surveys",
         "import_data",
         "manage_users",
+        "manage_audits",
+        "conduct_audits",
     }
+    assert perms("Auditor") == {"conduct_audits"}
 
 
 def test_navigation_shows_only_what_the_role_may_use(service_manager_client, data_manager_client):

@@ -26,11 +26,16 @@ def _navigation(user) -> list[dict]:
     candidates = [
         ("Children's dashboard", "dashboards:children", "core.view_dashboards"),
         ("Workforce dashboard", "dashboards:workforce", "core.view_dashboards"),
+        ("Front door", "dashboards:front_door", "core.view_dashboards"),
+        ("Practice audits", "dashboards:audit_results", "core.view_dashboards"),
         ("Surveys", "surveys:index", "core.view_survey_results"),
         ("Action plan", "actions:index", "core.view_action_plan"),
         ("Data imports", "dashboards:imports", "core.import_data"),
     ]
     items.extend(candidates)
+    if not user.has_perm("core.manage_audits"):
+        # Auditors' own list; data managers reach it from the audits they manage.
+        items.append(("My audits", "dashboards:audit_mine", "core.conduct_audits"))
     nav = []
     for label, url_name, permission in items:
         if permission and not user.has_perm(permission):

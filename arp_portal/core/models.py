@@ -29,6 +29,8 @@ class PortalAccess(models.Model):
             ("view_action_plan", "Read the action plan"),
             ("edit_action_plan", "Edit the action plan and post progress updates"),
             ("manage_users", "Manage portal users and reference data"),
+            ("manage_audits", "Edit audit templates and draw audit rounds"),
+            ("conduct_audits", "Record and moderate practice audits"),
         ]
 
     def __str__(self) -> str:

@@ -36,6 +36,24 @@ def next_steps_for(user) -> list[dict]:
                 "url_name": "dashboards:workforce",
             }
         )
+        steps.append(
+            {
+                "title": "See who reaches early help from the front door",
+                "text": "Which families are guided to early help rather than a referral at "
+                "first contact, by ethnic group, and how audited cases score on the racial-lens "
+                "questions.",
+                "url_name": "dashboards:front_door",
+            }
+        )
+    if user.has_perm("core.conduct_audits") and not user.has_perm("core.manage_audits"):
+        steps.append(
+            {
+                "title": "Record your audits",
+                "text": "The cases assigned to you in each audit round, and colleagues' audits "
+                "waiting for moderation.",
+                "url_name": "dashboards:audit_mine",
+            }
+        )
     if user.has_perm("core.view_survey_results"):
         steps.append(
             {

@@ -203,7 +203,7 @@ class PathwayStage:
 
 
 def pathway(
-    stages: Sequence[tuple[str, str, Mapping[str, int]]],
+    stages: Sequence[tuple[str, str, Mapping[str, int]] | tuple[str, str, Mapping[str, int], str]],
     population: Mapping[str, int] | None,
     *,
     groups: Sequence[Group],
@@ -217,13 +217,18 @@ def pathway(
     data for it, such as child in need plans when only a case export was imported) is left out,
     and the next stage is compared with the one before it. The first stage is compared with the
     population. RRI at a stage = (O_g,s / O_g,s-1) / (O_ref,s / O_ref,s-1).
+
+    A stage may name (as a fourth element) the key of an earlier stage to be compared with
+    instead of the one just before: the front door branches, so early help and a referral are
+    each taken against contacts.
     """
     result: list[PathwayStage] = []
     previous: dict[str, int] | None = None
     previous_hidden: set[str] = set()
     previous_reference: int | None = None
     previous_label = "population"
-    for key, label, counts in stages:
+    earlier: dict[str, tuple[dict[str, int], set[str], int, str]] = {}
+    for key, label, counts, *against in stages:
         group_counts = {group.key: _total(counts, group.codes) for group in groups}
         unknown = _total(counts, unknown_codes)
         total = sum(group_counts.values()) + unknown
@@ -233,6 +238,8 @@ def pathway(
             {**group_counts, UNKNOWN: unknown}, threshold, total=total, strict=False
         )
         reference_count = _total(counts, reference.codes)
+        if against and against[0] in earlier:
+            previous, previous_hidden, previous_reference, previous_label = earlier[against[0]]
         if previous is None:
             bases = {
                 group.key: (_total(population, group.codes) if population else None)
@@ -256,6 +263,7 @@ def pathway(
                 rri = relative_rate(count, base or 0, reference_count, reference_base or 0)
             stage.cells[group.key] = PathwayCell(count, base, suppressed, rri)
         result.append(stage)
+        earlier[key] = (group_counts, hidden, reference_count, label)
         previous = group_counts
         previous_hidden = hidden
         previous_reference = reference_count

@@ -23,6 +23,7 @@ from arp_portal.statistics.disproportionality import (
 )
 from dashboards.children import selectors
 from dashboards.children.selectors import ChildFilters, PopulationSelection
+from dashboards.front_door import selectors as front_door_selectors
 
 SUPPRESSED = "c"
 TREND_YEARS = 5
@@ -429,8 +430,15 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
     series = trend_series(trend_tables)
 
     stage_counts = selectors.pathway_counts(filters, unprepared)
+    stage_specs: list[tuple] = [
+        (key, label, stage_counts[str(kind)]) for key, label, kind in selectors.PATHWAY_STAGES
+    ]
+    front_door = front_door_stages(filters)
+    if front_door:
+        # Contact comes first; early help and referrals each follow a contact.
+        stage_specs = [*front_door, (*stage_specs[0], "contact"), *stage_specs[1:]]
     stages = pathway(
-        [(key, label, stage_counts[str(kind)]) for key, label, kind in selectors.PATHWAY_STAGES],
+        stage_specs,
         population.counts or None,
         groups=groups,
         reference=reference,
@@ -474,6 +482,7 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
         "trend_sentences": trend_sentences,
         "empty_years": empty_years,
         "stages": stages,
+        "front_door_in_pathway": bool(front_door),
         "stage_rows": pathway_rows(stages, groups),
         "pathway_figure": pathway_figure(stages, groups),
         "pathway_sentence": pathway_sentence(stages, groups, filters, reference.label),
@@ -490,6 +499,26 @@ def data_end(reference_date: dt.date, ends_on: dt.date | None) -> dict:
         "data_ends_on": long_date(ends_on) if ends_on else "",
         "after_data_end": ends_on is not None and reference_date > ends_on,
     }
+
+
+def front_door_stages(filters: ChildFilters) -> list[tuple]:
+    """The pathway's front door (contacts, and those leading to early help) in the year to the
+    reference date, when there are contacts and the filters can apply to them: contacts carry
+    no team, locality, age or sex, so a filtered view starts at the referral."""
+    if (
+        filters.team is not None
+        or filters.locality is not None
+        or filters.sex is not None
+        or filters.age_band != AgeBand.ALL
+    ):
+        return []
+    counts = front_door_selectors.contact_stage_counts(filters.year_start, filters.reference_date)
+    if not any(counts["contact"].values()):
+        return []
+    return [
+        ("contact", "Contact", counts["contact"]),
+        ("early_help", "Early help", counts["early_help"], "contact"),
+    ]
 
 
 def _group(groups: list[Group], key: str) -> Group:

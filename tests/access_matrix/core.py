@@ -24,5 +24,5 @@ ROUTES = [
     Route("accounts:user_create", DATA_MANAGERS),
     Route("accounts:user_update", DATA_MANAGERS, kwargs=lambda: {"pk": _a_user().pk}),
     # The admin is for superusers only: staff roles are sent to its own sign-in page.
-    Route("admin:index", statuses(302, 302, 302, 302)),
+    Route("admin:index", statuses(302, 302, 302, 302, auditor=302)),
 ]

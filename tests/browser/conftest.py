@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 
 from tests.personas import make_persona
@@ -49,7 +49,9 @@ def sign_in_as(live_server, context, transactional_db):
     """sign_in_as("service_manager") puts a signed-in session cookie in the browser."""
 
     def sign_in(persona: str):
-        user = make_persona(persona)
+        # A journey may hand over between people and back: the second time, the same user.
+        existing = get_user_model().objects.filter(username=persona.replace("_", ".")).first()
+        user = existing or make_persona(persona)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

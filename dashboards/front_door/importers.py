@@ -1,0 +1,595 @@
+"""The front door's two imports: contacts and early help episodes, as CSV or XLSX.
+
+Each is a parse function (read the whole file, collect every problem with its line and field,
+raise ImportRejected, or return the rows ready to write) and a write function (one transaction's
+worth of SQL), joined by import_contacts / import_early_help for run_import. Layouts are in
+docs/front-door.md; the template files in TEMPLATES.
+
+pandas reads and checks the file column by column, so a national year of contacts (millions of
+rows) is checked without a Python call per row; Postgres takes the rows by COPY.
+"""
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.db import connection
+
+from arp_portal.core.ethnicity import VALID_CODES
+from arp_portal.core.importing import (
+    MAX_PROBLEMS_REPORTED,
+    ImportProblem,
+    ImportRejected,
+    ProblemCollector,
+    UploadedData,
+)
+from arp_portal.core.models import Team
+from dashboards.children.validation import Place, check_ethnicity
+from dashboards.front_door.models import (
+    CONTACT_SOURCES,
+    REPEAT_WINDOW_DAYS,
+    ContactOutcome,
+    EarlyHelpClosure,
+)
+from dashboards.front_door.services import contact_months_rebuild
+
+Progress = Callable[[int, int], None] | None
+CONTACT_COLUMNS = ["child_id", "contact_date", "source", "outcome"]
+EARLY_HELP_COLUMNS = ["child_id", "start_date", "end_date", "team", "closure_reason"]
+OPTIONAL_COLUMNS = ["ethnicity"]
+XLSX_MAGIC = b"PK\x03\x04"
+
+_OUTCOMES = {value: value for value in ContactOutcome.values} | {
+    label.lower(): value for value, label in ContactOutcome.choices
+}
+_OUTCOMES |= {"referral to social care": ContactOutcome.REFERRAL}
+_CLOSURES = {value: value for value in EarlyHelpClosure.values} | {
+    label.lower(): value for value, label in EarlyHelpClosure.choices
+}
+_CLOSURES |= {"stepped up to social care": EarlyHelpClosure.STEPPED_UP}
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _read_table(upload: UploadedData, date_columns: Sequence[str]) -> pd.DataFrame:
+    """Every cell as stripped text, whatever the file type; dates as Excel saved them become
+    YYYY-MM-DD. Raises ValueError with a plain message when the file cannot be read."""
+    if upload.data.startswith(XLSX_MAGIC) or upload.name.lower().endswith(".xlsx"):
+        try:
+            frame = pd.read_excel(io.BytesIO(upload.data), dtype=object, engine="openpyxl")
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            raise ValueError(f"the file could not be read as an Excel workbook ({error})") from None
+        frame.columns = [str(name).strip().lower() for name in frame.columns]
+        for column in frame.columns:
+            values = frame[column]
+            if column in date_columns:
+                frame[column] = values.map(_excel_date_text)
+            else:
+                frame[column] = values.map(_excel_text)
+        return frame
+    data = upload.data
+    encoding = "utf-8-sig"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            dtype=str,
+            keep_default_na=False,
+            encoding=encoding,
+            skip_blank_lines=True,
+        )
+    except pd.errors.EmptyDataError:
+        raise ValueError("the file is empty") from None
+    except pd.errors.ParserError as error:
+        raise ValueError(f"the file could not be read as CSV ({error})") from None
+    frame.columns = [str(name).strip().lower() for name in frame.columns]
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    return frame
+
+
+def _excel_text(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _excel_date_text(value) -> str:
+    if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    return _excel_text(value)
+
+
+@dataclass
+class _Checker:
+    """Collects problems (the first MAX_PROBLEMS_REPORTED of them) from boolean masks."""
+
+    file: str
+    frame: pd.DataFrame
+    problems: list[ImportProblem]
+    rows_with_problems: np.ndarray
+
+    @classmethod
+    def start(cls, upload: UploadedData, frame: pd.DataFrame) -> "_Checker":
+        return cls(upload.name, frame, [], np.zeros(len(frame), dtype=bool))
+
+    def lines(self, mask) -> np.ndarray:
+        return np.flatnonzero(np.asarray(mask)) + 2  # the header is line 1
+
+    def add(self, mask, field: str, message: Callable[[str], str], column: str | None = None):
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        self.rows_with_problems |= mask
+        room = MAX_PROBLEMS_REPORTED - len(self.problems)
+        if room <= 0:
+            return
+        values = self.frame[column or field].to_numpy()
+        for position in np.flatnonzero(mask)[:room]:
+            self.problems.append(
+                ImportProblem(
+                    self.file, f"line {position + 2}", field, message(str(values[position]))
+                )
+            )
+
+    def raise_if_any(self) -> None:
+        if not self.problems:
+            return
+        problems = sorted(self.problems, key=lambda p: int(p.location.split()[1]))
+        bad = int(self.rows_with_problems.sum())
+        if len(self.problems) >= MAX_PROBLEMS_REPORTED:
+            problems.append(
+                ImportProblem(
+                    self.file,
+                    "",
+                    "",
+                    f"{bad:,} rows have problems; the first {MAX_PROBLEMS_REPORTED} are listed",
+                )
+            )
+        raise ImportRejected(problems)
+
+
+def _single(files: Sequence[UploadedData]) -> UploadedData:
+    if len(files) != 1:
+        raise ImportRejected([ImportProblem("", "", "", "upload one file (CSV or XLSX) at a time")])
+    return files[0]
+
+
+def _frame(upload: UploadedData, required: Sequence[str], dates: Sequence[str]) -> pd.DataFrame:
+    try:
+        frame = _read_table(upload, dates)
+    except ValueError as error:
+        raise ImportRejected([ImportProblem(upload.name, "line 1", "", str(error))]) from None
+    missing = [name for name in required if name not in frame.columns]
+    if missing:
+        raise ImportRejected(
+            [
+                ImportProblem(
+                    upload.name,
+                    "line 1",
+                    ", ".join(missing),
+                    f"missing column(s); the header must include {', '.join(required)}",
+                )
+            ]
+        )
+    # Excel leaves rows of empty cells below the data.
+    filled = (frame[list(required)] != "").any(axis=1)
+    frame = frame[filled] if not filled.all() else frame
+    if frame.empty:
+        raise ImportRejected([ImportProblem(upload.name, "line 2", "", "the file has no rows")])
+    if "ethnicity" not in frame.columns:
+        frame = frame.assign(ethnicity="")
+    return frame
+
+
+def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
+    return pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce")
+
+
+def _held_children() -> pd.Series:
+    """child_ref -> ethnicity of every child the portal holds: one COPY read by pandas, which at
+    a million children is quicker than a lookup per reference in the file."""
+    buffer = io.StringIO()
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            "COPY (SELECT child_ref, ethnicity_id FROM core_child) TO STDOUT", buffer
+        )
+    buffer.seek(0)
+    held = pd.read_csv(
+        buffer, sep="\t", header=None, names=["child_ref", "held"], dtype=str,
+        keep_default_na=False, quoting=3,
+    )  # fmt: skip
+    return held.set_index("child_ref")["held"]
+
+
+def _check_reference(check: _Checker, frame: pd.DataFrame) -> None:
+    check.add(frame["child_id"] == "", "child_id", lambda v: "the child's reference is blank")
+    check.add(
+        frame["child_id"].str.len() > 64,
+        "child_id",
+        lambda v: "the child's reference is longer than 64 characters",
+    )
+
+
+def _check_date(check, frame, column: str, parsed: pd.Series, *, required: bool = True) -> None:
+    blank = frame[column] == ""
+    if required:
+        check.add(blank, column, lambda v: "the date is blank")
+    check.add(
+        parsed.isna() & ~blank,
+        column,
+        lambda v: f"'{v}' is not a date in the form YYYY-MM-DD",
+    )
+    today = pd.Timestamp(dt.date.today())
+    check.add(parsed > today, column, lambda v: f"{v} is after today")
+
+
+def _resolve_ethnicity(check: _Checker, frame: pd.DataFrame) -> tuple[pd.Series, int]:
+    """Each row's ethnicity: the held child's, else the file's column. Returns the codes and how
+    many rows took the held child's."""
+    held = _held_children()
+    from_held = frame["child_id"].map(held)
+    known = from_held.notna()
+    given = frame["ethnicity"]
+    needs_file = ~known & (frame["child_id"] != "")
+    check.add(
+        needs_file & (given == ""),
+        "ethnicity",
+        lambda v: (
+            "the portal does not hold this child, so the ethnicity column must give "
+            "their DfE ethnicity code"
+        ),
+    )
+    bad_code = needs_file & (given != "") & ~given.isin(VALID_CODES)
+    if bad_code.any():
+        positions = np.flatnonzero(bad_code.to_numpy())
+        check.rows_with_problems[positions] = True
+        for position in positions[: max(0, MAX_PROBLEMS_REPORTED - len(check.problems))]:
+            collector = ProblemCollector()
+            check_ethnicity(
+                str(given.iloc[position]),
+                Place(check.file, int(position) + 2),
+                "ethnicity",
+                collector,
+            )
+            check.problems.extend(collector.problems)
+    codes = from_held.where(known, given)
+    return codes, int(known.sum())
+
+
+# ---------------------------------------------------------------- contacts
+
+
+@dataclass
+class ParsedContacts:
+    file: str
+    rows: pd.DataFrame  # child_ref, contact_date (datetime64), source, outcome, ethnicity
+    from_held_children: int
+
+    @property
+    def first(self) -> dt.date:
+        return self.rows["contact_date"].min().date()
+
+    @property
+    def last(self) -> dt.date:
+        return self.rows["contact_date"].max().date()
+
+
+def parse_contacts(upload: UploadedData) -> ParsedContacts:
+    """Check a contacts file; every problem is reported at once (ImportRejected)."""
+    frame = _frame(upload, CONTACT_COLUMNS, ["contact_date"])
+    check = _Checker.start(upload, frame)
+    _check_reference(check, frame)
+    dates = _dates(frame, "contact_date")
+    _check_date(check, frame, "contact_date", dates)
+    check.add(
+        ~frame["source"].isin(CONTACT_SOURCES.keys()),
+        "source",
+        lambda v: (
+            f"'{v}' is not a CIN census referral source code (1A to 10)"
+            if v
+            else "the source is blank: use a CIN census referral source code (1A to 10)"
+        ),
+    )
+    outcomes = frame["outcome"].str.lower().map(_OUTCOMES)
+    check.add(
+        outcomes.isna(),
+        "outcome",
+        lambda v: (
+            f"'{v}' is not an outcome: use nfa, advice, early_help or referral"
+            if v
+            else "the outcome is blank: use nfa, advice, early_help or referral"
+        ),
+    )
+    ethnicity, from_held = _resolve_ethnicity(check, frame)
+    check.raise_if_any()
+    rows = pd.DataFrame(
+        {
+            "child_ref": frame["child_id"].to_numpy(),
+            "contact_date": dates.to_numpy(),
+            "source": frame["source"].to_numpy(),
+            "outcome": outcomes.to_numpy(),
+            "ethnicity": ethnicity.to_numpy(),
+        }
+    )
+    return ParsedContacts(upload.name, rows, from_held)
+
+
+def repeat_flags(refs: np.ndarray, dates: np.ndarray, window_days: int = REPEAT_WINDOW_DAYS):
+    """For each contact, whether the same child had a contact on an earlier day within the
+    window (days, inclusive) before it. refs and dates are parallel arrays (dates datetime64)."""
+    frame = pd.DataFrame({"ref": refs, "date": dates.astype("datetime64[D]")})
+    days = frame.drop_duplicates().sort_values(["ref", "date"])
+    same_child = days["ref"].eq(days["ref"].shift())
+    gap = (days["date"] - days["date"].shift()).dt.days
+    days = days.assign(repeat=same_child & (gap >= 1) & (gap <= window_days))
+    merged = frame.merge(days, on=["ref", "date"], how="left")
+    return merged["repeat"].to_numpy(dtype=bool)
+
+
+def write_contacts(parsed: ParsedContacts, *, progress: Progress = None) -> dict:
+    """Replace the contacts dated within the file's first and last dates with the file's, and
+    work out which are repeats (the contacts just after the file's period too)."""
+    first, last = parsed.first, parsed.last
+    window = dt.timedelta(days=REPEAT_WINDOW_DAYS)
+    rows = parsed.rows
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM dashboards_contact WHERE contact_date BETWEEN %s AND %s", [first, last]
+        )
+        replaced = cursor.rowcount
+        # Contacts of the year before, for repeats early in the file's period.
+        before = io.StringIO()
+        cursor.copy_expert(
+            cursor.mogrify(
+                "COPY (SELECT child_ref, contact_date FROM dashboards_contact"
+                " WHERE contact_date >= %s AND contact_date < %s) TO STDOUT WITH (FORMAT csv)",
+                [first - window, first],
+            ).decode(),
+            before,
+        )
+        before.seek(0)
+        earlier = pd.read_csv(
+            before, header=None, names=["child_ref", "contact_date"], dtype=str,
+            keep_default_na=False,
+        )  # fmt: skip
+        refs = rows["child_ref"].to_numpy()
+        dates = rows["contact_date"].to_numpy()
+        if len(earlier):
+            all_refs = np.concatenate([refs, earlier["child_ref"].to_numpy()])
+            all_dates = np.concatenate([dates, pd.to_datetime(earlier["contact_date"]).to_numpy()])
+            flags = repeat_flags(all_refs, all_dates)[: len(rows)]
+        else:
+            flags = repeat_flags(refs, dates)
+        if progress:
+            progress(len(rows) // 2, len(rows))
+        out = rows.assign(
+            contact_date=rows["contact_date"].dt.strftime("%Y-%m-%d"),
+            repeat=np.where(flags, "t", "f"),
+        )
+        buffer = io.StringIO()
+        out.to_csv(buffer, header=False, index=False)
+        buffer.seek(0)
+        cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM dashboards_contact)")
+        first_load = cursor.fetchone()[0]
+        # Into an empty table, a large file goes in faster with its indexes built after it
+        # than kept up row by row (as the children's first load does).
+        rebuilt = _secondary_indexes(cursor) if first_load and len(rows) >= 100_000 else []
+        for name, _definition in rebuilt:
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.copy_expert(
+            "COPY dashboards_contact (child_ref, contact_date, source, outcome, ethnicity,"
+            " repeat_within_12_months) FROM STDIN WITH (FORMAT csv)",
+            buffer,
+        )
+        for _name, definition in rebuilt:
+            cursor.execute(definition)
+        # Contacts in the year after the file's period may have gained or lost a contact
+        # before them.
+        cursor.execute(
+            """
+            UPDATE dashboards_contact AS c
+               SET repeat_within_12_months = r.repeat
+              FROM (
+                SELECT c2.id, EXISTS (
+                    SELECT 1 FROM dashboards_contact p
+                     WHERE p.child_ref = c2.child_ref AND p.contact_date < c2.contact_date
+                       AND p.contact_date >= c2.contact_date - %s
+                ) AS repeat
+                  FROM dashboards_contact c2
+                 WHERE c2.contact_date > %s AND c2.contact_date <= %s
+              ) AS r
+             WHERE c.id = r.id AND c.repeat_within_12_months IS DISTINCT FROM r.repeat
+            """,
+            [REPEAT_WINDOW_DAYS, last, last + window],
+        )
+        later_changed = cursor.rowcount
+        if first_load:
+            # The file is every contact there is: its monthly counts come from the frame.
+            months = (
+                out.assign(
+                    month=rows["contact_date"]
+                    .dt.to_period("M")
+                    .dt.start_time.dt.strftime("%Y-%m-%d")
+                )
+                .groupby(["month", "ethnicity", "source", "outcome", "repeat"])
+                .size()
+            )
+            buffer = io.StringIO()
+            months.to_csv(buffer, header=False)
+            buffer.seek(0)
+            cursor.execute("DELETE FROM dashboards_contactmonth")
+            cursor.copy_expert(
+                "COPY dashboards_contactmonth (month, ethnicity, source, outcome,"
+                " repeat_within_12_months, contacts) FROM STDIN WITH (FORMAT csv)",
+                buffer,
+            )
+    if not first_load:
+        contact_months_rebuild(first, last)  # the dashboard's monthly counts
+    if progress:
+        progress(len(rows), len(rows))
+    return {
+        "contacts": len(rows),
+        "replaced": replaced,
+        "repeat_contacts": int(flags.sum()),
+        "ethnicity_from_children_held": parsed.from_held_children,
+        "later_contacts_rechecked": later_changed,
+        "period": f"{first.isoformat()} to {last.isoformat()}",
+    }
+
+
+def _secondary_indexes(cursor) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the contact table's indexes that back no constraint."""
+    cursor.execute(
+        """
+        SELECT i.indexname, i.indexdef FROM pg_indexes i
+         WHERE i.schemaname = current_schema() AND i.tablename = 'dashboards_contact'
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+        """
+    )
+    return cursor.fetchall()
+
+
+def import_contacts(files: Sequence[UploadedData], *, progress: Progress = None) -> dict:
+    return write_contacts(parse_contacts(_single(files)), progress=progress)
+
+
+# ---------------------------------------------------------------- early help
+
+
+@dataclass
+class ParsedEarlyHelp:
+    file: str
+    rows: pd.DataFrame  # child_ref, start_date, end_date, team_id, closure_reason, ethnicity
+    from_held_children: int
+
+
+def parse_early_help(upload: UploadedData) -> ParsedEarlyHelp:
+    frame = _frame(upload, EARLY_HELP_COLUMNS, ["start_date", "end_date"])
+    check = _Checker.start(upload, frame)
+    _check_reference(check, frame)
+    starts = _dates(frame, "start_date")
+    ends = _dates(frame, "end_date")
+    _check_date(check, frame, "start_date", starts)
+    _check_date(check, frame, "end_date", ends, required=False)
+    check.add(
+        ends.notna() & starts.notna() & (ends < starts),
+        "end_date",
+        lambda v: f"the episode ends ({v}) before it starts",
+    )
+    teams = {name.casefold(): pk for name, pk in Team.objects.values_list("name", "id")}
+    team_ids = frame["team"].str.casefold().map(teams)
+    check.add(
+        (frame["team"] != "") & team_ids.isna(),
+        "team",
+        lambda v: f"'{v}' is not a team the portal knows",
+    )
+    closures = frame["closure_reason"].str.lower().map(_CLOSURES)
+    closed = frame["end_date"] != ""
+    check.add(
+        closed & (frame["closure_reason"] == ""),
+        "closure_reason",
+        lambda v: "the episode has ended, so give the closure reason",
+    )
+    check.add(
+        (frame["closure_reason"] != "") & closures.isna(),
+        "closure_reason",
+        lambda v: f"'{v}' is not a closure reason: use " + ", ".join(EarlyHelpClosure.values),
+    )
+    check.add(
+        ~closed & (frame["closure_reason"] != ""),
+        "closure_reason",
+        lambda v: "the episode has no end date, so it cannot have a closure reason",
+    )
+    duplicate = frame.duplicated(["child_id", "start_date"], keep="first") & (
+        frame["start_date"] != ""
+    )
+    check.add(
+        duplicate,
+        "start_date",
+        lambda v: f"the child has another episode starting {v} earlier in the file",
+    )
+    ethnicity, from_held = _resolve_ethnicity(check, frame)
+    check.raise_if_any()
+    rows = pd.DataFrame(
+        {
+            "child_ref": frame["child_id"].to_numpy(),
+            "start_date": starts.dt.strftime("%Y-%m-%d").to_numpy(),
+            "end_date": ends.dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+            "team_id": team_ids.astype("Int64").astype(str).replace("<NA>", "").to_numpy(),
+            "closure_reason": closures.fillna("").to_numpy(),
+            "ethnicity": ethnicity.to_numpy(),
+        }
+    )
+    return ParsedEarlyHelp(upload.name, rows, from_held)
+
+
+def write_early_help(parsed: ParsedEarlyHelp, *, progress: Progress = None) -> dict:
+    """Add new episodes and update those already held (the same child and start date)."""
+    buffer = io.StringIO()
+    parsed.rows.to_csv(buffer, header=False, index=False)
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE early_help_staging (child_ref text, start_date date,"
+            " end_date date, team_id integer, closure_reason text, ethnicity text)"
+            " ON COMMIT DROP"
+        )
+        cursor.copy_expert("COPY early_help_staging FROM STDIN WITH (FORMAT csv, NULL '')", buffer)
+        cursor.execute(
+            """
+            INSERT INTO dashboards_earlyhelpepisode
+                   (child_ref, start_date, end_date, team_id, closure_reason, ethnicity)
+            SELECT child_ref, start_date, end_date, team_id, COALESCE(closure_reason, ''),
+                   ethnicity
+              FROM early_help_staging
+            ON CONFLICT (child_ref, start_date) DO UPDATE
+               SET end_date = EXCLUDED.end_date, team_id = EXCLUDED.team_id,
+                   closure_reason = EXCLUDED.closure_reason, ethnicity = EXCLUDED.ethnicity
+            RETURNING (xmax = 0)
+            """
+        )
+        inserted = [row[0] for row in cursor.fetchall()]
+        cursor.execute("DROP TABLE early_help_staging")
+    if progress:
+        progress(len(parsed.rows), len(parsed.rows))
+    return {
+        "episodes": len(inserted),
+        "created": sum(inserted),
+        "updated": len(inserted) - sum(inserted),
+        "stepped_up": int((parsed.rows["closure_reason"] == EarlyHelpClosure.STEPPED_UP).sum()),
+        "ethnicity_from_children_held": parsed.from_held_children,
+    }
+
+
+def import_early_help(files: Sequence[UploadedData], *, progress: Progress = None) -> dict:
+    return write_early_help(parse_early_help(_single(files)), progress=progress)
+
+
+# ---------------------------------------------------------------- templates
+
+TEMPLATES = {
+    "contacts": (
+        "contacts-template.csv",
+        ",".join([*CONTACT_COLUMNS, "ethnicity"])
+        + "\r\nC000123,2025-04-02,2A,early_help,"
+        + "\r\nC000123,2025-09-14,6,referral,"
+        + "\r\nF004567,2025-05-20,3A,advice,BAFR"
+        + "\r\nF004890,2025-06-01,1B,nfa,WBRI\r\n",
+    ),
+    "early_help": (
+        "early-help-template.csv",
+        ",".join([*EARLY_HELP_COLUMNS, "ethnicity"])
+        + "\r\nC000123,2025-04-10,2025-08-29,,stepped_up,"
+        + "\r\nF004567,2025-06-03,,,,BAFR\r\n",
+    ),
+}
