@@ -63,7 +63,6 @@ def _random_children(authority, how_many=120, seed=7):
                 team=rng.choice(teams),
             )
 
-
     # Born on 29 February: their birthday falls on 1 March in a year without one, so a band
     # changes a month-end later then (turning 1 in 2021, 10 in 2022, 5 in 2025), and on the
     # February month-end in a leap year (turning 16 in 2024).
