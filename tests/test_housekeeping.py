@@ -15,9 +15,17 @@ from django_tasks_db.models import DBTaskResult
 from arp_portal.core.tasks import housekeeping_run
 from surveys import services
 from surveys.models import Response
+from tests.conftest import DATABASE_TASKS
 from tests.surveys.helpers import make_survey
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _tasks_wait_for_the_worker(settings):
+    """These tests are about what waits on the queue and what the worker does with it: tasks go
+    to the database queue, not run as they are queued (tests/conftest.py's default)."""
+    settings.TASKS = DATABASE_TASKS
 
 
 def _aged(model, days: int, **fields):

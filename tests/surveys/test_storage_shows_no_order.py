@@ -20,11 +20,19 @@ from surveys.models import (
     Survey,
 )
 from surveys.sealing import PADDED_SIZE
+from tests.conftest import DATABASE_TASKS
 from tests.surveys.helpers import make_survey, write_held
 from tests.surveys.test_intake_journey import answer_every_page
 
 THRESHOLD = 5
 RESPONDENTS = 7
+
+
+@pytest.fixture(autouse=True)
+def _tasks_wait_for_the_worker(settings):
+    """These tests are about what waits on the queue and what the worker does with it: tasks go
+    to the database queue, not run as they are queued (tests/conftest.py's default)."""
+    settings.TASKS = DATABASE_TASKS
 
 
 def _xmin(table: str, where: str, params) -> dict[str, int]:
