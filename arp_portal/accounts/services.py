@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from arp_portal.accounts.roles import (
+    AUDITOR,
     DATA_MANAGER,
     ROLE_PERMISSIONS,
     SERVICE_MANAGER,
@@ -13,7 +14,8 @@ from arp_portal.accounts.roles import (
 
 # Who may manage whom (README, "Roles"): a data manager manages the accounts below their own
 # role; only a superuser gives the data manager role, or changes a data manager or superuser.
-_RANK = {None: 0, SERVICE_MANAGER: 1, STEERING_GROUP: 2, DATA_MANAGER: 3}
+# An auditor, like a service manager, edits nothing of the plan: both rank below the steering group.
+_RANK = {None: 0, SERVICE_MANAGER: 1, AUDITOR: 1, STEERING_GROUP: 2, DATA_MANAGER: 3}
 _SUPERUSER_RANK = 4
 
 

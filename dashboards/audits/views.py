@@ -10,10 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from openpyxl import Workbook
 
 from arp_portal.accounts.decorators import role_required
-from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
+from arp_portal.core.downloads import (
+    csv_download,
+    spreadsheet_safe,
+    write_only_workbook,
+    xlsx_download,
+)
 from arp_portal.statistics.audits import round_results
 from dashboards.audits import presenters, selectors, services
 from dashboards.audits.forms import (
@@ -321,7 +325,7 @@ def results_csv(request: HttpRequest) -> HttpResponse:
 @role_required("core.view_dashboards")
 def results_xlsx(request: HttpRequest) -> HttpResponse:
     rows, name = _export(request)
-    workbook = Workbook(write_only=True)
+    workbook = write_only_workbook()
     sheet = workbook.create_sheet("Audit results")
     sheet.append(presenters.EXPORT_COLUMNS)
     for row in rows:

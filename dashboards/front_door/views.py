@@ -2,10 +2,14 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from openpyxl import Workbook
 
 from arp_portal.accounts.decorators import role_required
-from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
+from arp_portal.core.downloads import (
+    csv_download,
+    spreadsheet_safe,
+    write_only_workbook,
+    xlsx_download,
+)
 from arp_portal.statistics.disproportionality import Group
 from dashboards.children import presenters as children_presenters
 from dashboards.children import selectors as children_selectors
@@ -98,7 +102,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 @role_required("core.view_dashboards")
 def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
     rows, name = _export(request)
-    workbook = Workbook(write_only=True)
+    workbook = write_only_workbook()
     sheet = workbook.create_sheet("Front door")
     sheet.append(presenters.EXPORT_COLUMNS)
     for row in rows:

@@ -51,7 +51,7 @@ def _respond_and_volunteer(survey: Survey, name: str, words: str, barrier, failu
         assert client.post(check_url, {"website": "", "q": words}).status_code == 302
         talk = client.post(
             f"/surveys/{survey.slug}/talk-to-us/",
-            {"name": name, "preferred_contact": "email", "contact": f"{name}@example.org"},
+            {"name": name, "preferred_contact": "email", "email": f"{name}@example.org"},
         )
         assert talk.status_code == 302
     except Exception as error:  # reported by the test, not lost in the thread
@@ -121,7 +121,7 @@ def test_held_submissions_are_sealed_and_all_the_same_size():
     client.post(answer_every_page(client, survey), {"website": ""})
     client.post(
         f"/surveys/{survey.slug}/talk-to-us/",
-        {"name": "Unmistakable Name", "preferred_contact": "email", "contact": "u@example.org"},
+        {"name": "Unmistakable Name", "preferred_contact": "email", "email": "u@example.org"},
     )
     sealed = [bytes(row.sealed) for row in HeldSubmission.objects.filter(survey=survey)]
     assert len(sealed) == 2
