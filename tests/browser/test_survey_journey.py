@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from arp_portal.core.models import Locality
 from surveys.models import Response, Survey
 from tests.accessibility import assert_accessible
+from tests.conftest import DATABASE_TASKS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -105,7 +106,10 @@ def then_a_service_manager_reads_suppressed_results_and_the_csv(page: Page, live
                              "ci_low", "ci_high", "suppressed"]  # fmt: skip
 
 
-def test_create_answer_close_and_read_the_survey(page: Page, browser, live_server, sign_in_as):
+def test_create_answer_close_and_read_the_survey(
+    page: Page, browser, live_server, sign_in_as, settings
+):
+    settings.TASKS = DATABASE_TASKS  # what is held waits for the worker, as in production
     given_a_data_manager_has_created_the_template_survey(page, live_server, sign_in_as)
     when_they_open_it(page)
 
