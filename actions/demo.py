@@ -1,5 +1,5 @@
 """Demoshire's action plan: the ARP strategy's outcomes, fifteen actions drawn from one authority's
-programme (DOMAIN.md, "The action plan") with their progress updates, milestones, linked measures
+programme (docs/domain.md) with their progress updates, milestones, linked measures
 and the programme review's reflections.
 
 Deterministic and idempotent: the demo plan (and its history) is removed and built again, with

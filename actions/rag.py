@@ -1,6 +1,6 @@
 """RAG (red, amber, green) for an action, from its percent complete against a linear target.
 
-The rule one council performance system uses (DOMAIN.md, "The action plan"): the target rises in a
+The rule one council performance system uses (docs/domain.md): the target rises in a
 straight line from 0% on the start date to 100% on the due date; an action is green at 90% of its
 target or more, red at 70% or less, amber between. A complete action is green; a deferred one has
 no RAG; one past its due date and not complete is red. A person may override the result, with a

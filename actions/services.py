@@ -27,7 +27,7 @@ from actions.models import (
     Reflection,
 )
 
-# The six outcomes of one authority's ARP strategy, 2022-2024 (DOMAIN.md, "The action plan").
+# The six outcomes of one authority's ARP strategy, 2022-2024 (docs/domain.md).
 ARP_STRATEGY_OUTCOMES = [
     "A skilled, confident workforce who understand race and culture and their impact on children "
     "and families",

@@ -1,7 +1,7 @@
 """Demo surveys: the closed 2025 wave with 1,958 synthetic responses and the open 2026 wave.
 
 The 2025 answers are made with exact quotas per ethnic group (then shuffled), so the results
-reproduce the national survey's headline figures (DOMAIN.md): 34% of Black or Asian respondents
+reproduce the national survey's headline figures (docs/domain.md): 34% of Black or Asian respondents
 reported racism from service users or families against 5% of White respondents; 20% had seen
 colleagues experience it; 9% reported racism from colleagues; about 1 in 10 had considered leaving
 the organisation (8% the profession); 19-20% said it increased their anxiety and 13% that it

@@ -128,7 +128,7 @@ class Survey(models.Model):
 
     @property
     def free_text_threshold(self) -> int:
-        # Free text can identify by its wording, so it needs at least 10 in a group (DOMAIN.md).
+        # Free text can identify by its wording, so it needs 10 or more in a group (docs/domain.md).
         return max(self.reporting_threshold, DEFAULT_THRESHOLD)
 
 

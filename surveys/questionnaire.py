@@ -1,4 +1,4 @@
-"""Fixed answer scales, the demographic lists, and the default questionnaire (DOMAIN.md).
+"""Fixed answer scales, the demographic lists, and the default questionnaire (docs/domain.md).
 
 The default questionnaire mirrors the national anti-racism survey of social workers (2021): racism
 experienced from service users and families, colleagues and managers; racism witnessed; its

@@ -2,7 +2,7 @@
 
 The ethnic mix of the child population follows England's under-18s (Census 2021, roughly), and
 each group's likelihood of being referred, put on a plan or taken into care is scaled so that the
-over- and under-representation resembles the national patterns in DOMAIN.md: Black Caribbean and
+over- and under-representation resembles the national patterns (docs/domain.md): Black Caribbean and
 Mixed White and Black Caribbean children over-represented in care, Indian and Chinese children
 under-represented, Asian children overall well below White children.
 """

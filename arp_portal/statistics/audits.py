@@ -4,7 +4,7 @@ Wilson intervals for the shares, and small groups hidden.
 Pure Python, no Django. The unit is an audited case. A group with 1 to 5 audited cases is shown
 as "c" whole (and another group with it, as the round's total is shown), because answers inside
 it would describe one or two children's cases; within a group that is shown, every answer is
-shown, as survey tools do (DOMAIN.md, "Anonymity"), since the share answering "no" is the very
+shown, as survey tools do (docs/domain.md), since the share answering "no" is the very
 figure the audit exists to find.
 """
 

@@ -2,7 +2,7 @@
 
 Pure Python, no Django: counts and populations go in as mappings of DfE code to a number, and
 the grouping (detailed codes, or the major groups) is passed in, so the same arithmetic serves
-the page, the exports and the tests. Formulas (DOMAIN.md, "Measuring disproportionality"):
+the page, the exports and the tests. Formulas (docs/domain.md, "Measuring disproportionality"):
 
 - rate per 10,000 = O / P x 10,000, with Byar (O >= 10) or exact (O < 10) limits;
 - relative rate index = r_g / r_ref, with exp(ln RRI +/- 1.96 sqrt(1/O_g + 1/O_ref));

@@ -1,6 +1,6 @@
 """Ethnicity pay gaps and leaver rates: the workforce measures' own arithmetic.
 
-Pay gap (as the gender pay gap regulations define it, applied to ethnicity; DOMAIN.md
+Pay gap (as the gender pay gap regulations define it, applied to ethnicity; docs/domain.md
 "Workforce measures"): (average hourly pay of the reference group - average of the group) /
 average of the reference group x 100, once with means and once with medians. Positive: the group
 is paid less than the reference group.

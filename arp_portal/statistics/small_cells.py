@@ -1,6 +1,6 @@
 """The one place the front door and practice-audit tables decide which counts to hide.
 
-DfE's convention (DOMAIN.md): counts of 1 to 5 are shown as "c", and further cells of the same
+DfE's convention (docs/domain.md): counts of 1 to 5 are shown as "c", and further cells of the same
 breakdown are hidden so that none of them can be had by subtraction from the shown total. The
 disclosure engine (arp_portal/statistics/disclosure) does the work: the breakdown and its total
 are one Relation, the small counts are primary, and the engine adds secondary cells until its

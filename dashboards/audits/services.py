@@ -23,7 +23,7 @@ from dashboards.audits.models import (
 )
 
 RACIAL_LENS_TEMPLATE = "Thematic audit with a racial lens"
-# The questions the programme's thematic audit asks (DOMAIN.md, "Practice audits").
+# The questions the programme's thematic audit asks (docs/domain.md, "The returns").
 RACIAL_LENS_QUESTIONS = [
     ("ethnicity_recorded", "Is the child's ethnicity recorded as the family describes it?"),
     (

@@ -1,5 +1,5 @@
 """The SSDA903 episode cleaning: what the field does to returns stacked across years before
-counting anyone (liia-tools' "episodes fix", MIT, Social Finance; DOMAIN.md).
+counting anyone (liia-tools' "episodes fix", MIT, Social Finance; docs/domain.md).
 
 Each year's return restates the episodes of the children still in care, and a return leaves
 open the episode a child was in on its 31 March. Stacked, an episode left open in an old return

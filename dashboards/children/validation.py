@@ -304,7 +304,7 @@ def check_episode_rules(
     file_name: str = "",
     plans_after_first_referral: bool = True,
 ) -> None:
-    """Sanity rules across a child's episodes (DOMAIN.md, the CIN census rules):
+    """Sanity rules across a child's episodes (docs/domain.md):
 
     - an episode does not end before it starts;
     - a protection plan does not start before the child's first referral in the file (unless

@@ -5,7 +5,7 @@ disclosure control hides on the page is hidden in the CSV and the spreadsheet to
 the selectors' counts, the shared statistics (Wilson intervals, risk ratios) and the pay module;
 nothing here loops over staff.
 
-Disclosure (DOMAIN.md "Anonymity"; the programme's rule for the workforce): a cell for fewer than
+Disclosure (docs/domain.md; the programme's rule for the workforce): a cell for fewer than
 10 people is hidden, so is a cell whose complement is under 10 (the people who did not complete
 training, say, or the rest of the authority outside a filtered locality), and further cells are
 hidden so that none can be worked out by subtraction from a shown total.

@@ -1,4 +1,4 @@
-"""RAG from percent complete against a linear target (DOMAIN.md): green at 90% of target or more,
+"""RAG from % complete against a linear target (docs/domain.md): green at 90% of target or more,
 red at 70% or less, amber between; complete green; deferred none; overdue and not complete red.
 
 Hand-worked: an action from 1 to 11 January (10 days) has a target of 50% on 6 January, so 45%

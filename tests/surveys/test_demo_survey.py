@@ -1,4 +1,4 @@
-"""The demo survey reproduces the national survey's headline figures (DOMAIN.md)."""
+"""The demo survey reproduces the national survey's headline figures (docs/domain.md)."""
 
 import pytest
 from django.utils import timezone

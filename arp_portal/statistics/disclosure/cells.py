@@ -1,6 +1,6 @@
 """Disclosure control: which cells of a table to hide so no small group can be identified.
 
-Two rules, from the GP Patient Survey and ONS practice (DOMAIN.md, "Anonymity"):
+Two rules, from the GP Patient Survey and ONS practice (docs/domain.md):
 
 - primary: a cell for fewer people than the threshold is hidden ("c"); so is a cell whose
   complement within its parent total is under the threshold (all staff but one team, say);
