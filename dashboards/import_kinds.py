@@ -246,7 +246,7 @@ IMPORT_KINDS: list[ImportKind] = [
         same_data=("contacts", DEMO_IMPORT_KIND),
         dashboard_url_name="dashboards:front_door",
         layout_template="dashboards/front_door/layouts/contacts.html",
-        layout_context=lambda: _front_door_layout(),
+        layout_context=_front_door_layout,
     ),
     ImportKind(
         slug="early_help",
@@ -260,7 +260,7 @@ IMPORT_KINDS: list[ImportKind] = [
         same_data=("early_help", DEMO_IMPORT_KIND),
         dashboard_url_name="dashboards:front_door",
         layout_template="dashboards/front_door/layouts/early_help.html",
-        layout_context=lambda: _front_door_layout(),
+        layout_context=_front_door_layout,
     ),
 ]
 KINDS: dict[str, ImportKind] = {kind.slug: kind for kind in IMPORT_KINDS}

@@ -3,7 +3,12 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
-from arp_portal.core.downloads import csv_download, spreadsheet_safe, xlsx_download
+from arp_portal.core.downloads import (
+    csv_download,
+    spreadsheet_safe,
+    xlsx_download,
+    xlsx_table_download,
+)
 
 
 def test_text_a_spreadsheet_would_run_as_a_formula_is_neutralised():
@@ -33,3 +38,17 @@ def test_an_xlsx_download_is_a_workbook():
     response = xlsx_download(workbook, filename="x.xlsx")
     assert response["Content-Disposition"] == 'attachment; filename="x.xlsx"'
     assert load_workbook(io.BytesIO(response.content)).active["B1"].value == 1
+
+
+def test_a_one_table_workbook_has_its_header_and_rows_with_every_cell_guarded():
+    response = xlsx_table_download(
+        ["Group", "Count"],
+        [["=HYPERLINK(1)", 7], ["White", 12]],
+        sheet="Results",
+        filename="t.xlsx",
+    )
+    assert 't.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content))["Results"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows == [["Group", "Count"], ["'=HYPERLINK(1)", 7], ["White", 12]]
+    assert sheet["A2"].data_type == "s"

@@ -12,12 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from arp_portal.accounts.decorators import role_required
-from arp_portal.core.downloads import (
-    csv_download,
-    spreadsheet_safe,
-    write_only_workbook,
-    xlsx_download,
-)
+from arp_portal.core.downloads import csv_download, xlsx_table_download
 from arp_portal.statistics.audits import round_results
 from dashboards.audits import presenters, selectors, services
 from dashboards.audits.forms import (
@@ -325,9 +320,6 @@ def results_csv(request: HttpRequest) -> HttpResponse:
 @role_required("core.view_dashboards")
 def results_xlsx(request: HttpRequest) -> HttpResponse:
     rows, name = _export(request)
-    workbook = write_only_workbook()
-    sheet = workbook.create_sheet("Audit results")
-    sheet.append(presenters.EXPORT_COLUMNS)
-    for row in rows:
-        sheet.append([spreadsheet_safe(value) for value in row])
-    return xlsx_download(workbook, filename=f"{name}.xlsx")
+    return xlsx_table_download(
+        presenters.EXPORT_COLUMNS, rows, sheet="Audit results", filename=f"{name}.xlsx"
+    )

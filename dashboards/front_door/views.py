@@ -4,12 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from arp_portal.accounts.decorators import role_required
-from arp_portal.core.downloads import (
-    csv_download,
-    spreadsheet_safe,
-    write_only_workbook,
-    xlsx_download,
-)
+from arp_portal.core.downloads import csv_download, xlsx_table_download
 from arp_portal.statistics.disproportionality import Group
 from dashboards.children import presenters as children_presenters
 from dashboards.children import selectors as children_selectors
@@ -102,9 +97,6 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 @role_required("core.view_dashboards")
 def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
     rows, name = _export(request)
-    workbook = write_only_workbook()
-    sheet = workbook.create_sheet("Front door")
-    sheet.append(presenters.EXPORT_COLUMNS)
-    for row in rows:
-        sheet.append([spreadsheet_safe(value) for value in row])
-    return xlsx_download(workbook, filename=f"{name}.xlsx")
+    return xlsx_table_download(
+        presenters.EXPORT_COLUMNS, rows, sheet="Front door", filename=f"{name}.xlsx"
+    )
