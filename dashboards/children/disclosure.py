@@ -105,16 +105,23 @@ def _cache_key(date: dt.date, measure: str, cohort: str, stamp: str) -> str:
 
 def release_hidden(date: dt.date, measure: str, cohort: str) -> dict[tuple, frozenset]:
     """(area, band) -> the nodes hidden in that view, for every modelled view of the release."""
-    return _release(date, measure, cohort)[0]
+    return _release(date, measure, cohort, want_counts=False)[0]
 
 
-def _release(date: dt.date, measure: str, cohort: str) -> tuple[dict, dict]:
-    """The release's hidden nodes by view, and its counts by view (cached together)."""
+def _release(
+    date: dt.date, measure: str, cohort: str, *, want_counts: bool
+) -> tuple[dict, dict | None]:
+    """The release's hidden nodes by view and, if wanted, its counts by view. They are cached
+    apart: a page reads only the first, a combined-filter view both."""
     stamp = _build_stamp(date, measure)
     if stamp is not None:
-        found = cache.get(_cache_key(date, measure, cohort, stamp))
-        if found is not None:
-            return found
+        key = _cache_key(date, measure, cohort, stamp)
+        found = cache.get(key)
+        if found is not None and not want_counts:
+            return found, None
+        view_counts = cache.get(f"{key}:counts") if found is not None else None
+        if view_counts is not None:
+            return found, view_counts
     counts = release_counts(date, measure, cohort)
     stamp = _build_stamp(date, measure)
     decision = policy.decide(counts, structure())
@@ -125,13 +132,13 @@ def _release(date: dt.date, measure: str, cohort: str) -> tuple[dict, dict]:
         if not policy.is_latent(key):
             area, band, node = key
             hidden[(area, band)].add(_node_name(node))
-    result = (
-        {view: frozenset(nodes) for view, nodes in hidden.items()},
-        {view: dict(view_counts) for view, view_counts in counts.items()},
-    )
+    result = {view: frozenset(nodes) for view, nodes in hidden.items()}
+    view_counts = {view: dict(counts_of_view) for view, counts_of_view in counts.items()}
     if stamp is not None:
-        cache.set(_cache_key(date, measure, cohort, stamp), result, CACHE_SECONDS)
-    return result
+        key = _cache_key(date, measure, cohort, stamp)
+        cache.set(key, result, CACHE_SECONDS)
+        cache.set(f"{key}:counts", view_counts, CACHE_SECONDS)
+    return result, view_counts
 
 
 def prepare(date: dt.date, measure: str) -> None:
@@ -161,9 +168,10 @@ def hidden_cells(filters, date: dt.date, cohort: str, counts: Mapping[str, int])
     measure = filters.measure if cohort in ("cin", "cp", "cic") else snapshots.STARTS
     area = _area(filters)
     band = filters.age_band
-    release, release_view_counts = _release(date, measure, cohort)
     if filters.sex is None and (band == AgeBand.ALL or area == (policy.ALL,)):
+        release = _release(date, measure, cohort, want_counts=False)[0]
         return release.get((area, band), frozenset())
+    _, release_view_counts = _release(date, measure, cohort, want_counts=True)
     parents = [(area, AgeBand.ALL), ((policy.ALL,), band)]
     return _combined_view_hidden(counts, [release_view_counts.get(p, {}) for p in parents])
 
