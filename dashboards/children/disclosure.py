@@ -171,9 +171,21 @@ def hidden_cells(filters, date: dt.date, cohort: str, counts: Mapping[str, int])
     if filters.sex is None and (band == AgeBand.ALL or area == (policy.ALL,)):
         release = _release(date, measure, cohort, want_counts=False)[0]
         return release.get((area, band), frozenset())
+    # Decided once per release and view, like the release itself.
+    stamp = _build_stamp(date, measure)
+    key = None
+    if stamp is not None:
+        view = f"{area}:{band}:{filters.sex}"
+        key = f"{_cache_key(date, measure, cohort, stamp)}:view:{view}".replace(" ", "")
+        found = cache.get(key)
+        if found is not None:
+            return found
     _, release_view_counts = _release(date, measure, cohort, want_counts=True)
     parents = [(area, AgeBand.ALL), ((policy.ALL,), band)]
-    return _combined_view_hidden(counts, [release_view_counts.get(p, {}) for p in parents])
+    hidden = _combined_view_hidden(counts, [release_view_counts.get(p, {}) for p in parents])
+    if key is not None:
+        cache.set(key, hidden, CACHE_SECONDS)
+    return hidden
 
 
 def _view_cells(prefix, counts: Mapping[str, int], groups) -> tuple[dict, list[Relation]]:
