@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from arp_portal.core.importing import ImportRejected, TerminalProgress, UploadedData
 from dashboards import import_presenters, import_selectors, import_services
-from dashboards.children import snapshots
+from dashboards.children import disclosure, snapshots
 from dashboards.import_kinds import KINDS, ImportKind
 
 
@@ -129,6 +129,7 @@ class ImportCommand(BaseCommand):
             built = snapshots.refresh_after_import(
                 progress=TerminalProgress(self.stdout, "Preparing the dashboard's month-ends")
             )
+            disclosure.decide_prepared()
             self.stdout.write(
                 f"Dashboard prepared in {time.monotonic() - started:.1f} s: {built} month-end "
                 "snapshots built (only those the import touched), the rest already current."

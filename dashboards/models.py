@@ -102,6 +102,7 @@ from dashboards.audits.models import (  # noqa: E402, F401
     AuditRound,
     AuditTemplate,
 )
+from dashboards.children.models import ChildrenDisclosureDecision  # noqa: E402, F401
 from dashboards.front_door.models import (  # noqa: E402, F401
     Contact,
     ContactMonth,

@@ -4,34 +4,42 @@ and the model; docs/adr/050-one-disclosure-engine.md the reasons).
 
 A release is one (reference date, measure, cohort): its decision covers the whole authority,
 each locality and each team at all ages, and the whole authority in each age band, at both
-levels of detail with their totals. It is worked out from that date's cohort snapshot (built
-first if it is not) and cached under the snapshot build's time, so any write to the children's
-data (which expires the build) makes a new decision. snapshots.prepare decides each date it
-builds; any other date is decided when first viewed.
+levels of detail with their totals. The task worker decides it after building the date's
+snapshot (`decide_prepared`, called from dashboards/children/tasks.py) and stores it in
+ChildrenDisclosureDecision under the snapshot build's time. A page reads it in one query
+(`releases`); a write to the children's data expires the build, and with it the decision. A
+date with no current decision is not shown: every count of it is hidden and the page says the
+date is being prepared (`UNDECIDED`), never a figure the engine has not decided.
 
 A view that combines filters (a locality or team with an age band, or any sex) is not part of
-the release: its own counts are suppressed on demand, taking the release's values for the
-views it lies within (its area at all ages, the authority in its band) as known to the reader,
-so it cannot be differenced against them.
+the release: its own counts are suppressed when it is first viewed, taking the release's values
+for the views it lies within (its area at all ages, the authority in its band) as known to the
+reader, so it cannot be differenced against them. It is one small table (rules.protect over
+about thirty cells) and is cached beside its release.
 """
 
 import datetime as dt
+import json
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES, MajorGroup
-from arp_portal.core.models import AgeBand, CohortSnapshotBuild, Locality, Team
-from arp_portal.statistics.disclosure import Publication, Relation, suppress
+from arp_portal.core.models import AgeBand, CohortSnapshotBuild, EpisodeKind, Locality, Team
+from arp_portal.statistics.disclosure import Publication, Relation
 from arp_portal.statistics.disclosure import children as policy
+from arp_portal.statistics.disclosure.rules import protect
 from dashboards.children import snapshots
+from dashboards.children.models import ChildrenDisclosureDecision
 
 logger = logging.getLogger(__name__)
 
-CACHE_SECONDS = 60 * 60 * 24 * 30  # a decision stands until its snapshot build expires
+CACHE_SECONDS = 60 * 60 * 24 * 30  # keyed on the build: stands until the build expires
 BANDS = [band for band in AgeBand.values if band != AgeBand.ALL]
 KNOWN = policy.KNOWN
 TOTAL = policy.TOTAL
@@ -62,21 +70,26 @@ def _node_name(node) -> str:
     return node[1] if isinstance(node, tuple) else node
 
 
-def release_counts(date: dt.date, measure: str, cohort: str) -> dict:
-    """Every modelled view's counts by code (unknown codes summed), from the snapshot."""
-    snapshots.build(date, measure)  # does nothing if built
+def _view_key(view: tuple) -> str:
+    area, band = view
+    return f"{':'.join(str(part) for part in area)}|{band}"
+
+
+def _count_rows(date: dt.date, measure: str) -> dict[str, dict]:
+    """cohort -> every modelled view's counts by code (unknown codes summed), from the
+    snapshot: one statement for all the date's cohorts."""
     sql = (
-        "SELECT scope, locality_id, team_id, age_band, ethnicity, SUM(children)::int"
-        " FROM core_cohortsnapshot WHERE reference_date = %s AND measure = %s AND cohort = %s"
-        " GROUP BY scope, locality_id, team_id, age_band, ethnicity"
+        "SELECT cohort, scope, locality_id, team_id, age_band, ethnicity, SUM(children)::int"
+        " FROM core_cohortsnapshot WHERE reference_date = %s AND measure = %s"
+        " GROUP BY cohort, scope, locality_id, team_id, age_band, ethnicity"
     )
-    counts: dict = defaultdict(lambda: defaultdict(int))
+    by_cohort: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [date, measure, cohort])
+        cursor.execute(sql, [date, measure])
         rows = cursor.fetchall()
-    for scope, locality_id, team_id, band, code, children in rows:
+    for cohort, scope, locality_id, team_id, band, code, children in rows:
         if scope == "all":
-            area = (policy.ALL,)
+            area: tuple = (policy.ALL,)
         elif scope == "locality" and locality_id is not None:
             area = ("locality", locality_id)
         elif scope == "team" and team_id is not None:
@@ -84,71 +97,120 @@ def release_counts(date: dt.date, measure: str, cohort: str) -> dict:
         else:
             continue  # no locality or team recorded: counted in the whole authority only
         key = UNKNOWN if code in UNKNOWN_CODES else code
+        counts = by_cohort[cohort]
         counts[(area, AgeBand.ALL)][key] += children
         if area == (policy.ALL,):
             counts[(area, band)][key] += children
-    return counts
+    return by_cohort
 
 
-def _build_stamp(date: dt.date, measure: str) -> str | None:
-    built = (
-        CohortSnapshotBuild.objects.filter(reference_date=date, measure=measure)
-        .values_list("built_at", flat=True)
-        .first()
-    )
-    return None if built is None else built.isoformat()
+def cohorts_of(measure: str) -> list[str]:
+    return ["cin", "cp", "cic"] if measure == snapshots.ON_DATE else _START_COHORTS
 
 
-def _cache_key(date: dt.date, measure: str, cohort: str, stamp: str) -> str:
-    return f"children-disclosure:v1:{date.isoformat()}:{measure}:{cohort}:{stamp}"
+_START_COHORTS = [str(kind) for kind in EpisodeKind.values]
 
 
-def release_hidden(date: dt.date, measure: str, cohort: str) -> dict[tuple, frozenset]:
-    """(area, band) -> the nodes hidden in that view, for every modelled view of the release."""
-    return _release(date, measure, cohort, want_counts=False)[0]
-
-
-def _release(
-    date: dt.date, measure: str, cohort: str, *, want_counts: bool
-) -> tuple[dict, dict | None]:
-    """The release's hidden nodes by view and, if wanted, its counts by view. They are cached
-    apart: a page reads only the first, a combined-filter view both."""
-    stamp = _build_stamp(date, measure)
-    if stamp is not None:
-        key = _cache_key(date, measure, cohort, stamp)
-        found = cache.get(key)
-        if found is not None and not want_counts:
-            return found, None
-        view_counts = cache.get(f"{key}:counts") if found is not None else None
-        if view_counts is not None:
-            return found, view_counts
-    counts = release_counts(date, measure, cohort)
-    stamp = _build_stamp(date, measure)
+def decide_release(
+    date: dt.date, measure: str, cohort: str, counts: dict, build_id: int
+) -> ChildrenDisclosureDecision:
+    """Decide one release from its views' counts and store it under its build's time."""
+    started = time.perf_counter()
     decision = policy.decide(counts, structure())
-    if not decision.audit.ok:  # cannot happen without known totals; never publish a leak
-        logger.error("Children's disclosure audit failed for %s %s %s", date, measure, cohort)
-    hidden: dict[tuple, set] = defaultdict(set)
+    if not decision.ok:  # cannot happen without known totals; never publish a leak
+        logger.error("Children's disclosure check failed for %s %s %s", date, measure, cohort)
+    hidden: dict[str, list[str]] = defaultdict(list)
     for key in decision.hidden:
         if not policy.is_latent(key):
             area, band, node = key
-            hidden[(area, band)].add(_node_name(node))
-    result = {view: frozenset(nodes) for view, nodes in hidden.items()}
-    view_counts = {view: dict(counts_of_view) for view, counts_of_view in counts.items()}
-    if stamp is not None:
-        key = _cache_key(date, measure, cohort, stamp)
-        cache.set(key, result, CACHE_SECONDS)
-        cache.set(f"{key}:counts", view_counts, CACHE_SECONDS)
-    return result, view_counts
+            hidden[_view_key((area, band))].append(_node_name(node))
+    stored, _ = ChildrenDisclosureDecision.objects.update_or_create(
+        reference_date=date,
+        measure=measure,
+        cohort=cohort,
+        defaults={
+            "build_id": build_id,
+            "hidden": {view: sorted(nodes) for view, nodes in hidden.items()},
+            "counts": {_view_key(view): dict(by_code) for view, by_code in counts.items()},
+            "seconds": time.perf_counter() - started,
+            "ok": decision.ok,
+        },
+    )
+    return stored
 
 
-def prepare(date: dt.date, measure: str) -> None:
-    """Decide every cohort of a (date, measure) just built, so no reader waits for it."""
-    cohorts = ["cin", "cp", "cic"] if measure == snapshots.ON_DATE else _START_COHORTS
-    for cohort in cohorts:
-        release_hidden(date, measure, cohort)
+def decide_prepared() -> int:
+    """Decide every release of every built snapshot that has no current decision: what the
+    task worker runs after building month-ends (or any date). How many were decided."""
+    current = {
+        (d.reference_date, d.measure, d.cohort): d.build_id
+        for d in ChildrenDisclosureDecision.objects.only(
+            "reference_date", "measure", "cohort", "build_id"
+        )
+    }
+    decided = 0
+    builds = CohortSnapshotBuild.objects.order_by("-reference_date", "measure")
+    for build in builds.values_list("reference_date", "measure", "id"):
+        date, measure, build_id = build
+        wanted = [c for c in cohorts_of(measure) if current.get((date, measure, c)) != build_id]
+        if not wanted:
+            continue
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The build row is locked while its rows are read: a write that expires it (deletes
+            # it) waits until the decision is stored, and the decision then no longer matches.
+            cursor.execute(
+                "SELECT 1 FROM core_cohortsnapshotbuild WHERE id = %s FOR SHARE", [build_id]
+            )
+            if cursor.fetchone() is None:
+                continue  # expired since: the next run decides the new build
+            by_cohort = _count_rows(date, measure)
+            for cohort in wanted:
+                decide_release(date, measure, cohort, by_cohort.get(cohort, {}), build_id)
+                decided += 1
+    return decided
 
 
-_START_COHORTS = ["CIN", "CINP", "CP", "CIC"]
+# The nodes of a view that has no current decision: every count is hidden.
+UNDECIDED = frozenset(
+    [
+        *(code for codes in ethnic_groups().values() for code in codes),
+        *ethnic_groups(),
+        UNKNOWN,
+        KNOWN,
+        TOTAL,
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Release:
+    hidden: dict[str, list[str]]
+    counts: dict[str, dict[str, int]]
+    build_id: int
+
+
+def releases(dates: list[dt.date], measure: str, cohorts: list[str]) -> dict[tuple, Release]:
+    """(date, cohort) -> its current decision, for the dates and cohorts given: one query. A
+    release missing here is not decided (or its build has since expired)."""
+    sql = (
+        "SELECT d.reference_date, d.cohort, d.hidden, d.counts, d.build_id"
+        " FROM dashboards_childrendisclosuredecision d JOIN core_cohortsnapshotbuild b"
+        " ON b.id = d.build_id AND b.reference_date = d.reference_date AND b.measure = d.measure"
+        " WHERE d.reference_date = ANY(%s) AND d.measure = %s AND d.cohort = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(dates), measure, list(cohorts)])
+        rows = cursor.fetchall()
+    found = {}
+    for date, cohort, hidden, counts, build_id in rows:
+        if isinstance(hidden, str):
+            hidden, counts = json.loads(hidden), json.loads(counts)
+        found[(date, cohort)] = Release(hidden, counts, build_id)
+    return found
+
+
+def snapshot_measure(filters, cohort: str) -> str:
+    return filters.measure if cohort in ("cin", "cp", "cic") else snapshots.STARTS
 
 
 def _area(filters) -> tuple:
@@ -159,32 +221,39 @@ def _area(filters) -> tuple:
     return (policy.ALL,)
 
 
-def hidden_cells(filters, date: dt.date, cohort: str, counts: Mapping[str, int]) -> frozenset:
+def hidden_cells(
+    filters,
+    date: dt.date,
+    cohort: str,
+    counts: Mapping[str, int],
+    found: Mapping[tuple, Release] | None = None,
+) -> frozenset:
     """The nodes hidden in the view the filters select, on the date: codes, major groups'
-    keys, "Unknown", "known" (the total of known ethnicity) and "total" (the headline).
+    keys, "Unknown", "known" (the total of known ethnicity) and "total" (the headline); every
+    node (UNDECIDED) if the date's release is not decided yet.
 
     cohort: the snapshot's cohort (cin, cp, cic; or an episode kind for starts). counts: the
-    view's own counts by code, which a view outside the release is suppressed from."""
-    measure = filters.measure if cohort in ("cin", "cp", "cic") else snapshots.STARTS
+    view's own counts by code, which a view outside the release is suppressed from. found:
+    the releases already read for the page (`releases`); read here if not given."""
+    measure = snapshot_measure(filters, cohort)
+    if found is None:
+        found = releases([date], measure, [cohort])
+    release = found.get((date, cohort))
+    if release is None:
+        return UNDECIDED
     area = _area(filters)
     band = filters.age_band
     if filters.sex is None and (band == AgeBand.ALL or area == (policy.ALL,)):
-        release = _release(date, measure, cohort, want_counts=False)[0]
-        return release.get((area, band), frozenset())
+        return frozenset(release.hidden.get(_view_key((area, band)), ()))
     # Decided once per release and view, like the release itself.
-    stamp = _build_stamp(date, measure)
-    key = None
-    if stamp is not None:
-        view = f"{area}:{band}:{filters.sex}"
-        key = f"{_cache_key(date, measure, cohort, stamp)}:view:{view}".replace(" ", "")
-        found = cache.get(key)
-        if found is not None:
-            return found
-    _, release_view_counts = _release(date, measure, cohort, want_counts=True)
-    parents = [(area, AgeBand.ALL), ((policy.ALL,), band)]
-    hidden = _combined_view_hidden(counts, [release_view_counts.get(p, {}) for p in parents])
-    if key is not None:
-        cache.set(key, hidden, CACHE_SECONDS)
+    view = f"{_view_key((area, band))}:{filters.sex}".replace(" ", "")
+    key = f"children-disclosure:v2:{date}:{measure}:{cohort}:{release.build_id}:{view}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    parents = [_view_key((area, AgeBand.ALL)), _view_key(((policy.ALL,), band))]
+    hidden = _combined_view_hidden(counts, [release.counts.get(p, {}) for p in parents])
+    cache.set(key, hidden, CACHE_SECONDS)
     return hidden
 
 
@@ -227,5 +296,5 @@ def _combined_view_hidden(counts: Mapping[str, int], parents: list[Mapping[str, 
     def width(key, value):
         return 0 if key in latent else policy.protection(key, value)
 
-    decision = suppress(publication, primary | latent, protection=width)
+    decision = protect(publication, primary | latent, protection=width)
     return frozenset(key[1] for key in decision.hidden if len(key) == 2 and key[0] == "view")

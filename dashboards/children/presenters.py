@@ -391,9 +391,16 @@ def snapshot_cohort(filters: ChildFilters) -> str:
     return filters.cohort
 
 
-def hidden_cells(filters: ChildFilters, date: dt.date, counts: dict[str, int]) -> frozenset:
-    """The view's cells hidden on the date, decided with every view of that date."""
-    return disclosure.hidden_cells(filters, date, snapshot_cohort(filters), counts)
+def hidden_cells(
+    filters: ChildFilters,
+    date: dt.date,
+    counts: dict[str, int],
+    found: dict[tuple, disclosure.Release] | None = None,
+) -> frozenset:
+    """The view's cells hidden on the date, decided with every view of that date by the task
+    worker: all of them (disclosure.UNDECIDED) while the date is being prepared. found: the
+    page's releases, read at once (disclosure.releases)."""
+    return disclosure.hidden_cells(filters, date, snapshot_cohort(filters), counts, found)
 
 
 def build_table(
@@ -430,15 +437,14 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
     dates = trend_dates(filters.reference_date)
     trend_counts = selectors.trend_counts(filters, dates, unprepared)
     counts_now = trend_counts[filters.reference_date]
-    table = build_table(
-        filters,
-        counts_now,
-        population,
-        groups,
-        hidden=hidden_cells(filters, filters.reference_date, counts_now),
-    )
+    cohort = snapshot_cohort(filters)
+    # Every decision the page needs, in two queries (the trend's dates; the pathway's stages).
+    found = disclosure.releases(dates, disclosure.snapshot_measure(filters, cohort), [cohort])
+    hidden_now = hidden_cells(filters, filters.reference_date, counts_now, found)
+    table = build_table(filters, counts_now, population, groups, hidden=hidden_now)
 
     trend_tables = []
+    being_prepared: list[dt.date] = []
     populations = {population.year: population}
     for date in dates:
         if date == filters.reference_date:
@@ -448,7 +454,9 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
                 area=filters.area, date=date, age_band=filters.age_band
             )
         populations.setdefault(year_population.year, year_population)
-        hidden = hidden_cells(filters, date, trend_counts[date])
+        hidden = hidden_cells(filters, date, trend_counts[date], found)
+        if hidden is disclosure.UNDECIDED:
+            being_prepared.append(date)
         trend_tables.append(
             (date, build_table(filters, trend_counts[date], year_population, groups, hidden=hidden))
         )
@@ -463,12 +471,15 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
         # Contact comes first; early help and referrals each follow a contact.
         stage_specs = [*front_door, (*stage_specs[0], "contact"), *stage_specs[1:]]
     starts = ChildFilters(**{**filters.__dict__, "measure": "starts"})
+    kinds = [str(kind) for _key, _label, kind in selectors.PATHWAY_STAGES]
+    found_starts = disclosure.releases([filters.reference_date], "starts", kinds)
     stage_hidden = {
         key: disclosure.hidden_cells(
-            starts, filters.reference_date, str(kind), stage_counts[str(kind)]
+            starts, filters.reference_date, str(kind), stage_counts[str(kind)], found_starts
         )
         for key, _label, kind in selectors.PATHWAY_STAGES
     }
+    pathway_prepared = not any(hidden is disclosure.UNDECIDED for hidden in stage_hidden.values())
     stages = pathway(
         stage_specs,
         population.counts or None,
@@ -523,6 +534,11 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
         "pathway_sentence": pathway_sentence(stages, groups, filters, reference.label),
         "reference": reference,
         "latest_import": selectors.latest_import(),
+        # Dates whose disclosure decision the task worker has not made yet: none of their
+        # counts is shown until it has.
+        "being_prepared": hidden_now is disclosure.UNDECIDED,
+        "trend_being_prepared": [long_date(date) for date in being_prepared],
+        "pathway_being_prepared": not pathway_prepared,
         **data_end(filters.reference_date, selectors.data_ends_on()),
     }
 

@@ -97,3 +97,29 @@ def children_in_care(authority):
     for code, count in {"WBRI": 90, "BCRB": 4, "BAFR": 9, "AIND": 8, "WOTH": 10}.items():
         add_children(code, count, team=south)
     return authority
+
+
+@pytest.fixture(autouse=True)
+def worker_has_prepared_every_date(request, monkeypatch):
+    """As if the task worker had built and decided every date before a page reads it: the
+    page's read of its decisions (disclosure.releases) first builds the dates' snapshots and
+    decides them, as tasks.prepare_dates does. A test of the "being prepared" state asks for
+    `undecided_dates` to read only what the worker has really done."""
+    if "undecided_dates" in request.fixturenames:
+        return
+    from dashboards.children import disclosure, snapshots
+
+    read = disclosure.releases
+
+    def prepared_then_read(dates, measure, cohorts):
+        for date in dates:
+            snapshots.build(date, measure)
+        disclosure.decide_prepared()
+        return read(dates, measure, cohorts)
+
+    monkeypatch.setattr(disclosure, "releases", prepared_then_read)
+
+
+@pytest.fixture
+def undecided_dates():
+    """Pages read only the decisions the worker has stored (see worker_has_prepared_every_date)."""

@@ -10,7 +10,8 @@ from django_tasks_db.models import DBTaskResult
 from scipy import stats
 
 from arp_portal.core.models import CohortSnapshotBuild, PopulationEstimate
-from dashboards.children import snapshots, views
+from dashboards.children import disclosure, snapshots, views
+from dashboards.children.models import ChildrenDisclosureDecision
 from dashboards.children.presenters import trend_dates
 from tests.conftest import DATABASE_TASKS
 from tests.dashboards_children.conftest import MARCH_31, SOURCE, add_children
@@ -140,20 +141,49 @@ def test_a_date_outside_the_data_is_refused_with_the_range_it_covers(
 
 
 def test_the_page_aggregates_in_a_fixed_number_of_queries(
-    service_manager_client, children_in_care, django_assert_max_num_queries
+    service_manager_client, children_in_care, django_assert_max_num_queries, undecided_dates
 ):
     add_children("BAFR", 50, team=children_in_care["teams"]["north"], prefix="more")
     snapshots.prepare(
         (date, measure) for date in trend_dates(MARCH_31) for measure in snapshots.MEASURES
     )
-    # Prepared dates are read, whatever the filters: no statement per row, group or team (and
-    # one per date and cohort for the disclosure decision's version, two for a view combining
-    # filters, whose own decision is cached beside the date's).
-    with django_assert_max_num_queries(35):
-        get(service_manager_client, cohort="cin", detail="detailed")
-    with django_assert_max_num_queries(45):
+    assert disclosure.decide_prepared() == 5 * 3 + 5 * 4  # every cohort of every build
+    # Prepared dates are read, whatever the filters: no statement per row, group or team, and
+    # the disclosure decisions in two (the trend's dates; the pathway's stages).
+    with django_assert_max_num_queries(32):
+        response = get(service_manager_client, cohort="cin", detail="detailed")
+    assert not response.context["being_prepared"]
+    with django_assert_max_num_queries(32):
         response = get(service_manager_client, cohort="cic", locality="North", sex="1")
     assert response.status_code == 200
+    assert not response.context["being_prepared"]
+
+
+def test_a_date_the_worker_has_not_decided_shows_no_figure(
+    service_manager_client, children_in_care, undecided_dates
+):
+    snapshots.prepare((date, "on_date") for date in trend_dates(MARCH_31))
+    response = get(service_manager_client, cohort="cic")
+    assert response.context["being_prepared"]
+    assert response.context["total"] == "c"
+    assert all(row.count == "c" for row in response.context["rows"])
+    assert "are being prepared" in response.content.decode()
+    disclosure.decide_prepared()
+    response = get(service_manager_client, cohort="cic")
+    assert not response.context["being_prepared"]
+    assert {row.key: row.count for row in response.context["rows"]}["White"] == "170"
+
+
+def test_a_write_expires_the_decision_with_its_build(
+    service_manager_client, children_in_care, undecided_dates
+):
+    snapshots.prepare((date, "on_date") for date in trend_dates(MARCH_31))
+    disclosure.decide_prepared()
+    add_children("BAFR", 7, team=children_in_care["teams"]["north"], prefix="late")
+    CohortSnapshotBuild.objects.all().delete()  # what an import's write does to the builds
+    snapshots.prepare((date, "on_date") for date in trend_dates(MARCH_31))
+    # Rebuilt, not yet decided: the old decision is not read for the new counts.
+    assert get(service_manager_client, cohort="cic").context["being_prepared"]
 
 
 def _trend_builds():
@@ -163,7 +193,7 @@ def _trend_builds():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_date_not_prepared_is_counted_live_and_built_by_the_task_worker(
-    rf, service_manager, children_in_care, django_assert_max_num_queries, settings
+    rf, service_manager, children_in_care, django_assert_max_num_queries, settings, undecided_dates
 ):
     settings.TASKS = DATABASE_TASKS
     request = rf.get(URL, {"date": "2024-10-17", "cohort": "cin"})
@@ -180,6 +210,8 @@ def test_a_date_not_prepared_is_counted_live_and_built_by_the_task_worker(
         _trend_builds()
     )
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    # ... and decided, after the build, by the same task.
+    assert ChildrenDisclosureDecision.objects.filter(reference_date=dt.date(2024, 10, 17)).exists()
 
 
 def test_with_the_immediate_backend_the_date_is_built_as_the_task_is_queued(

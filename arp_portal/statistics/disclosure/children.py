@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from arp_portal.statistics.disclosure.protection import Protection
 from arp_portal.statistics.disclosure.publication import Publication, Relation
-from arp_portal.statistics.disclosure.suppression import Decision, suppress
+from arp_portal.statistics.disclosure.rules import Protected, protect
 
 SMALLEST_SHOWN = 6  # counts 1 to 5 are "c" (DfE)
 # A hidden count of 1 to 5 must not be narrowed to fewer than three possible values: never
@@ -172,15 +172,15 @@ def decide(
     structure: Structure,
     *,
     width: Protection = protection,
-    reshow: bool = True,
-) -> Decision:
-    """Counts of 1 to 5 hidden, then secondary suppression until the audit passes."""
+) -> Protected:
+    """Counts of 1 to 5 hidden, then secondary suppression by the line rules, checked exactly
+    block by block (rules.protect)."""
     publication, latent = release_publication(counts, structure)
     primary = {key for key, value in publication.cells.items() if is_small(value)} - latent
-    return suppress(publication, primary | latent, protection=width, reshow=reshow)
+    return protect(publication, primary | latent, protection=width)
 
 
-def hidden_in_view(decision: Decision, area: Area, band: str) -> set:
+def hidden_in_view(decision: Protected, area: Area, band: str) -> set:
     """The nodes hidden in one view: codes, ("major", key), KNOWN, UNKNOWN, TOTAL."""
     return {key[2] for key in decision.hidden if not is_latent(key) and key[:2] == (area, band)}
 

@@ -64,6 +64,7 @@ def _highs_model(matrix, rhs):
     highs = _core._Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
+    highs.setOptionValue("presolve", "off")
     lp = _core.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows

@@ -10,7 +10,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from arp_portal.core.importing import TerminalProgress
-from dashboards.children import snapshots
+from dashboards.children import disclosure, snapshots
 from dashboards.children.presenters import trend_dates
 
 
@@ -48,9 +48,11 @@ class Command(BaseCommand):
         ]
         built = snapshots.prepare(wanted, progress) if wanted else 0
         built += snapshots.refresh_after_import(progress)
+        decided = disclosure.decide_prepared()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Dashboard figures prepared in {time.monotonic() - started:.1f} s "
-                f"({built} snapshots built, the rest already current)."
+                f"({built} snapshots built, the rest already current; "
+                f"{decided} disclosure decisions made)."
             )
         )
