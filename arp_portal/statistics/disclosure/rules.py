@@ -26,7 +26,7 @@ and only that block is checked again. The outcome has the guarantee `suppress` g
 """
 
 from collections import deque
-from collections.abc import Collection, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 
 from arp_portal.statistics.disclosure.protection import (
@@ -43,16 +43,16 @@ from arp_portal.statistics.disclosure.suppression import Cost, _nearest_shown, i
 class Protected:
     """What to hide, and the cells (none when `ok`) whose exact interval is still too narrow."""
 
-    hidden: frozenset
-    primary: frozenset
-    failures: frozenset
+    hidden: frozenset[Hashable]
+    primary: frozenset[Hashable]
+    failures: frozenset[Hashable]
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
     @property
-    def secondary(self) -> frozenset:
+    def secondary(self) -> frozenset[Hashable]:
         return self.hidden - self.primary
 
 
@@ -76,7 +76,7 @@ def line_rules(
             needs[key] = required_protection(protection, key, values[key])
         return needs[key]
 
-    def order(key: Hashable) -> tuple:
+    def order(key: Hashable) -> tuple[bool, float, str]:
         lonely = sum(
             1
             for i in relations_of.get(key, ())
@@ -128,15 +128,15 @@ def protect(
         raise ValueError(f"Primary cells {unknown!r} are not in the publication")
     hideable = {key for key in publication.cells if key not in publication.known_totals}
 
-    def order(key: Hashable) -> tuple:
+    def order(key: Hashable) -> tuple[bool, float, str]:
         return (values[key] == 0, cost(key, values[key]), repr(key))
 
     hidden = line_rules(publication, primary, protection=protection, hideable=hideable, cost=cost)
     # Each independent block's verdict stands until a cell joins or leaves it.
-    verdicts: dict[frozenset, frozenset] = {}
+    verdicts: dict[frozenset[Hashable], frozenset[Hashable]] = {}
 
-    def short_of(cells: set) -> set:
-        short: set = set()
+    def short_of(cells: set[Hashable]) -> set[Hashable]:
+        short: set[Hashable] = set()
         for block in hidden_components(publication, cells):
             if block not in verdicts:
                 verdicts[block] = unprotected(publication, block, protection=protection)
@@ -149,7 +149,9 @@ def protect(
             break
         added: set[Hashable] = set()
         for key in sorted(short, key=repr):
-            choice = _nearest_shown(publication, key, hidden | added, hideable, order)
+            choice: Hashable | None = _nearest_shown(  # type: ignore[no-untyped-call]
+                publication, key, hidden | added, hideable, order
+            )
             if choice is not None:
                 added.add(choice)
         if not added:
@@ -161,7 +163,9 @@ def protect(
     return Protected(frozenset(hidden), primary, frozenset(short_of(hidden)))
 
 
-def _lines_hold(publication: Publication, hidden: set, key: Hashable, protection) -> bool:
+def _lines_hold(
+    publication: Publication, hidden: set[Hashable], key: Hashable, protection: Protection
+) -> bool:
     """Whether every line through `key` still keeps rules 1 and 2 with `key` shown."""
     values = publication.values
     for i in publication.relations_of.get(key, ()):
@@ -177,7 +181,14 @@ def _lines_hold(publication: Publication, hidden: set, key: Hashable, protection
     return True
 
 
-def _reshow(publication, hidden, primary, protection, order, short_of) -> set:
+def _reshow(
+    publication: Publication,
+    hidden: set[Hashable],
+    primary: frozenset[Hashable],
+    protection: Protection,
+    order: Callable[[Hashable], tuple[bool, float, str]],
+    short_of: Callable[[set[Hashable]], set[Hashable]],
+) -> set[Hashable]:
     """Show again, most costly first, each secondary cell whose return keeps the line rules
     (a check in Python) and leaves its block protected (the exact check, only then)."""
     hidden = set(hidden)
