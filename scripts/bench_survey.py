@@ -175,8 +175,10 @@ def prepare_results_survey(count: int):
                 """,
                 [option_ids, len(option_ids), question.pk, survey.pk, survey.pk],
             )
-    # Answers loaded in bulk are counted into the results tally as response_submit would have.
+    # Answers loaded in bulk are counted into the results tally as response_submit would have,
+    # and the release the page reads is built, as the task worker would.
     services.answer_tally_rebuild(survey)
+    services.results_release_prepare(survey=survey)
     # What autovacuum does after a bulk load.
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE surveys_response")
@@ -523,7 +525,7 @@ def disclosure_section() -> float:
         return shares
 
     started = time.perf_counter()
-    services.results_release_current(survey=survey, questions=questions, seen=False)
+    services.results_release_prepare(survey=survey, questions=questions)
     release_time = time.perf_counter() - started
     groups = hidden_share("groups")
     cells = hidden_share("cells")

@@ -37,5 +37,9 @@ class SurveysConfig(AppConfig):
         def relabelled(**kwargs):
             # Every survey's results name the groups by their labels: cached copies are stale.
             Survey.objects.update(results_version=F("results_version") + 1)
+            from surveys import services
+
+            for survey_id in Survey.objects.values_list("pk", flat=True):
+                services.release_prepare_enqueue(survey_id)
 
         post_save.connect(relabelled, sender=Ethnicity, weak=False)

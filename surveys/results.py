@@ -842,8 +842,9 @@ def compute_cached(survey: Survey, *, view: str = "", questions=None) -> SurveyR
     seconds = settings.SURVEY_RESULTS_CACHE_SECONDS
     if not seconds or release is None:
         return compute(survey, view=view, questions=questions, release=release)
-    # The release was checked against the survey's results_version just now.
-    version = release.checked_version
+    # The survey's results_version as read just now (not only the release's: a moderation
+    # edit reaches the page before the worker has made the next release).
+    version = getattr(release, "read_at_version", release.checked_version)
     key = f"survey-results:{survey.pk}:{view}:{version}:{release.number}:{release.threshold}"
     computed = cache.get(key)
     if computed is None:

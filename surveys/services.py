@@ -643,8 +643,34 @@ def results_changed(*, survey: Survey) -> None:
     """Every write that changes what a survey's results could show calls this, in the same
     transaction: a new response (where the tally is written), moderation, the survey's
     settings, its questions. The results cache is keyed on the version, so nothing cached
-    outlives the write. Ethnicity labels bump every survey's (surveys.apps)."""
+    outlives the write. Ethnicity labels bump every survey's (surveys.apps).
+
+    The release the results show is rebuilt by the task worker (results_release_prepare),
+    queued here once: a task already waiting for the survey covers this write too, since it
+    reads the data when it runs. The task row is written in the write's transaction, so the
+    worker sees the write when it sees the task."""
     Survey.objects.filter(pk=survey.pk).update(results_version=F("results_version") + 1)
+    release_prepare_enqueue(survey.pk)
+
+
+def release_prepare_enqueue(survey_id: int) -> None:
+    """Queue the survey's release for the task worker, unless a task for it is waiting."""
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from surveys import tasks
+
+    if isinstance(task_backends[tasks.prepare_release.backend], DatabaseBackend):
+
+        waiting = DBTaskResult.objects.filter(
+            status="READY",
+            task_path=tasks.prepare_release.module_path,
+            args_kwargs={"args": [survey_id], "kwargs": {}},
+        )
+        if waiting.exists():
+            return
+    tasks.prepare_release.enqueue(survey_id)
 
 
 _TALLY_CELL = "survey_id, question_id, option_id, ethnicity, role, grade_band, locality"
@@ -690,7 +716,9 @@ def answer_tally_rebuild(survey: Survey) -> int:
             """,
             [survey.pk],
         )
-        return cursor.rowcount
+        cells = cursor.rowcount
+    results_changed(survey=survey)  # and the release is rebuilt from it, by the worker
+    return cells
 
 
 @transaction.atomic
@@ -744,9 +772,30 @@ RELEASE_LOCK = 51_051  # pg_advisory_xact_lock class: one release decision per s
 
 
 def results_release_current(*, survey: Survey, questions=None, seen: bool = True):
-    """The release the results show, moved on to the live counts where that is safe, and (seen)
-    marked as read. None while nothing may be shown (no responses, or results held back until
-    the survey closes).
+    """The release the results show (the last the task worker built), marked as read (seen).
+    None while nothing may be shown (no release yet, or results held back until the survey
+    closes). Nothing is decided here: results_release_prepare, in the worker, does that.
+
+    The release carries `read_at_version`, the survey's results_version as read now: where it
+    is newer than the release's checked_version, a newer release is being prepared (and a
+    cache keyed on it still changes with every write, such as a moderation edit)."""
+    if survey.results_hidden_until_closed and survey.status != SurveyStatus.CLOSED:
+        return None
+    version = Survey.objects.values_list("results_version", flat=True).get(pk=survey.pk)
+    release = _current_release(survey)
+    if release is None:
+        return None
+    if seen and not release.seen:
+        ResultsRelease.objects.filter(pk=release.pk).update(seen=True)
+        release.seen = True
+    release.read_at_version = version
+    release.newer_being_prepared = version != release.checked_version
+    return release
+
+
+def results_release_prepare(*, survey: Survey, questions=None):
+    """Move the survey's release on to the live counts where that is safe (the task worker's
+    work, queued by results_changed): None while nothing may be shown.
 
     A release nobody has read is replaced by the live counts at once. A release that has been
     read moves on only when, against every release ever read, each group a reader can follow
@@ -772,9 +821,6 @@ def results_release_current(*, survey: Survey, questions=None, seen: bool = True
             release = _current_release(fresh)
             if release is None or not _release_is_current(release, fresh):
                 release = _release_advance(fresh, release, questions)
-    if release is not None and seen and not release.seen:
-        ResultsRelease.objects.filter(pk=release.pk).update(seen=True)
-        release.seen = True
     return release
 
 

@@ -402,7 +402,9 @@ def hidden_components(publication: Publication, hidden: Collection[Hashable]) ->
             key = parent[key]
         return key
 
-    for relation in publication.relations:
+    relations = publication.relations
+    touching = {i for key in hidden for i in publication.relations_of.get(key, ())}
+    for relation in (relations[i] for i in touching):
         inside = [key for key in relation.keys if key in parent]
         for key in inside[1:]:
             a, b = find(inside[0]), find(key)
@@ -412,6 +414,29 @@ def hidden_components(publication: Publication, hidden: Collection[Hashable]) ->
     for key in hidden:
         groups.setdefault(find(key), set()).add(key)
     return [frozenset(group) for group in groups.values()]
+
+
+def hidden_block(
+    publication: Publication, hidden: Collection[Hashable], seed: Hashable
+) -> frozenset[Hashable]:
+    """The group of `hidden_components` that holds `seed` (a hidden cell), found by walking
+    the relations from it: as costly as the group is large, not as the publication."""
+    relations = publication.relations
+    relations_of = publication.relations_of
+    block = {seed}
+    frontier = [seed]
+    seen: set[int] = set()
+    while frontier:
+        key = frontier.pop()
+        for i in relations_of.get(key, ()):
+            if i in seen:
+                continue
+            seen.add(i)
+            for other in relations[i].keys:
+                if other in hidden and other not in block:
+                    block.add(other)
+                    frontier.append(other)
+    return frozenset(block)
 
 
 def unprotected(

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from arp_portal.statistics.disclosure.protection import (
     Protection,
+    hidden_block,
     hidden_components,
     required_protection,
     unprotected,
@@ -159,7 +160,14 @@ def protect(
         hidden = line_rules(
             publication, hidden | added, protection=protection, hideable=hideable, cost=cost
         )
-    hidden = _reshow(publication, hidden, primary, protection, order, short_of)
+
+    def block_short(cells: set[Hashable], seed: Hashable) -> bool:
+        block = hidden_block(publication, cells, seed)
+        if block not in verdicts:
+            verdicts[block] = unprotected(publication, block, protection=protection)
+        return bool(verdicts[block])
+
+    hidden = _reshow(publication, hidden, primary, protection, order, block_short)
     return Protected(frozenset(hidden), primary, frozenset(short_of(hidden)))
 
 
@@ -187,13 +195,24 @@ def _reshow(
     primary: frozenset[Hashable],
     protection: Protection,
     order: Callable[[Hashable], tuple[bool, float, str]],
-    short_of: Callable[[set[Hashable]], set[Hashable]],
+    block_short: Callable[[set[Hashable], Hashable], bool],
 ) -> set[Hashable]:
     """Show again, most costly first, each secondary cell whose return keeps the line rules
-    (a check in Python) and leaves its block protected (the exact check, only then)."""
+    (a check in Python) and leaves protected the blocks it touched (the exact check, only
+    then, and only of those blocks: the others' cells share no relation with it)."""
     hidden = set(hidden)
+    relations = publication.relations
     for key in sorted(hidden - primary, key=order, reverse=True):
         hidden.discard(key)
-        if not _lines_hold(publication, hidden, key, protection) or short_of(hidden):
+        if not _lines_hold(publication, hidden, key, protection):
+            hidden.add(key)
+            continue
+        neighbours = {
+            other
+            for i in publication.relations_of.get(key, ())
+            for other in relations[i].keys
+            if other in hidden
+        }
+        if any(block_short(hidden, other) for other in neighbours):
             hidden.add(key)
     return hidden
