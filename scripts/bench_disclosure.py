@@ -217,7 +217,12 @@ def national_section(children: int = 1_000_000) -> None:
 
 
 def survey_section() -> None:
-    """The survey's information loss and audit time: the survey's own policy fills this in."""
+    """The survey's information loss and audit time: bench-survey's section 5 (the survey's
+    own policy, group threshold), on the demo 2025 wave of this database."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_survey import disclosure_section
+
+    disclosure_section()
 
 
 def main() -> None:
