@@ -29,6 +29,7 @@ A rate, ratio or share is shown only beside a shown count, and so reveals nothin
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from arp_portal.statistics.disclosure.protection import Protection
 from arp_portal.statistics.disclosure.publication import Publication, Relation
@@ -44,9 +45,9 @@ KNOWN = "known"
 TOTAL = "total"
 ALL = "all"  # the whole authority, or all ages
 
-Area = tuple  # ("all",), ("locality", id) or ("team", id)
-ViewKey = tuple  # (area, age band)
-Cell = tuple  # (area, band, node): node a code, ("major", key), KNOWN, UNKNOWN or TOTAL
+Area = tuple[Any, ...]  # ("all",), ("locality", id) or ("team", id)
+ViewKey = tuple[Any, ...]  # (area, age band)
+Cell = tuple[Any, ...]  # (area, band, node): node a code, ("major", key), KNOWN, UNKNOWN or TOTAL
 
 
 @dataclass(frozen=True)
@@ -65,31 +66,31 @@ def is_small(count: int) -> bool:
     return 0 < count < SMALLEST_SHOWN
 
 
-def major(key: str) -> tuple:
+def major(key: str) -> tuple[str, str]:
     return ("major", key)
 
 
-def _latent(cell) -> tuple:
+def _latent(cell: Hashable) -> tuple[str, Hashable]:
     return ("unpublished", cell)
 
 
-def is_latent(key) -> bool:
+def is_latent(key: Hashable) -> bool:
     return isinstance(key, tuple) and len(key) == 2 and key[0] == "unpublished"
 
 
-def protection(key, value: int) -> int:
+def protection(key: Hashable, value: int) -> int:
     if is_latent(key):
         return 0
     return PROTECTION_WIDTH if is_small(value) else 0
 
 
 class _Builder:
-    def __init__(self):
-        self.cells: dict = {}
+    def __init__(self) -> None:
+        self.cells: dict[Hashable, int] = {}
         self.relations: list[Relation] = []
-        self.latent: set = set()
+        self.latent: set[Hashable] = set()
 
-    def relate(self, total, parts: Sequence) -> None:
+    def relate(self, total: Hashable, parts: Sequence[Hashable]) -> None:
         """total = sum(parts) where it holds; otherwise with an unpublished difference."""
         parts = [part for part in parts if part in self.cells]
         if total not in self.cells:
@@ -113,7 +114,7 @@ class _Builder:
 
 def release_publication(
     counts: Mapping[ViewKey, Mapping[str, int]], structure: Structure
-) -> tuple[Publication, set]:
+) -> tuple[Publication, set[Hashable]]:
     """One (date, measure, cohort)'s publication, from each view's counts by code (unknown
     codes already summed under UNKNOWN), and its unpublished cells."""
     builder = _Builder()
@@ -180,10 +181,11 @@ def decide(
     return protect(publication, primary | latent, protection=width)
 
 
-def hidden_in_view(decision: Protected, area: Area, band: str) -> set:
+def hidden_in_view(decision: Protected, area: Area, band: str) -> set[Hashable]:
     """The nodes hidden in one view: codes, ("major", key), KNOWN, UNKNOWN, TOTAL."""
-    return {key[2] for key in decision.hidden if not is_latent(key) and key[:2] == (area, band)}
+    cells = [key for key in decision.hidden if isinstance(key, tuple) and not is_latent(key)]
+    return {key[2] for key in cells if key[:2] == (area, band)}
 
 
-def published_cells(keys: Iterable) -> list:
+def published_cells(keys: Iterable[Hashable]) -> list[Hashable]:
     return [key for key in keys if not is_latent(key)]

@@ -27,6 +27,7 @@ requires. An upper bound may be math.inf: nothing published bounds the cell.
 import math
 from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -59,7 +60,7 @@ class _Equation:
     rhs: int
 
 
-def _highs_model(matrix, rhs):
+def _highs_model(matrix: sparse.csc_array, rhs: np.ndarray) -> Any:
     n_rows, n_cols = matrix.shape
     highs = _core._Highs()
     highs.setOptionValue("output_flag", False)
@@ -133,7 +134,7 @@ def _components(
 ) -> list[tuple[list[Hashable], list[_Equation]]]:
     parent: dict[Hashable, Hashable] = {key: key for key in variables}
 
-    def find(key):
+    def find(key: Hashable) -> Hashable:
         while parent[key] != key:
             parent[key] = parent[parent[key]]
             key = parent[key]
@@ -282,7 +283,7 @@ def _solve_component(
             if value > seen_high[key]:
                 seen_high[key] = int(value)
 
-    def enough(key) -> bool:
+    def enough(key: Hashable) -> bool:
         return required is not None and seen_high[key] - seen_low[key] >= required[key]
 
     if required is not None:
@@ -354,7 +355,7 @@ class Audit:
 
     intervals: dict[Hashable, Interval]
     required: dict[Hashable, int]
-    failures: frozenset
+    failures: frozenset[Hashable]
 
     @property
     def ok(self) -> bool:
@@ -372,7 +373,9 @@ def _requirements(
     return {key: required_protection(protection, key, values[key]) for key in hidden}
 
 
-def _failures(intervals, required) -> frozenset:
+def _failures(
+    intervals: Mapping[Hashable, Interval], required: Mapping[Hashable, int]
+) -> frozenset[Hashable]:
     return frozenset(
         key for key, (low, high) in intervals.items() if high - low < required.get(key, 0)
     )
@@ -389,14 +392,16 @@ def audit(
     return Audit(intervals, required, _failures(intervals, required))
 
 
-def hidden_components(publication: Publication, hidden: Collection[Hashable]) -> list[frozenset]:
+def hidden_components(
+    publication: Publication, hidden: Collection[Hashable]
+) -> list[frozenset[Hashable]]:
     """The hidden cells in groups that share no relation with each other. A group's intervals
     depend only on its own cells (every relation touching it holds no other hidden cell), so
     each group can be audited alone, and a change to one leaves the others' audits standing."""
     hidden = set(hidden)
     parent = {key: key for key in hidden}
 
-    def find(key):
+    def find(key: Hashable) -> Hashable:
         while parent[key] != key:
             parent[key] = parent[parent[key]]
             key = parent[key]
@@ -410,7 +415,7 @@ def hidden_components(publication: Publication, hidden: Collection[Hashable]) ->
             a, b = find(inside[0]), find(key)
             if a != b:
                 parent[b] = a
-    groups: dict[Hashable, set] = {}
+    groups: dict[Hashable, set[Hashable]] = {}
     for key in hidden:
         groups.setdefault(find(key), set()).add(key)
     return [frozenset(group) for group in groups.values()]
@@ -445,7 +450,7 @@ def unprotected(
     *,
     protection: Protection,
     exact: bool = True,
-) -> frozenset:
+) -> frozenset[Hashable]:
     """The hidden cells whose interval is narrower than required, without the exact intervals
     of the others: what suppression needs at each step, and much faster than `audit`. With
     exact False, integer programmes are skipped (the relaxation's bounds, rounded inwards):
