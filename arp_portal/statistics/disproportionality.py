@@ -15,7 +15,7 @@ the same breakdown is hidden so the first cannot be had by subtraction (threshol
 and no rate, share or ratio is shown for a hidden count, nor a ratio against a hidden reference.
 """
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from arp_portal.statistics.disclosure import is_small, suppress_partition
@@ -138,26 +138,28 @@ def cohort_table(
 
     reference_count = _total(counts, reference.codes)
     reference_population = _total(population, reference.codes)
+    hidden_set: set[Hashable]
     if hidden is None:
-        cells = {**group_counts, UNKNOWN: unknown_count}
-        hidden = suppress_partition(cells, threshold, total=total_count, strict=False)
+        cells: dict[Hashable, int] = {key: n for key, n in group_counts.items()}
+        cells[UNKNOWN] = unknown_count
+        hidden_set = suppress_partition(cells, threshold, total=total_count, strict=False)
         displayed_reference = next(
             (group.key for group in groups if group.codes == reference.codes), None
         )
         reference_suppressed = is_small(reference_count, threshold) or (
-            displayed_reference in hidden
+            displayed_reference in hidden_set
         )
     else:
-        hidden = set(hidden)
-        reference_suppressed = REFERENCE_NODE.get(reference.key, reference.key) in hidden
-    known_suppressed = KNOWN in hidden
+        hidden_set = set(hidden)
+        reference_suppressed = REFERENCE_NODE.get(reference.key, reference.key) in hidden_set
+    known_suppressed = KNOWN in hidden_set
     population_known = _total(population, known_codes) if population else None
 
     rows = []
     for group in groups:
         count = group_counts[group.key]
         group_population = _total(population, group.codes) if population else None
-        if group.key in hidden:
+        if group.key in hidden_set:
             rows.append(GroupRow(group, count, group_population, suppressed=True))
             continue
         share_of_population = percentage(group_population, population_known) if population else None
@@ -197,11 +199,11 @@ def cohort_table(
         reference_suppressed=reference_suppressed,
         total_count=total_count,
         unknown_count=unknown_count,
-        unknown_suppressed=UNKNOWN in hidden,
+        unknown_suppressed=UNKNOWN in hidden_set,
         population_total=population_known,
         rates_shown=rates_shown and bool(population),
         all_children_rate=all_rate,
-        total_suppressed=TOTAL in hidden,
+        total_suppressed=TOTAL in hidden_set,
         known_suppressed=known_suppressed,
     )
 
@@ -246,10 +248,10 @@ def pathway(
     """
     result: list[PathwayStage] = []
     previous: dict[str, int] | None = None
-    previous_hidden: set[str] = set()
+    previous_hidden: set[Hashable] = set()
     previous_reference: int | None = None
     previous_label = "population"
-    earlier: dict[str, tuple[dict[str, int], set[str], int, str]] = {}
+    earlier: dict[str, tuple[dict[str, int], set[Hashable], int, str]] = {}
     for key, label, counts, *against in stages:
         group_counts = {group.key: _total(counts, group.codes) for group in groups}
         unknown = _total(counts, unknown_codes)
@@ -258,14 +260,15 @@ def pathway(
             continue
         reference_node = REFERENCE_NODE.get(reference.key, reference.key)
         decided = hidden_by_stage is not None and key in hidden_by_stage
+        hidden: set[Hashable]
         if decided and hidden_by_stage is not None:
             hidden = set(hidden_by_stage[key])
         else:
             # A stage the engine has not decided (the front door's contacts) is suppressed on
             # its own, as a partition.
-            hidden = suppress_partition(
-                {**group_counts, UNKNOWN: unknown}, threshold, total=total, strict=False
-            )
+            stage_cells: dict[Hashable, int] = {key: n for key, n in group_counts.items()}
+            stage_cells[UNKNOWN] = unknown
+            hidden = suppress_partition(stage_cells, threshold, total=total, strict=False)
         reference_count = _total(counts, reference.codes)
         if against and against[0] in earlier:
             previous, previous_hidden, previous_reference, previous_label = earlier[against[0]]
