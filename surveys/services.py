@@ -653,16 +653,30 @@ def results_changed(*, survey: Survey) -> None:
     release_prepare_enqueue(survey.pk)
 
 
+def _tasks_run_where_queued() -> bool:
+    """ARP_TASKS_BACKEND=immediate (a one-process setup, and the tests): no worker, a task
+    runs in the thread that queues it."""
+    from django_tasks import task_backends
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from surveys import tasks
+
+    return isinstance(task_backends[tasks.prepare_release.backend], ImmediateBackend)
+
+
 def release_prepare_enqueue(survey_id: int) -> None:
-    """Queue the survey's release for the task worker, unless a task for it is waiting."""
+    """Queue the survey's release for the task worker, unless a task for it is waiting. With
+    no worker (tasks run where they are queued) the release is prepared where it is read
+    instead, once, rather than at every write (results_release_current)."""
     from django_tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
     from surveys import tasks
 
+    if _tasks_run_where_queued():
+        return
     if isinstance(task_backends[tasks.prepare_release.backend], DatabaseBackend):
-
         waiting = DBTaskResult.objects.filter(
             status="READY",
             task_path=tasks.prepare_release.module_path,
@@ -781,6 +795,9 @@ def results_release_current(*, survey: Survey, questions=None, seen: bool = True
     cache keyed on it still changes with every write, such as a moderation edit)."""
     if survey.results_hidden_until_closed and survey.status != SurveyStatus.CLOSED:
         return None
+    if _tasks_run_where_queued():
+        # No worker: the task's work is done here, where it would otherwise be queued.
+        results_release_prepare(survey=survey, questions=questions)
     version = Survey.objects.values_list("results_version", flat=True).get(pk=survey.pk)
     release = _current_release(survey)
     if release is None:
