@@ -796,12 +796,17 @@ def results_release_current(*, survey: Survey, questions=None, seen: bool = True
     if survey.results_hidden_until_closed and survey.status != SurveyStatus.CLOSED:
         return None
     if _tasks_run_where_queued():
-        # No worker: the task's work is done here, where it would otherwise be queued.
-        results_release_prepare(survey=survey, questions=questions)
-    version = Survey.objects.values_list("results_version", flat=True).get(pk=survey.pk)
-    release = _current_release(survey)
-    if release is None:
-        return None
+        # No worker: the task's work is done here, where it would otherwise be queued, and the
+        # release it returns was checked against the survey's version just now.
+        release = results_release_prepare(survey=survey, questions=questions)
+        if release is None:
+            return None
+        version = release.checked_version
+    else:
+        version = Survey.objects.values_list("results_version", flat=True).get(pk=survey.pk)
+        release = _current_release(survey)
+        if release is None:
+            return None
     if seen and not release.seen:
         ResultsRelease.objects.filter(pk=release.pk).update(seen=True)
         release.seen = True
