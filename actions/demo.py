@@ -26,7 +26,7 @@ from actions.models import (
     Reflection,
     Status,
 )
-from arp_portal.accounts import roles
+from arp_portal.core import roles
 
 PLAN_NAME = "Anti-racist practice strategy 2024 to 2027"
 PLAN_START = dt.date(2024, 4, 1)

@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from actions.measures import SUGGESTED_MEASURES, MeasureKey
+from actions.measures import SUGGESTED_MEASURES
 from actions.models import Action, Plan, Priority, Rag, Reflection, Status
 from arp_portal.core.forms import GovUKDateField
+from arp_portal.core.measures import MeasureKey
 
 COMPUTED = "computed"
 RAG_CHOICES = [

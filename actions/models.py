@@ -262,7 +262,7 @@ class Milestone(models.Model):
 
 
 class MeasureLink(models.Model):
-    """A measure the action should move, named by a registry key (see actions/measures.py)."""
+    """A measure the action should move, named by a registry key (arp_portal/core/measures.py)."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="measure_links")
     key = models.CharField(max_length=200)

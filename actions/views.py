@@ -27,11 +27,11 @@ from actions.forms import (
     ProgressUpdateForm,
     ReflectionForm,
 )
-from actions.measures import measure_status
 from actions.models import Action, Area, MeasureLink, Milestone, Outcome, Plan, Reflection, Status
 from actions.rag import target_percent
-from arp_portal.accounts.decorators import role_required
+from arp_portal.core.decorators import role_required
 from arp_portal.core.downloads import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, attachment
+from arp_portal.core.measures import measure_status
 
 READ = "core.view_action_plan"
 EDIT = "core.edit_action_plan"

@@ -1,4 +1,4 @@
-"""The dashboards' figures as linked measures for the action plan (actions/measures.py).
+"""The dashboards' figures as linked measures for the action plan (arp_portal/core/measures.py).
 
 Keys, and what they read:
 
@@ -28,8 +28,9 @@ import datetime as dt
 
 from django.urls import reverse
 
-from actions.measures import MeasureKey, MeasureReading, TrendPoint
+from arp_portal.core.dates import long_date
 from arp_portal.core.ethnicity import UNKNOWN_CODES, VALID_CODES
+from arp_portal.core.measures import MeasureKey, MeasureReading, TrendPoint
 from arp_portal.core.models import GradeBand
 from arp_portal.statistics.audits import ALL_GROUPS, round_results
 from arp_portal.statistics.disclosure import is_small
@@ -38,7 +39,6 @@ from dashboards.audits.models import AuditGrade, AuditQuestion
 from dashboards.audits.services import SAMPLE_GROUPS
 from dashboards.children import presenters as children_presenters
 from dashboards.children import selectors as children_selectors
-from dashboards.children.views import _default_date as default_children_date
 from dashboards.front_door import presenters as front_door_presenters
 from dashboards.front_door import selectors as front_door_selectors
 from dashboards.front_door.measures import table_for as front_door_table_for
@@ -53,7 +53,7 @@ SENIOR_GRADES = {GradeBand.TEAM_MANAGER, GradeBand.SERVICE_MANAGER, GradeBand.SE
 
 
 def _children_tables(cohort: str, detail: str) -> list[tuple[dt.date, object]]:
-    reference_date = default_children_date()
+    reference_date = children_selectors.default_date()
     filters = children_selectors.ChildFilters(
         cohort=cohort, reference_date=reference_date, detail=detail
     )
@@ -78,7 +78,7 @@ def children_measure(key: MeasureKey) -> MeasureReading | None:
     if len(parts) == 2 and parts[0] == "ethnicity_unknown" and parts[1] in COHORTS:
         tables = _children_tables(parts[1], "major")
         trend = tuple(
-            TrendPoint(children_presenters.long_date(date), round(table.unknown_pct, 1))
+            TrendPoint(long_date(date), round(table.unknown_pct, 1))
             for date, table in tables
             if table.unknown_pct is not None and not table.unknown_suppressed
         )
@@ -88,7 +88,7 @@ def children_measure(key: MeasureKey) -> MeasureReading | None:
             label=f"Children {COHORTS[parts[1]]} whose ethnicity is unknown (%)",
             value=None if hidden else round(table.unknown_pct, 1),
             display_value="c" if hidden else f"{table.unknown_pct:.1f}%",
-            as_of=children_presenters.long_date(date),
+            as_of=long_date(date),
             trend=trend,
             better="down",
             url=reverse("dashboards:children") + f"?cohort={parts[1]}",
@@ -106,7 +106,7 @@ def children_measure(key: MeasureKey) -> MeasureReading | None:
         estimate = row.rri if metric == "rri" else row.rate
         points.append((date, row, estimate))
     trend = tuple(
-        TrendPoint(children_presenters.long_date(date), round(estimate.value, 2))
+        TrendPoint(long_date(date), round(estimate.value, 2))
         for date, row, estimate in points
         if not row.suppressed and estimate.value is not None
     )
@@ -127,7 +127,7 @@ def children_measure(key: MeasureKey) -> MeasureReading | None:
         label=title,
         value=shown,
         display_value=display or "no figure",
-        as_of=children_presenters.long_date(date),
+        as_of=long_date(date),
         trend=trend,
         better="down",
         url=reverse("dashboards:children") + f"?cohort={cohort}&detail={detail}",

@@ -1,4 +1,4 @@
-"""Survey results as linked measures for the action plan (actions/measures.py).
+"""Survey results as linked measures for the action plan (arp_portal/core/measures.py).
 
     survey:<slug|latest>:<question code>:<group>[:<option>]
 
@@ -12,7 +12,7 @@ survey's threshold reads "c" here too.
 
 from django.urls import reverse
 
-from actions.measures import MeasureKey, MeasureReading, TrendPoint
+from arp_portal.core.measures import MeasureKey, MeasureReading, TrendPoint
 from surveys import results as survey_results
 from surveys.models import QuestionKind, Survey, SurveyStatus
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from arp_portal.accounts.decorators import role_required
+from arp_portal.core.decorators import role_required
 from arp_portal.core.downloads import (
     csv_download,
     spreadsheet_safe,

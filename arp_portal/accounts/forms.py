@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from arp_portal.accounts.roles import ROLE_DESCRIPTIONS, ROLE_PERMISSIONS
+from arp_portal.core.roles import ROLE_DESCRIPTIONS, ROLE_PERMISSIONS
 
 
 class LoginForm(AuthenticationForm):

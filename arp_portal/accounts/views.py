@@ -7,20 +7,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 
-from arp_portal.accounts.decorators import role_required
 from arp_portal.accounts.forms import (
     LoginForm,
     PortalPasswordChangeForm,
     UserCreateForm,
     UserUpdateForm,
 )
-from arp_portal.accounts.roles import ROLE_PERMISSIONS
 from arp_portal.accounts.services import (
     may_manage,
     roles_grantable_by,
     user_create,
     user_update,
 )
+from arp_portal.core.decorators import role_required
+from arp_portal.core.roles import ROLE_PERMISSIONS
 
 
 class LoginView(auth_views.LoginView):

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from arp_portal.accounts import roles
+from arp_portal.core import roles
 from arp_portal.core.models import (
     AgeBand,
     Child,

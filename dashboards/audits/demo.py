@@ -14,8 +14,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from arp_portal.accounts.roles import AUDITOR
 from arp_portal.core.demo import DEMO_PASSWORD
+from arp_portal.core.roles import AUDITOR
 from dashboards.audits import services
 from dashboards.audits.models import AuditGrade, AuditRound
 

@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layou
 from django import forms
 from django.contrib.auth import get_user_model
 
-from arp_portal.accounts.roles import AUDITOR, DATA_MANAGER
+from arp_portal.core.roles import AUDITOR, DATA_MANAGER
 from dashboards.audits.models import AuditAnswer, AuditGrade, AuditTemplate
 from dashboards.audits.services import SAMPLE_GROUPS
 

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from arp_portal.accounts.decorators import role_required
+from arp_portal.core.decorators import role_required
 from arp_portal.core.downloads import (
     csv_download,
     spreadsheet_safe,
