@@ -17,7 +17,7 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$($(PY) -c 'imp
 	DJANGO_CSRF_TRUSTED_ORIGINS=https://arp.example.org
 
 .PHONY: install lock run worker serve migrate demo test test-fast lint format check-deploy browser assets \
-	bench-survey bench-dashboards bench-actions screens bench-front-door clean
+	bench-survey bench-dashboards bench-actions bench-disclosure screens bench-front-door clean
 
 # Exact versions from requirements.lock (made by `make lock` from pyproject.toml's ranges), so
 # two installs a month apart are the same; the project itself is installed without dependencies.
@@ -116,6 +116,11 @@ bench-front-door: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Disclosure control's information loss and cost on the demo data (issue 15; docs/adr/050):
+# load the demo data into a database of its own (DATABASE_URL) first, as `make demo` does.
+bench-disclosure: demo
+	$(PY) scripts/bench_disclosure.py
 
 # The workforce dashboard's response times on the demo data (docs/workforce.md).
 bench-workforce: demo

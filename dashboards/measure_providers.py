@@ -65,9 +65,11 @@ def _children_tables(cohort: str, detail: str) -> list[tuple[dt.date, object]]:
         population = children_selectors.population_for(
             area=None, date=date, age_band=filters.age_band
         )
-        tables.append(
-            (date, children_presenters.build_table(filters, counts[date], population, groups))
+        hidden = children_presenters.hidden_cells(filters, date, counts[date])
+        table = children_presenters.build_table(
+            filters, counts[date], population, groups, hidden=hidden
         )
+        tables.append((date, table))
     return tables
 
 
@@ -80,10 +82,11 @@ def children_measure(key: MeasureKey) -> MeasureReading | None:
         trend = tuple(
             TrendPoint(long_date(date), round(table.unknown_pct, 1))
             for date, table in tables
-            if table.unknown_pct is not None and not table.unknown_suppressed
+            if table.unknown_pct is not None
+            and not (table.unknown_suppressed or table.total_suppressed)
         )
         date, table = tables[-1]
-        hidden = table.unknown_suppressed or table.unknown_pct is None
+        hidden = table.unknown_suppressed or table.total_suppressed or table.unknown_pct is None
         return MeasureReading(
             label=f"Children {COHORTS[parts[1]]} whose ethnicity is unknown (%)",
             value=None if hidden else round(table.unknown_pct, 1),

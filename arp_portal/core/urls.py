@@ -26,6 +26,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
+    path("help/hidden-figures/", views.hidden_figures, name="hidden_figures"),
     path("settings/ethnicity-labels/", views.ethnicity_labels, name="ethnicity_labels"),
     path(
         "settings/ethnicity-labels/<ethnicity_code:code>/",

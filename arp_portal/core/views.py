@@ -45,6 +45,11 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 
 
+def hidden_figures(request: HttpRequest) -> HttpResponse:
+    """What "c" means on the dashboards and survey results, and why a figure is hidden."""
+    return render(request, "core/hidden_figures.html")
+
+
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 

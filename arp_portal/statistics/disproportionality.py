@@ -15,7 +15,7 @@ the same breakdown is hidden so the first cannot be had by subtraction (threshol
 and no rate, share or ratio is shown for a hidden count, nor a ratio against a hidden reference.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from arp_portal.statistics.disclosure import is_small, suppress_partition
@@ -29,6 +29,10 @@ from arp_portal.statistics.intervals import (
 
 DISCLOSURE_THRESHOLD = 6  # counts 1-5 are hidden (DfE)
 UNKNOWN = "Unknown"
+KNOWN = "known"  # the total of known ethnicity, which shares and indices reveal
+TOTAL = "total"  # the headline: every child in the cohort
+# The cell each reference's count is: relative rate indices reveal it.
+REFERENCE_NODE = {"WBRI": "WBRI", "white": "White", "all": KNOWN}
 NO_ESTIMATE = Estimate(None, None, None)
 
 
@@ -82,6 +86,8 @@ class CohortTable:
     population_total: int | None
     rates_shown: bool
     all_children_rate: Estimate = NO_ESTIMATE
+    total_suppressed: bool = False  # the headline count is "c"
+    known_suppressed: bool = False  # the total of known ethnicity: shares and indices hidden
 
     @property
     def known_count(self) -> int:
@@ -110,8 +116,13 @@ def cohort_table(
     unknown_codes: Sequence[str],
     rates_shown: bool = True,
     threshold: int = DISCLOSURE_THRESHOLD,
+    hidden: Collection[str] | None = None,
 ) -> CohortTable:
     """Counts, rates, ratios and shares for each group of one cohort, with small counts hidden.
+
+    hidden: the cells the disclosure engine hid for this view (group keys, UNKNOWN, KNOWN,
+    TOTAL and the reference's node, see REFERENCE_NODE), decided with every other view of the
+    date; without it, the table is suppressed alone (counts 1-5 and one more cell).
 
     population None (or empty) means no estimate is available: counts and shares of the cohort
     are still shown. rates_shown False hides rates per 10,000 but keeps ratios: used when the
@@ -125,15 +136,21 @@ def cohort_table(
     total_count = sum(group_counts.values()) + unknown_count
     known_count = total_count - unknown_count
 
-    cells = {**group_counts, UNKNOWN: unknown_count}
-    hidden = suppress_partition(cells, threshold, total=total_count, strict=False)
-
     reference_count = _total(counts, reference.codes)
     reference_population = _total(population, reference.codes)
-    displayed_reference = next(
-        (group.key for group in groups if group.codes == reference.codes), None
-    )
-    reference_suppressed = is_small(reference_count, threshold) or (displayed_reference in hidden)
+    if hidden is None:
+        cells = {**group_counts, UNKNOWN: unknown_count}
+        hidden = suppress_partition(cells, threshold, total=total_count, strict=False)
+        displayed_reference = next(
+            (group.key for group in groups if group.codes == reference.codes), None
+        )
+        reference_suppressed = is_small(reference_count, threshold) or (
+            displayed_reference in hidden
+        )
+    else:
+        hidden = set(hidden)
+        reference_suppressed = REFERENCE_NODE.get(reference.key, reference.key) in hidden
+    known_suppressed = KNOWN in hidden
     population_known = _total(population, known_codes) if population else None
 
     rows = []
@@ -149,14 +166,16 @@ def cohort_table(
             count,
             group_population,
             suppressed=False,
-            share_of_cohort_pct=percentage(count, known_count),
+            share_of_cohort_pct=None if known_suppressed else percentage(count, known_count),
             share_of_population_pct=share_of_population,
         )
         if population and group_population:
             row = replace(
                 row,
                 rate=rate_estimate_per_10k(count, group_population) if rates_shown else NO_ESTIMATE,
-                disproportionality_index=disproportionality_index(
+                disproportionality_index=None
+                if known_suppressed
+                else disproportionality_index(
                     count, known_count, group_population, population_known
                 ),
                 rri=NO_ESTIMATE
@@ -167,7 +186,7 @@ def cohort_table(
 
     all_rate = (
         rate_estimate_per_10k(known_count, population_known)
-        if population and population_known and rates_shown
+        if population and population_known and rates_shown and not known_suppressed
         else NO_ESTIMATE
     )
     return CohortTable(
@@ -182,6 +201,8 @@ def cohort_table(
         population_total=population_known,
         rates_shown=rates_shown and bool(population),
         all_children_rate=all_rate,
+        total_suppressed=TOTAL in hidden,
+        known_suppressed=known_suppressed,
     )
 
 
@@ -210,6 +231,7 @@ def pathway(
     reference: Reference,
     unknown_codes: Sequence[str],
     threshold: int = DISCLOSURE_THRESHOLD,
+    hidden_by_stage: Mapping[str, Collection[str]] | None = None,
 ) -> list[PathwayStage]:
     """The relative rate matrix (OJJDP): each stage's RRI taken against the stage before.
 
@@ -234,9 +256,16 @@ def pathway(
         total = sum(group_counts.values()) + unknown
         if total == 0:
             continue
-        hidden = suppress_partition(
-            {**group_counts, UNKNOWN: unknown}, threshold, total=total, strict=False
-        )
+        reference_node = REFERENCE_NODE.get(reference.key, reference.key)
+        decided = hidden_by_stage is not None and key in hidden_by_stage
+        if decided and hidden_by_stage is not None:
+            hidden = set(hidden_by_stage[key])
+        else:
+            # A stage the engine has not decided (the front door's contacts) is suppressed on
+            # its own, as a partition.
+            hidden = suppress_partition(
+                {**group_counts, UNKNOWN: unknown}, threshold, total=total, strict=False
+            )
         reference_count = _total(counts, reference.codes)
         if against and against[0] in earlier:
             previous, previous_hidden, previous_reference, previous_label = earlier[against[0]]
@@ -249,9 +278,14 @@ def pathway(
         else:
             bases = previous
             reference_base = previous_reference
-        reference_hidden = is_small(reference_count, threshold) or (
-            previous is not None and is_small(reference_base or 0, threshold)
-        )
+        if not decided:
+            reference_hidden = is_small(reference_count, threshold) or (
+                previous is not None and is_small(reference_base or 0, threshold)
+            )
+        else:
+            reference_hidden = reference_node in hidden or (
+                previous is not None and reference_node in previous_hidden
+            )
         stage = PathwayStage(key, label, reference_count=reference_count, against=previous_label)
         for group in groups:
             count = group_counts[group.key]

@@ -47,7 +47,8 @@ def export_table(filters: ChildFilters) -> tuple[CohortTable, selectors.Populati
         area=filters.area, date=filters.reference_date, age_band=filters.age_band
     )
     counts = selectors.cohort_counts(filters)
-    return presenters.build_table(filters, counts, population, groups), population
+    hidden = presenters.hidden_cells(filters, filters.reference_date, counts)
+    return presenters.build_table(filters, counts, population, groups, hidden=hidden), population
 
 
 def export_rows(filters: ChildFilters) -> list[list[str]]:

@@ -22,7 +22,7 @@ from arp_portal.statistics.disproportionality import (
     rri_sentence,
     since_when,
 )
-from dashboards.children import selectors
+from dashboards.children import disclosure, selectors
 from dashboards.children.selectors import ChildFilters, PopulationSelection
 from dashboards.front_door import selectors as front_door_selectors
 
@@ -379,12 +379,28 @@ def pathway_figure(stages: list[PathwayStage], groups: list[Group]) -> dict:
     )
 
 
+def snapshot_cohort(filters: ChildFilters) -> str:
+    """The cohort a view's counts are in the snapshots: cin, cp, cic; or, for starts, the kind
+    of episode started."""
+    if filters.measure == "starts":
+        return str(selectors.START_KINDS[filters.cohort][0])
+    return filters.cohort
+
+
+def hidden_cells(filters: ChildFilters, date: dt.date, counts: dict[str, int]) -> frozenset:
+    """The view's cells hidden on the date, decided with every view of that date."""
+    return disclosure.hidden_cells(filters, date, snapshot_cohort(filters), counts)
+
+
 def build_table(
     filters: ChildFilters,
     counts: dict[str, int],
     population: PopulationSelection,
     groups: list[Group],
+    *,
+    hidden: frozenset,
 ) -> CohortTable:
+    """hidden: hidden_cells for the view and date (the disclosure engine's decision)."""
     return cohort_table(
         counts,
         population.counts or None,
@@ -394,6 +410,7 @@ def build_table(
         # Population estimates are not split by sex: a rate for one sex would be wrong, but a
         # ratio stands if each group's sex ratio is alike, so ratios stay and rates go.
         rates_shown=filters.sex is None,
+        hidden=hidden,
     )
 
 
@@ -408,7 +425,14 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
     )
     dates = trend_dates(filters.reference_date)
     trend_counts = selectors.trend_counts(filters, dates, unprepared)
-    table = build_table(filters, trend_counts[filters.reference_date], population, groups)
+    counts_now = trend_counts[filters.reference_date]
+    table = build_table(
+        filters,
+        counts_now,
+        population,
+        groups,
+        hidden=hidden_cells(filters, filters.reference_date, counts_now),
+    )
 
     trend_tables = []
     populations = {population.year: population}
@@ -420,8 +444,9 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
                 area=filters.area, date=date, age_band=filters.age_band
             )
         populations.setdefault(year_population.year, year_population)
+        hidden = hidden_cells(filters, date, trend_counts[date])
         trend_tables.append(
-            (date, build_table(filters, trend_counts[date], year_population, groups))
+            (date, build_table(filters, trend_counts[date], year_population, groups, hidden=hidden))
         )
     series = trend_series(trend_tables)
 
@@ -433,12 +458,20 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
     if front_door:
         # Contact comes first; early help and referrals each follow a contact.
         stage_specs = [*front_door, (*stage_specs[0], "contact"), *stage_specs[1:]]
+    starts = ChildFilters(**{**filters.__dict__, "measure": "starts"})
+    stage_hidden = {
+        key: disclosure.hidden_cells(
+            starts, filters.reference_date, str(kind), stage_counts[str(kind)]
+        )
+        for key, _label, kind in selectors.PATHWAY_STAGES
+    }
     stages = pathway(
         stage_specs,
         population.counts or None,
         groups=groups,
         reference=reference,
         unknown_codes=sorted(UNKNOWN_CODES),
+        hidden_by_stage=stage_hidden,
     )
 
     sentences = summary_sentences(filters, table)
@@ -464,9 +497,11 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
         "scope": scope_phrase(filters),
         "table": table,
         "rows": table_rows(table),
-        "total": show_count(table.total_count, False),
+        "total": show_count(table.total_count, table.total_suppressed),
         "unknown": show_count(table.unknown_count, table.unknown_suppressed),
-        "unknown_pct": format_rate(table.unknown_pct) if not table.unknown_suppressed else "",
+        "unknown_pct": ""
+        if table.unknown_suppressed or table.total_suppressed
+        else format_rate(table.unknown_pct),
         "population": population,
         "trend_populations": [p for year, p in sorted(populations.items()) if year],
         "sentences": sentences,

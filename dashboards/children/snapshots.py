@@ -117,10 +117,14 @@ def prepare(
 ) -> int:
     """Build each (date, measure) snapshot that is not built, in the order given, each in its
     own transaction (so a write waits for one build at most); how many were built."""
+    from dashboards.children import disclosure  # it reads the snapshots built here
+
     wanted = list(dict.fromkeys(wanted))
     built = 0
     for done, (date, measure) in enumerate(wanted, start=1):
         built += build(date, measure)
+        # Which counts are hidden, decided for every view of the date at once.
+        disclosure.prepare(date, measure)
         if progress is not None:
             progress(done, len(wanted))
     return built

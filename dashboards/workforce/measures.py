@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from arp_portal.core.models import GradeBand, ServiceArea, Team
-from arp_portal.statistics.disclosure import is_small, secondary_suppression, suppress_table
+from arp_portal.statistics.disclosure import Publication, Relation, audit, is_small, suppress
 from arp_portal.statistics.intervals import percentage, risk_ratio, wilson_interval
 from arp_portal.statistics.pay import pay_gap_percent
 from dashboards.models import WorkforceEventKind
@@ -84,23 +84,6 @@ def with_bame(counts: Mapping[str, int]) -> dict[str, int]:
     return cells
 
 
-def _spread(
-    counts: Mapping[Hashable, int], partitions: list[list], hidden: set[Hashable]
-) -> set[Hashable]:
-    """Secondary suppression of each partition until nothing changes, from a given hidden set."""
-    hidden = set(hidden)
-    changed = True
-    while changed:
-        changed = False
-        for partition in partitions:
-            cells = {key: counts.get(key, 0) for key in partition}
-            extra = secondary_suppression(cells, hidden & cells.keys(), THRESHOLD) - hidden
-            if extra:
-                hidden |= extra
-                changed = True
-    return hidden
-
-
 def suppress_counts(
     tables: Iterable[Mapping[Hashable, int]],
     partitions: list[list],
@@ -110,26 +93,45 @@ def suppress_counts(
     """The cells to hide across several count tables of one breakdown (numerators, denominators,
     and the people without the event), so a cell hidden in one is hidden in all.
 
-    outside holds the same tables for the whole authority when the view is filtered: a cell whose
-    complement within the whole is under the threshold is hidden too (differencing).
+    Through the disclosure engine (arp_portal/statistics/disclosure): each partition adds up to
+    a total the page shows (or that can be had from it), so each is a relation whose total is
+    known. Primary cells: a count of 1 to 9, and, where the view is filtered, a cell whose
+    complement within the whole authority (outside, the same tables) is 1 to 9. Each must keep
+    an interval at least THRESHOLD wide: not even the hidden cells together can be narrowed to
+    fewer than 10 people. A cell hidden in one table is hidden in all: hiding more only widens
+    intervals, and the audit of the union is checked.
     """
     tables = [dict(table) for table in tables]
-    hidden: set[Hashable] = set()
     keys = {key for partition in partitions for key in partition}
     for table in tables:
         for key in keys - table.keys():
             table[key] = 0
-        hidden |= suppress_table(table, partitions, THRESHOLD)
-    for table, whole in zip(tables, outside or [], strict=False):
-        hidden |= {
-            key for key, count in table.items() if is_small(whole.get(key, 0) - count, THRESHOLD)
+    cells = {(i, key): count for i, table in enumerate(tables) for key, count in table.items()}
+    relations, known = [], {}
+    for i, table in enumerate(tables):
+        for p, partition in enumerate(partitions):
+            total = ("shown total", i, p)
+            known[total] = sum(table[key] for key in partition)
+            relations.append(Relation(total, tuple((i, key) for key in partition)))
+    primary = {cell for cell, count in cells.items() if is_small(count, THRESHOLD)}
+    for i, (table, whole) in enumerate(zip(tables, outside or [], strict=False)):
+        primary |= {
+            (i, key)
+            for key, count in table.items()
+            if is_small(whole.get(key, 0) - count, THRESHOLD)
         }
-    while True:
-        before = set(hidden)
-        for table in tables:
-            hidden = _spread(table, partitions, hidden)
-        if hidden == before:
-            return hidden
+    publication = Publication(cells, relations, known)
+
+    def protection(cell, count: int) -> int:
+        return THRESHOLD if cell in primary else 0
+
+    decision = suppress(publication, primary, protection=protection)
+    hidden = {key for _, key in decision.hidden}
+    union = {(i, key) for i in range(len(tables)) for key in hidden}
+    if not audit(publication, union, protection=protection).ok:
+        # Only a shown total about fewer than 10 people can pin a cell: hide the breakdown.
+        return set(keys) | hidden
+    return hidden
 
 
 def _proportion_tables(pairs: Mapping[Hashable, tuple[int, int]]) -> list[dict]:

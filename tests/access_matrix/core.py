@@ -13,6 +13,8 @@ ROUTES = [
     Route("core:accessibility", PUBLIC),
     Route("core:privacy", PUBLIC),
     Route("core:cookies", PUBLIC),
+    # What "c" means: public, like the privacy notice, since it explains what is never shown.
+    Route("core:hidden_figures", PUBLIC),
     Route("core:ethnicity_labels", DATA_MANAGERS),
     Route("core:ethnicity_label_edit", DATA_MANAGERS, kwargs=lambda: {"code": "BCRB"}),
     # Signed-in people are sent on to the home page.

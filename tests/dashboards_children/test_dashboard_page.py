@@ -25,6 +25,9 @@ def get(client, **params):
 def test_in_care_in_the_north_black_caribbean_children_are_over_represented(
     service_manager_client, children_in_care
 ):
+    # Two more in the South, so the South's Black Caribbean children are not 1 to 5 (were they,
+    # the North's 30 or the authority's 34 would be hidden too: either gives them away).
+    add_children("BCRB", 2, team=children_in_care["teams"]["south"], prefix="more")
     response = get(service_manager_client, cohort="cic", locality="North", detail="detailed")
     assert response.status_code == 200
     table = {row.key: row for row in response.context["rows"]}
@@ -65,7 +68,9 @@ def test_major_groups_and_the_whole_authority(service_manager_client, children_i
     assert table["Black"].count == "55"
     assert table["Black"].rate == "110.0"
     assert table["Black"].rri == f"{(55 / 5_000) / (150 / 60_000):.2f}"
-    assert response.context["total"] == "241"
+    # 241 children, but the 5 of unknown ethnicity (all in the North) are hidden, and the
+    # shares of cohort reveal the 236 of known ethnicity: the headline would give the 5 away.
+    assert response.context["total"] == "c"
 
 
 def test_a_team_filter_counts_its_episodes_against_its_locality(
@@ -141,10 +146,12 @@ def test_the_page_aggregates_in_a_fixed_number_of_queries(
     snapshots.prepare(
         (date, measure) for date in trend_dates(MARCH_31) for measure in snapshots.MEASURES
     )
-    # Prepared dates are read, whatever the filters: no statement per row, group or team.
-    with django_assert_max_num_queries(30):
+    # Prepared dates are read, whatever the filters: no statement per row, group or team (and
+    # one per date and cohort for the disclosure decision's version, two for a view combining
+    # filters, whose own decision is cached beside the date's).
+    with django_assert_max_num_queries(35):
         get(service_manager_client, cohort="cin", detail="detailed")
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(45):
         response = get(service_manager_client, cohort="cic", locality="North", sex="1")
     assert response.status_code == 200
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dashboards.children.exports import COLUMNS
-from tests.dashboards_children.conftest import MARCH_31
+from tests.dashboards_children.conftest import MARCH_31, add_children
 
 
 def rows_of(response) -> list[dict]:
@@ -15,6 +15,8 @@ def rows_of(response) -> list[dict]:
 
 
 def test_csv_answers_the_north_question(service_manager_client, children_in_care):
+    # The South's Black Caribbean children made 6, so the North's 30 need not hide them.
+    add_children("BCRB", 2, team=children_in_care["teams"]["south"], prefix="more")
     response = service_manager_client.get(
         reverse("dashboards:children_csv"),
         {
@@ -34,7 +36,9 @@ def test_csv_answers_the_north_question(service_manager_client, children_in_care
     assert (bcrb["count"], bcrb["population"], bcrb["rate_per_10k"]) == ("30", "1500", "200.0")
     assert bcrb["rri"] == "10.00"
     assert bcrb["suppressed"] == "false"
-    assert bcrb["disproportionality_index"] == f"{(30 / 115) / (1_500 / 36_500):.2f}"
+    # The North's 5 of unknown ethnicity are hidden and its headline (120) is shown, so the
+    # total of known ethnicity (115), which shares and the index reveal, is hidden with them.
+    assert bcrb["disproportionality_index"] == "" and bcrb["share_of_cohort_pct"] == ""
     aind = rows["AIND"]
     assert aind["count"] == "c" and aind["suppressed"] == "true"
     assert aind["rate_per_10k"] == "" and aind["rri"] == ""
@@ -50,6 +54,7 @@ def test_major_groups_are_named(service_manager_client, children_in_care):
 
 
 def test_xlsx_has_the_same_table_with_numbers(service_manager_client, children_in_care):
+    add_children("BCRB", 2, team=children_in_care["teams"]["south"], prefix="more")
     response = service_manager_client.get(
         reverse("dashboards:children_xlsx"),
         {"cohort": "cic", "date": MARCH_31.isoformat(), "locality": "North", "detail": "detailed"},

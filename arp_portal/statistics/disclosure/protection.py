@@ -85,7 +85,8 @@ def _highs_model(matrix, rhs):
 def _equations(publication: Publication, variables: set[Hashable]) -> list[_Equation]:
     values = publication.values
     equations = []
-    for relation in publication.relations:
+    touching = sorted({i for key in variables for i in publication.relations_of.get(key, ())})
+    for relation in (publication.relations[i] for i in touching):
         coefficients: dict[Hashable, int] = {}
         rhs = 0
         for key, sign in ((relation.total, 1), *((part, -1) for part in relation.parts)):
@@ -214,10 +215,14 @@ class _Programme:
             return "unbounded", -math.inf, None
         return highs.modelStatusToString(status), math.nan, None
 
-    def optimise(self, objective: np.ndarray) -> tuple[float, np.ndarray | None]:
+    def optimise(
+        self, objective: np.ndarray, *, exact: bool = True
+    ) -> tuple[float, np.ndarray | None]:
         """Minimum of objective . x over integer points: (value, an optimal point or None).
-        -inf if unbounded below."""
-        status, _, x = self._relaxation(objective)
+        -inf if unbounded below. With exact False, a fractional optimum of the relaxation is
+        returned as it is (a bound on the integer optimum, with no point), and no integer
+        programme is solved."""
+        status, value, x = self._relaxation(objective)
         if status == "unbounded":
             return -math.inf, None
         if status != "optimal" or x is None:
@@ -225,6 +230,8 @@ class _Programme:
         if np.all(np.abs(x - np.round(x)) < INTEGRAL):
             point = np.round(x)
             return float(objective @ point), point
+        if not exact:
+            return value, None
         result = milp(
             objective,
             constraints=LinearConstraint(self.matrix, self.rhs, self.rhs),
@@ -248,10 +255,14 @@ def _solve_component(
     equations: list[_Equation],
     values: Mapping[Hashable, int],
     required: Mapping[Hashable, int] | None,
+    exact: bool = True,
 ) -> dict[Hashable, Interval]:
     """Intervals of a component's cells. With `required`, a cell whose feasible points already
     span its required width is given the span seen (a sub-interval of the exact one) and no
-    programme of its own: enough to tell it is protected, and much faster."""
+    programme of its own: enough to tell it is protected, and much faster. With exact False,
+    no integer programme is solved: a bound from a fractional optimum of the relaxation is
+    rounded inwards, so the interval given contains the exact one (a cell found short is
+    short; one found protected is protected over the reals, and `audit` settles integers)."""
     if not equations:
         return {key: (0, math.inf) for key in keys}
     if len(equations) == 1:
@@ -287,17 +298,17 @@ def _solve_component(
         if enough(key):
             intervals[key] = (seen_low[key], seen_high[key])
             continue
-        value, point = programme.optimise(programme.unit(key, -1.0))
+        value, point = programme.optimise(programme.unit(key, -1.0), exact=exact)
         see(point)
-        high: float = math.inf if value == -math.inf else int(round(-value))
+        high: float = math.inf if value == -math.inf else math.floor(-value + INTEGRAL)
         if high == math.inf:
             seen_high[key] = high  # type: ignore[assignment]
         if enough(key) or seen_low[key] == 0:
             intervals[key] = (seen_low[key], high)
             continue
-        value, point = programme.optimise(programme.unit(key, 1.0))
+        value, point = programme.optimise(programme.unit(key, 1.0), exact=exact)
         see(point)
-        intervals[key] = (int(round(value)), high)
+        intervals[key] = (math.ceil(value - INTEGRAL), high)
     return intervals
 
 
@@ -305,6 +316,7 @@ def _intervals(
     publication: Publication,
     hidden: Collection[Hashable],
     required: Mapping[Hashable, int] | None = None,
+    exact: bool = True,
 ) -> dict[Hashable, Interval]:
     values = publication.values
     unknown = [key for key in hidden if key not in values]
@@ -322,7 +334,7 @@ def _intervals(
         intervals[key] = (values[key], values[key])
     free = variables - pinned
     for keys, component in _components(free, equations):
-        intervals.update(_solve_component(keys, component, values, required))
+        intervals.update(_solve_component(keys, component, values, required, exact))
     return intervals
 
 
@@ -402,10 +414,16 @@ def hidden_components(publication: Publication, hidden: Collection[Hashable]) ->
 
 
 def unprotected(
-    publication: Publication, hidden: Collection[Hashable], *, protection: Protection
+    publication: Publication,
+    hidden: Collection[Hashable],
+    *,
+    protection: Protection,
+    exact: bool = True,
 ) -> frozenset:
     """The hidden cells whose interval is narrower than required, without the exact intervals
-    of the others: what suppression needs at each step, and much faster than `audit`."""
+    of the others: what suppression needs at each step, and much faster than `audit`. With
+    exact False, integer programmes are skipped (the relaxation's bounds, rounded inwards):
+    every cell returned is short, but a cell short only over the integers may be missed."""
     hidden = set(hidden)
     required = _requirements(publication, hidden, protection)
-    return _failures(_intervals(publication, hidden, required), required)
+    return _failures(_intervals(publication, hidden, required, exact), required)

@@ -87,15 +87,22 @@ def suppress(
         short: set = set()
         for group in hidden_components(publication, hidden):
             if group not in verdicts:
-                verdicts[group] = unprotected(publication, group, protection=protection)
+                verdicts[group] = unprotected(
+                    publication, group, protection=protection, exact=False
+                )
             short |= verdicts[group]
         return short
 
     hidden = set(primary)
+    final: Audit | None = None
     while True:
         short = short_of(hidden)
         if not short:
-            break
+            # Over the reals every cell is protected; the exact audit settles the integers.
+            final = audit(publication, hidden, protection=protection)
+            short = set(final.failures)
+            if not short:
+                break
         added: set[Hashable] = set()
         touched: set[int] = set()
         for key in sorted(short, key=repr):
