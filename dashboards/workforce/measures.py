@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
+from arp_portal.core import dates
 from arp_portal.core.models import GradeBand, ServiceArea, Team
 from arp_portal.statistics.disclosure import Publication, Relation, audit, is_small, suppress
 from arp_portal.statistics.intervals import percentage, risk_ratio, wilson_interval
@@ -408,13 +409,9 @@ TRAINING_BY = {
 
 
 def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
-    ends = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        next_month = dt.date(year + month // 12, month % 12 + 1, 1)
-        ends.append(min(next_month - dt.timedelta(days=1), dt.date.today()))
-        year, month = next_month.year, next_month.month
-    return ends
+    """Every month-end from first's month to last's, the current month's taken as today."""
+    today = dt.date.today()
+    return [min(end, today) for end in dates.month_ends(first, last)]
 
 
 def training(scope: WorkforceScope, year: int) -> dict:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import plotly.graph_objects as go
 
 from arp_portal.core import charts
+from arp_portal.core.dates import long_date
 from arp_portal.core.models import GradeBand
 from dashboards.workforce.measures import (
     ALL_STAFF,
@@ -94,10 +95,6 @@ def _error_bars(rows: list[MeasureRow | None]) -> dict:
         [r.ci_high if shown(r) else None for r in rows],
         places=3,
     )
-
-
-def _long_date(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
 
 
 def _times(value: float) -> str:
@@ -207,7 +204,7 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
         ),
         "table": {
             "caption": f"Ethnic groups as a percentage of staff whose ethnicity is known, in post "
-            f"on {_long_date(result['date'])}",
+            f"on {long_date(result['date'])}",
             "head": [GROUP_LABELS[g] for g in groups],
             "rows": table_rows,
             "label_head": "Grade or comparison",
@@ -542,7 +539,7 @@ def pay_section(result: dict, year: int) -> dict:
         )
     ]
     bame = median_gaps.get(BAME)
-    date = _long_date(result["date"])
+    date = long_date(result["date"])
     if bame is not None and bame.value is not None:
         direction = "lower" if bame.value >= 0 else "higher"
         summary = (
@@ -612,7 +609,7 @@ def training_section(result: dict, year: int) -> dict:
                 "yanchor": "bottom",
                 "xanchor": "left",
                 "showarrow": False,
-                "text": f"Target: {target.percent:.0f}% by {_long_date(target.due_date)}",
+                "text": f"Target: {target.percent:.0f}% by {long_date(target.due_date)}",
             }
         ]
     )
@@ -627,7 +624,7 @@ def training_section(result: dict, year: int) -> dict:
         tables.append(
             {
                 "caption": f"Training completed by {title.lower()}, staff in post on "
-                f"{_long_date(result['date'])}",
+                f"{long_date(result['date'])}",
                 "label_head": title,
                 "head": [
                     "Staff in post",
@@ -663,14 +660,14 @@ def training_section(result: dict, year: int) -> dict:
         )
         if target is not None:
             summary += (
-                f", against a target of {target.percent:.0f}% by {_long_date(target.due_date)}"
+                f", against a target of {target.percent:.0f}% by {long_date(target.due_date)}"
             )
         summary += "."
         localities = [r for r in by["team__locality__name"] if r.value is not None]
         if len(localities) > 1:
             lowest = min(localities, key=lambda r: r.value)
             summary += (
-                f" On {_long_date(result['date'])}, the {lowest.group} locality had the lowest "
+                f" On {long_date(result['date'])}, the {lowest.group} locality had the lowest "
                 f"completion, {lowest.value:.1f}%."
             )
     return {
