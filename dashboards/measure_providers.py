@@ -39,6 +39,7 @@ from dashboards.audits.models import AuditGrade, AuditQuestion
 from dashboards.audits.services import SAMPLE_GROUPS
 from dashboards.children import presenters as children_presenters
 from dashboards.children import selectors as children_selectors
+from dashboards.children.selectors import default_date as default_children_date
 from dashboards.front_door import presenters as front_door_presenters
 from dashboards.front_door import selectors as front_door_selectors
 from dashboards.front_door.measures import table_for as front_door_table_for
@@ -53,7 +54,7 @@ SENIOR_GRADES = {GradeBand.TEAM_MANAGER, GradeBand.SERVICE_MANAGER, GradeBand.SE
 
 
 def _children_tables(cohort: str, detail: str) -> list[tuple[dt.date, object]]:
-    reference_date = children_selectors.default_date()
+    reference_date = default_children_date()
     filters = children_selectors.ChildFilters(
         cohort=cohort, reference_date=reference_date, detail=detail
     )
