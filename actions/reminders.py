@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import selectors
+from arp_portal.core.people import display_name
 
 
 @dataclasses.dataclass
@@ -33,7 +34,7 @@ def send_reminders(*, days: int, base_url: str, dry_run: bool = False) -> Remind
         due_soon = [action for action in owned if action.due_date >= today]
         context = {
             "owner": owner,
-            "name": owner.get_full_name() or owner.get_username(),
+            "name": display_name(owner),
             "overdue": overdue,
             "due_soon": due_soon,
             "days": days,

@@ -30,7 +30,6 @@ from actions.forms import (
 from actions.models import Action, Area, MeasureLink, Milestone, Outcome, Plan, Reflection, Status
 from actions.rag import target_percent
 from arp_portal.core.decorators import role_required
-from arp_portal.core.downloads import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, attachment
 from arp_portal.core.measures import measure_status
 
 READ = "core.view_action_plan"
@@ -392,22 +391,14 @@ def _export_name(plan: Plan, extension: str) -> str:
 def export_csv(request: HttpRequest) -> HttpResponse:
     plan = _export_plan(request)
     _form, _filters_used, actions = _filtered_actions(request, plan)
-    return attachment(
-        exports.csv_text(exports.rows(actions)),
-        filename=_export_name(plan, "csv"),
-        content_type=CSV_CONTENT_TYPE,
-    )
+    return exports.csv_download(exports.rows(actions), filename=_export_name(plan, "csv"))
 
 
 @role_required(READ)
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     plan = _export_plan(request)
     _form, _filters_used, actions = _filtered_actions(request, plan)
-    return attachment(
-        exports.xlsx_bytes(exports.rows(actions)),
-        filename=_export_name(plan, "xlsx"),
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return exports.xlsx_download(exports.rows(actions), filename=_export_name(plan, "xlsx"))
 
 
 @role_required(READ)

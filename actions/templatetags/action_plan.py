@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from actions.models import Status
+from arp_portal.core.people import display_name
 
 register = template.Library()
 
@@ -52,6 +53,4 @@ def get_item(mapping, key):
 
 @register.filter
 def person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
