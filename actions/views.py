@@ -72,23 +72,49 @@ def _submitted_action_values(data: dict) -> dict:
     return values
 
 
-def _merged_action_form(action: Action, form: ActionForm, error) -> tuple[ActionForm, list[str]]:
-    current = Action.objects.get(pk=action.pk)
-    saved = ActionForm.values_of(current, current.outcomes.values_list("pk", flat=True))
-    submitted = _submitted_action_values(form.cleaned_data)
-    record = _record_at(current.history, form.cleaned_data.get("version") or 0)
-    loaded = (
-        ActionForm.values_of(record, record.outcomes.values_list("outcome_id", flat=True))
-        if record
-        else submitted
-    )
+def _stale_edit_merged(
+    current, *, version: int, fields: list[str], submitted: dict, saved: dict, loaded_of
+) -> tuple[dict, list[str]]:
+    """After a refused stale save: the form's new initial values, the other person's changes and
+    yours put together (actions.concurrency) with the saved version to save against, and the
+    names of the fields you both changed. loaded_of(record) gives a history record's values;
+    without a record of the version loaded, your values stand for it."""
+    record = _record_at(current.history, version)
     merge = concurrency.merge_stale_edit(
-        fields=ACTION_FORM_FIELDS, loaded=loaded, submitted=submitted, saved=saved
+        fields=fields,
+        loaded=loaded_of(record) if record else submitted,
+        submitted=submitted,
+        saved=saved,
     )
-    initial = {**merge.values, "outcomes": list(merge.values["outcomes"])}
-    initial["version"] = current.version
-    merged = ActionForm(plan=action.plan, initial=initial, editing=True)
-    return merged, [str(merged.fields[name].label) for name in merge.conflicts]
+    return {**merge.values, "version": current.version}, merge.conflicts
+
+
+def _labels(form, names: list[str]) -> list[str]:
+    return [str(form.fields[name].label) for name in names]
+
+
+def _fields_of(obj, fields: list[str]) -> dict:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _merged_action_form(action: Action, form: ActionForm) -> tuple[ActionForm, list[str]]:
+    current = Action.objects.get(pk=action.pk)
+    values, names = _stale_edit_merged(
+        current,
+        version=form.cleaned_data.get("version") or 0,
+        fields=ACTION_FORM_FIELDS,
+        submitted=_submitted_action_values(form.cleaned_data),
+        saved=ActionForm.values_of(current, current.outcomes.values_list("pk", flat=True)),
+        loaded_of=lambda record: ActionForm.values_of(
+            record, record.outcomes.values_list("outcome_id", flat=True)
+        ),
+    )
+    merged = ActionForm(
+        plan=action.plan,
+        initial={**values, "outcomes": list(values["outcomes"])},
+        editing=True,
+    )
+    return merged, _labels(merged, names)
 
 
 # --- Plans -------------------------------------------------------------------------------------
@@ -137,18 +163,16 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         except services.StaleEditError as error:
             stale = error
             current = Plan.objects.get(pk=plan.pk)
-            record = _record_at(current.history, form.cleaned_data.get("version") or 0)
-            submitted = {name: form.cleaned_data[name] for name in PLAN_FORM_FIELDS}
-            merge = concurrency.merge_stale_edit(
+            values, names = _stale_edit_merged(
+                current,
+                version=form.cleaned_data.get("version") or 0,
                 fields=PLAN_FORM_FIELDS,
-                loaded={name: getattr(record, name) for name in PLAN_FORM_FIELDS}
-                if record
-                else submitted,
-                submitted=submitted,
-                saved={name: getattr(current, name) for name in PLAN_FORM_FIELDS},
+                submitted={name: form.cleaned_data[name] for name in PLAN_FORM_FIELDS},
+                saved=_fields_of(current, PLAN_FORM_FIELDS),
+                loaded_of=lambda record: _fields_of(record, PLAN_FORM_FIELDS),
             )
-            form = PlanForm(initial={**merge.values, "version": current.version}, editing=True)
-            conflicts = [str(form.fields[name].label) for name in merge.conflicts]
+            form = PlanForm(initial=values, editing=True)
+            conflicts = _labels(form, names)
         else:
             messages.success(request, "Plan details saved.")
             return redirect("actions:plan_overview", plan_id=plan.pk)
@@ -253,16 +277,15 @@ def outcome_edit(request: HttpRequest, plan_id: int, outcome_id: int) -> HttpRes
 def _merged_single_field(current, form, name: str) -> tuple[dict, list[str]]:
     """After a refused stale save of an outcome or area: the other person's value and yours
     put together (actions.concurrency), with the saved version to save against."""
-    record = _record_at(current.history, form.cleaned_data.get("version") or 0)
-    submitted = {name: form.cleaned_data[name]}
-    merge = concurrency.merge_stale_edit(
+    values, names = _stale_edit_merged(
+        current,
+        version=form.cleaned_data.get("version") or 0,
         fields=[name],
-        loaded={name: getattr(record, name)} if record else submitted,
-        submitted=submitted,
-        saved={name: getattr(current, name)},
+        submitted={name: form.cleaned_data[name]},
+        saved=_fields_of(current, [name]),
+        loaded_of=lambda record: _fields_of(record, [name]),
     )
-    conflicts = [str(form.fields[field].label) for field in merge.conflicts]
-    return {**merge.values, "version": current.version}, conflicts
+    return values, _labels(form, names)
 
 
 @role_required(EDIT)
@@ -498,7 +521,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
             )
         except services.StaleEditError as error:
             stale = error
-            form, conflicts = _merged_action_form(action, form, error)
+            form, conflicts = _merged_action_form(action, form)
         else:
             messages.success(request, f"Action {action.reference} saved.")
             return redirect("actions:action_detail", action_id=action.pk)
@@ -537,22 +560,16 @@ def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
         except services.StaleEditError as error:
             stale = error
             current = Action.objects.get(pk=action.pk)
-            record = _record_at(current.history, data["version"])
-            submitted = {name: data[name] for name in UPDATE_FORM_FIELDS}
-            merge = concurrency.merge_stale_edit(
+            values, names = _stale_edit_merged(
+                current,
+                version=data["version"],
                 fields=UPDATE_FORM_FIELDS,
-                loaded=ProgressUpdateForm.initial_for(record) if record else submitted,
-                submitted=submitted,
+                submitted={name: data[name] for name in UPDATE_FORM_FIELDS},
                 saved=ProgressUpdateForm.initial_for(current),
+                loaded_of=ProgressUpdateForm.initial_for,
             )
-            form = ProgressUpdateForm(
-                initial={
-                    **merge.values,
-                    "narrative": data["narrative"],
-                    "version": current.version,
-                }
-            )
-            conflicts = [str(form.fields[name].label) for name in merge.conflicts]
+            form = ProgressUpdateForm(initial={**values, "narrative": data["narrative"]})
+            conflicts = _labels(form, names)
         else:
             status = update.get_status_display().lower()
             rag = f"RAG {update.rag}" if update.rag else "no RAG"
