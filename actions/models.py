@@ -237,9 +237,6 @@ class Action(models.Model):
             today=today or timezone.localdate(),
         )
 
-    def current_rag(self, today: dt.date | None = None) -> str:
-        return self.rag_override or self.computed_rag(today)
-
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.status not in (Status.COMPLETE, Status.DEFERRED) and self.due_date < (
             today or timezone.localdate()

@@ -41,10 +41,6 @@ class PortalPasswordChangeForm(PasswordChangeForm):
         )
 
 
-class SignOutForm(forms.Form):
-    """Sign-out is a POST (Django 5), so the header carries this tiny form."""
-
-
 NO_ROLE = ""
 
 

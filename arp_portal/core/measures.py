@@ -114,10 +114,6 @@ def unregister_provider(kind: str) -> None:
     _providers.pop(kind, None)
 
 
-def registered_kinds() -> list[str]:
-    return sorted(_providers)
-
-
 @dataclasses.dataclass(frozen=True)
 class MeasureStatus:
     """What the action page shows for one linked measure."""

@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from arp_portal.core import dates
-from arp_portal.core.models import GradeBand, ServiceArea, Team
+from arp_portal.core.models import GradeBand, Team
 from arp_portal.statistics.disclosure import Publication, Relation, audit, is_small, suppress
 from arp_portal.statistics.intervals import percentage, risk_ratio, wilson_interval
 from arp_portal.statistics.pay import pay_gap_percent
@@ -486,7 +486,3 @@ def all_rows(scope: WorkforceScope, years: list[int]) -> list[MeasureRow]:
         rows.extend(leavers(scope, year))
     rows.extend(training_months[period] for period in sorted(training_months))
     return rows
-
-
-def service_area_choices() -> list[tuple[str, str]]:
-    return list(ServiceArea.choices)

@@ -10,7 +10,7 @@ import datetime as dt
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
@@ -54,13 +54,6 @@ def _filters(request: HttpRequest) -> tuple[WorkforceFilterForm, dict, list[int]
     years = selectors.data_years()
     form = WorkforceFilterForm(request.GET or None, years=years, default_year=_default_year(years))
     return form, form.cleaned_or_defaults(), years
-
-
-def _imports_url() -> str:
-    try:
-        return reverse("dashboards:imports")
-    except NoReverseMatch:  # the imports hub belongs to the children's dashboard
-        return reverse("core:home")
 
 
 @role_required("core.view_dashboards")
