@@ -44,6 +44,7 @@ from dashboards.front_door import presenters as front_door_presenters
 from dashboards.front_door import selectors as front_door_selectors
 from dashboards.front_door.measures import table_for as front_door_table_for
 from dashboards.models import WorkforceEventKind
+from dashboards.workforce import counts as workforce_counts
 from dashboards.workforce import measures as workforce_measures
 from dashboards.workforce import selectors as workforce_selectors
 
@@ -149,6 +150,7 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
     if not years or len(parts) != 3:
         return None
     scope = workforce_selectors.WHOLE_WORKFORCE
+    data = workforce_measures.data_for(years)  # every year's figures from one fetch
     url = reverse("dashboards:workforce")
     subject, metric, group_key = parts
     if subject in {"disciplinary", "appointment"} and metric == "rli":
@@ -162,9 +164,10 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
         )
         _, ratio_measure = workforce_measures.LIKELIHOODS[kind]
         rows = [
-            (year, _find(workforce_measures.likelihood(scope, kind, year), ratio_measure, group))
+            (year, _find(workforce_measures.likelihood(scope, kind, year, data), ratio_measure,
+                         group))
             for year in years
-        ]
+        ]  # fmt: skip
         verb = "enter a formal disciplinary process" if subject == "disciplinary" else (
             "be appointed from shortlisting")  # fmt: skip
         return _yearly_reading(
@@ -185,7 +188,7 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
             else workforce_measures.PAY_GAP_MEDIAN
         )
         rows = [
-            (year, _find(workforce_measures.pay(scope, year)["rows"], measure, group))
+            (year, _find(workforce_measures.pay(scope, year, data)["rows"], measure, group))
             for year in years
         ]
         readings = [
@@ -207,8 +210,8 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
         readings = []
         for year in years:
             # The senior grades pooled: per grade, the top ones are too small to show.
-            counts = workforce_selectors.staff_by_grade_and_group(
-                scope, workforce_measures.period_end(year)
+            counts = workforce_counts.staff_by_grade_and_group(
+                data.staff, workforce_measures.period_end(year)
             )
             by_group = workforce_measures.with_bame(
                 {
@@ -233,7 +236,7 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
             url=url,
         )
     if subject == "training" and metric == "arp" and group_key == "all":
-        over_time = workforce_measures.training(scope, years[-1])["over_time"]
+        over_time = workforce_measures.training(scope, years[-1], data)["over_time"]
         if not over_time:
             return None
         trend = tuple(
