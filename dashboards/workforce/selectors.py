@@ -158,7 +158,7 @@ def workforce_data(children_dates: list[dt.date]) -> WorkforceData:
     """Everything a workforce page or download reads (six or seven queries)."""
     return WorkforceData(
         staff=staff_records(),
-        teams=tuple(Team.objects.values_list("name", "locality__name")),
+        teams=tuple(Team.objects.values_list("name", "locality__name").order_by("pk")),
         populations=working_age_populations(),
         children_in_need=children_in_need_on(children_dates),
         target=training_target(),
