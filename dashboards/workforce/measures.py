@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -91,11 +92,11 @@ def with_bame(counts: Mapping[str, int]) -> dict[str, int]:
 
 
 def suppress_counts(
-    tables: Iterable[Mapping[Hashable, int]],
+    tables: Iterable[Mapping[Any, int]],
     partitions: list[list],
     *,
-    outside: Iterable[Mapping[Hashable, int]] | None = None,
-) -> set[Hashable]:
+    outside: Iterable[Mapping[Any, int]] | None = None,
+) -> set[Any]:
     """_suppress_counts's decision, kept in Django's cache under a digest of everything it is
     made from (the counts, the partitions, the authority's counts), so a key can never name a
     stale decision: changed data makes a new key. The engine's linear programmes are most of a
@@ -123,11 +124,11 @@ def suppress_counts(
 
 
 def _suppress_counts(
-    tables: Iterable[Mapping[Hashable, int]],
+    tables: Iterable[Mapping[Any, int]],
     partitions: list[list],
     *,
-    outside: Iterable[Mapping[Hashable, int]] | None = None,
-) -> set[Hashable]:
+    outside: Iterable[Mapping[Any, int]] | None = None,
+) -> set[Any]:
     """The cells to hide across several count tables of one breakdown (numerators, denominators,
     and the people without the event), so a cell hidden in one is hidden in all.
 
@@ -139,20 +140,23 @@ def _suppress_counts(
     fewer than 10 people. A cell hidden in one table is hidden in all: hiding more only widens
     intervals, and the audit of the union is checked.
     """
-    tables = [dict(table) for table in tables]
+    filled: list[dict[Any, int]] = [dict(table) for table in tables]
     keys = {key for partition in partitions for key in partition}
-    for table in tables:
+    for table in filled:
         for key in keys - table.keys():
             table[key] = 0
-    cells = {(i, key): count for i, table in enumerate(tables) for key, count in table.items()}
-    relations, known = [], {}
-    for i, table in enumerate(tables):
+    cells: dict[Hashable, int] = {
+        (i, key): count for i, table in enumerate(filled) for key, count in table.items()
+    }
+    relations: list[Relation] = []
+    known: dict[Hashable, int] = {}
+    for i, table in enumerate(filled):
         for p, partition in enumerate(partitions):
             total = ("shown total", i, p)
             known[total] = sum(table[key] for key in partition)
             relations.append(Relation(total, tuple((i, key) for key in partition)))
     primary = {cell for cell, count in cells.items() if is_small(count, THRESHOLD)}
-    for i, (table, whole) in enumerate(zip(tables, outside or [], strict=False)):
+    for i, (table, whole) in enumerate(zip(filled, outside or [], strict=False)):
         primary |= {
             (i, key)
             for key, count in table.items()
@@ -165,14 +169,14 @@ def _suppress_counts(
 
     decision = suppress(publication, primary, protection=protection)
     hidden = {key for _, key in decision.hidden}
-    union = {(i, key) for i in range(len(tables)) for key in hidden}
+    union = {(i, key) for i in range(len(filled)) for key in hidden}
     if not audit(publication, union, protection=protection).ok:
         # Only a shown total about fewer than 10 people can pin a cell: hide the breakdown.
         return set(keys) | hidden
     return hidden
 
 
-def _proportion_tables(pairs: Mapping[Hashable, tuple[int, int]]) -> list[dict]:
+def _proportion_tables(pairs: Mapping[Any, tuple[int, int]]) -> list[dict]:
     numerators = {key: pair[0] for key, pair in pairs.items()}
     denominators = {key: pair[1] for key, pair in pairs.items()}
     without = {key: pair[1] - pair[0] for key, pair in pairs.items()}
@@ -180,7 +184,9 @@ def _proportion_tables(pairs: Mapping[Hashable, tuple[int, int]]) -> list[dict]:
 
 
 def _group_pairs(counts: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-    pairs = {group: tuple(counts.get(group, (0, 0))) for group in [*MAJOR_GROUPS, UNKNOWN]}
+    pairs: dict[str, tuple[int, int]] = {
+        group: counts.get(group, (0, 0)) for group in [*MAJOR_GROUPS, UNKNOWN]
+    }
     pairs[BAME] = (
         sum(pairs[group][0] for group in MINORITY_GROUPS),
         sum(pairs[group][1] for group in MINORITY_GROUPS),
@@ -196,6 +202,7 @@ def proportion_row(
     if not denominator:
         return MeasureRow(measure, period, group, 0, 0, None, None, None, False)
     low, high = wilson_interval(numerator, denominator)
+    assert low is not None and high is not None  # a denominator above 0 has an interval
     return MeasureRow(
         measure,
         period,
@@ -319,7 +326,7 @@ def _share_rows(measure: str, period: str, counts: Mapping[str, int]) -> list[Me
 
 # --- Likelihoods: disciplinary and appointment ---------------------------------------------
 
-LIKELIHOODS = {
+LIKELIHOODS: dict[str, tuple[str, str]] = {
     WorkforceEventKind.DISCIPLINARY_OPENED: (
         "Disciplinary: staff entering a formal process",
         "Disciplinary: relative likelihood against White staff",
@@ -333,7 +340,7 @@ LIKELIHOODS = {
 
 # Who is at risk of each event: staff shortlisted in the period, for an appointment (WRES
 # indicator 2); for a disciplinary (None), staff employed during it (WRES indicator 3).
-AT_RISK = {
+AT_RISK: dict[str, str | None] = {
     WorkforceEventKind.DISCIPLINARY_OPENED: None,
     WorkforceEventKind.APPOINTED: WorkforceEventKind.SHORTLISTED,
 }

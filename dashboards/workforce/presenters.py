@@ -3,7 +3,7 @@ plain-English summary for each measure (charts in arp_portal.core.charts). Nothi
 database."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 
@@ -83,16 +83,16 @@ def _by(rows: Iterable[MeasureRow], measure: str) -> dict[str, MeasureRow]:
     return {row.group: row for row in rows if row.measure == measure}
 
 
-def _error_bars(rows: list[MeasureRow | None]) -> dict:
+def _error_bars(rows: Sequence[MeasureRow | None]) -> dict:
     """Asymmetric 95% interval bars, one per bar (none where a figure is hidden or missing)."""
-
-    def shown(row):
-        return row is not None and row.value is not None and row.ci_low is not None
-
+    shown = [
+        row if row is not None and row.value is not None and row.ci_low is not None else None
+        for row in rows
+    ]
     return charts.error_bars(
-        [r.value if shown(r) else None for r in rows],
-        [r.ci_low if shown(r) else None for r in rows],
-        [r.ci_high if shown(r) else None for r in rows],
+        [r.value if r else None for r in shown],
+        [r.ci_low if r else None for r in shown],
+        [r.ci_high if r else None for r in shown],
         places=3,
     )
 
@@ -102,7 +102,7 @@ def _times(value: float) -> str:
 
 
 def _significance(row: MeasureRow) -> str:
-    if row.ci_low is None:
+    if row.ci_low is None or row.ci_high is None:
         return ""
     if row.ci_low > 1 or row.ci_high < 1:
         return " The interval does not include 1, so the difference is unlikely to be chance."
@@ -308,7 +308,7 @@ def likelihood_section(
     shown = [ratios[g] for g in COMPARED_GROUPS if ratios[g].value is not None]
     # A ratio is a point with its interval on a log axis: bars from 0 would make 2 look twice as
     # far from parity as 0.5, which is as far.
-    values = [round(r.value, 2) for r in shown]
+    values = [round(r.value, 2) for r in shown if r.value is not None]
     data = [
         go.Scatter(
             mode="markers",
@@ -324,15 +324,17 @@ def likelihood_section(
             hovertemplate="%{x}: %{y:.2f}<extra></extra>",
         )
     ]
-    bounds = [*values, *(r.ci_low for r in shown), *(r.ci_high for r in shown)]
+    bounds: list[float | None] = [*values, *(r.ci_low for r in shown), *(r.ci_high for r in shown)]
     years = sorted(trend)
     trend_data = []
-    trend_values = []
+    trend_values: list[float | None] = []
     for group in ("Black", "Asian", "Mixed", BAME):
         points = [_by(trend[y], ratio_measure).get(group) for y in years]
-        values = [None if p is None or p.value is None else round(p.value, 2) for p in points]
-        trend_values += values
-        trend_data.append(_line(group, years, values))
+        line: list[float | None] = [
+            None if p is None or p.value is None else round(p.value, 2) for p in points
+        ]
+        trend_values += line
+        trend_data.append(_line(group, years, line))
     return {
         "key": key,
         "title": title,
@@ -508,7 +510,7 @@ def pay_section(result: dict, year: int) -> dict:
     table_rows = []
     for group in groups:
         mean_row, median_row = means.get(group), medians.get(group)
-        if mean_row is None:
+        if mean_row is None or median_row is None:  # a group with no pay recorded has neither
             continue
         table_rows.append(
             {
@@ -529,7 +531,7 @@ def pay_section(result: dict, year: int) -> dict:
         go.Bar(
             name=name,
             x=[GROUP_LABELS[g] for g in shown],
-            y=[round(gaps[g].value, 1) for g in shown],
+            y=[round(value, 1) for g in shown if (value := gaps[g].value) is not None],
             marker={"color": colour, "pattern": {"shape": pattern}},
             hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>",
         )
