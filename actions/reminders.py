@@ -24,8 +24,8 @@ def send_reminders(*, days: int, base_url: str, dry_run: bool = False) -> Remind
     actions = selectors.reminder_actions(days, today)
     result = ReminderResult(sent=[], skipped=[])
     messages = []
-    for _owner_id, owned in groupby(actions, key=lambda action: action.owner_id):
-        owned = list(owned)
+    for _owner_id, group in groupby(actions, key=lambda action: action.owner_id):
+        owned = list(group)
         owner = owned[0].owner
         if not owner.email:
             result.skipped.append((owner.get_username(), len(owned)))

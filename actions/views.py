@@ -29,7 +29,7 @@ from actions.forms import (
 )
 from actions.models import Action, Area, MeasureLink, Milestone, Outcome, Plan, Reflection, Status
 from actions.rag import target_percent
-from arp_portal.core.decorators import role_required
+from arp_portal.core.decorators import AuthenticatedRequest, role_required
 from arp_portal.core.measures import measure_status
 
 READ = "core.view_action_plan"
@@ -121,7 +121,7 @@ def _merged_action_form(action: Action, form: ActionForm) -> tuple[ActionForm, l
 
 
 @role_required(READ)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "actions/index.html",
@@ -130,7 +130,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(EDIT)
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     form = PlanForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(**form.cleaned_data, by=request.user)
@@ -140,7 +140,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(EDIT)
-def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     initial = {
         "name": plan.name,
@@ -150,7 +150,8 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "version": plan.version,
     }
     form = PlanForm(_posted(request), initial=initial, editing=True)
-    stale, conflicts = None, []
+    stale: services.StaleEditError | None = None
+    conflicts: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -191,7 +192,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @role_required(READ)
-def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_overview(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     today = timezone.localdate()
     overdue = list(selectors.overdue_actions(plan, today)[: selectors.OVERVIEW_LIST_LIMIT + 1])
@@ -222,7 +223,7 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def outcome_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+def outcome_add(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     form = OutcomeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -237,13 +238,14 @@ def outcome_add(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def outcome_edit(request: HttpRequest, plan_id: int, outcome_id: int) -> HttpResponse:
+def outcome_edit(request: AuthenticatedRequest, plan_id: int, outcome_id: int) -> HttpResponse:
     outcome = get_object_or_404(
         Outcome.objects.select_related("plan"), pk=outcome_id, plan_id=plan_id
     )
     initial = {"title": outcome.title, "version": outcome.version}
     form = OutcomeForm(_posted(request), initial=initial, editing=True)
-    stale, conflicts = None, []
+    stale: services.StaleEditError | None = None
+    conflicts: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.outcome_update(
@@ -289,11 +291,12 @@ def _merged_single_field(current, form, name: str) -> tuple[dict, list[str]]:
 
 
 @role_required(EDIT)
-def area_edit(request: HttpRequest, plan_id: int, area_id: int) -> HttpResponse:
+def area_edit(request: AuthenticatedRequest, plan_id: int, area_id: int) -> HttpResponse:
     area = get_object_or_404(Area.objects.select_related("plan"), pk=area_id, plan_id=plan_id)
     initial = {"name": area.name, "version": area.version}
     form = AreaForm(_posted(request), plan=area.plan, area=area, initial=initial)
-    stale, conflicts = None, []
+    stale: services.StaleEditError | None = None
+    conflicts: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.area_update(
@@ -323,7 +326,7 @@ def area_edit(request: HttpRequest, plan_id: int, area_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def area_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+def area_add(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     form = AreaForm(_posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -365,7 +368,7 @@ def _filtered_actions(request: HttpRequest, plan: Plan):
 
 
 @role_required(READ)
-def action_list(request: HttpRequest, plan_id: int) -> HttpResponse:
+def action_list(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     form, filters, actions = _filtered_actions(request, plan)
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -411,21 +414,21 @@ def _export_name(plan: Plan, extension: str) -> str:
 
 
 @role_required(READ)
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedRequest) -> HttpResponse:
     plan = _export_plan(request)
     _form, _filters_used, actions = _filtered_actions(request, plan)
     return exports.csv_download(exports.rows(actions), filename=_export_name(plan, "csv"))
 
 
 @role_required(READ)
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     plan = _export_plan(request)
     _form, _filters_used, actions = _filtered_actions(request, plan)
     return exports.xlsx_download(exports.rows(actions), filename=_export_name(plan, "xlsx"))
 
 
 @role_required(READ)
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     actions = list(selectors.my_actions(request.user, today))
     return render(
@@ -454,7 +457,7 @@ def _action(action_id: int) -> Action:
 
 
 @role_required(READ)
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     today = timezone.localdate()
     updates = action.updates.select_related("author")
@@ -483,7 +486,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def action_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+def action_create(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     initial = {
         "owner": request.user.pk,
@@ -504,12 +507,13 @@ def action_create(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_edit(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     form = ActionForm(
         _posted(request), plan=action.plan, initial=ActionForm.initial_for(action), editing=True
     )
-    stale, conflicts = None, []
+    stale: services.StaleEditError | None = None
+    conflicts: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(
@@ -539,10 +543,11 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
+def update_create(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     form = ProgressUpdateForm(_posted(request), initial=ProgressUpdateForm.initial_for(action))
-    stale, conflicts = None, []
+    stale: services.StaleEditError | None = None
+    conflicts: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         override = "" if data["rag_override"] == COMPUTED else data["rag_override"]
@@ -596,7 +601,7 @@ def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def milestone_add(request: HttpRequest, action_id: int) -> HttpResponse:
+def milestone_add(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     form = MilestoneForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -612,7 +617,7 @@ def milestone_add(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @role_required(EDIT)
 @require_POST
-def milestone_toggle(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_toggle(request: AuthenticatedRequest, milestone_id: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone.objects.select_related("action"), pk=milestone_id)
     done = milestone.completed_on is None
     services.milestone_set_completed(
@@ -626,7 +631,7 @@ def milestone_toggle(request: HttpRequest, milestone_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def measure_add(request: HttpRequest, action_id: int) -> HttpResponse:
+def measure_add(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     form = MeasureLinkForm(_posted(request), action=action)
     if request.method == "POST" and form.is_valid():
@@ -647,7 +652,7 @@ def measure_add(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @role_required(EDIT)
 @require_POST
-def measure_remove(request: HttpRequest, link_id: int) -> HttpResponse:
+def measure_remove(request: AuthenticatedRequest, link_id: int) -> HttpResponse:
     link = get_object_or_404(MeasureLink, pk=link_id)
     services.measure_link_remove(link=link, by=request.user)
     messages.success(request, f"Measure “{link.label or link.key}” unlinked.")
@@ -658,7 +663,7 @@ def measure_remove(request: HttpRequest, link_id: int) -> HttpResponse:
 
 
 @role_required(READ)
-def board_report(request: HttpRequest, plan_id: int) -> HttpResponse:
+def board_report(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     today = timezone.localdate()
     default_since = today - dt.timedelta(days=42)
@@ -700,7 +705,7 @@ def _with_measure_readings(groups: list) -> list:
 
 
 @role_required(READ)
-def reflections(request: HttpRequest, plan_id: int) -> HttpResponse:
+def reflections(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     entries = list(plan.reflections.select_related("author"))
     return render(
@@ -716,7 +721,7 @@ def reflections(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def reflection_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+def reflection_add(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     form = ReflectionForm(_posted(request), initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST" and form.is_valid():

@@ -14,14 +14,14 @@ RAG_TAGS = {
     "red": ("Red", "govuk-tag--red"),
     "": ("No RAG", "govuk-tag--grey"),
 }
-STATUS_TAGS = {
+STATUS_TAGS: dict[str, str] = {
     Status.NOT_STARTED: "govuk-tag--grey",
     Status.IN_PROGRESS: "govuk-tag--blue",
     Status.COMPLETE: "govuk-tag--green",
     Status.DEFERRED: "govuk-tag--grey",
     Status.BLOCKED: "govuk-tag--red",
 }
-STATUS_LABELS = dict(Status.choices)
+STATUS_LABELS: dict[str, str] = dict(Status.choices)
 
 
 @register.simple_tag

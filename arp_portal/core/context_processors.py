@@ -22,7 +22,7 @@ def _navigation(user) -> list[dict]:
     """Only what the signed-in person's role lets them use."""
     if not user.is_authenticated:
         return []
-    items = [("Home", "core:home", None)]
+    items: list[tuple[str, str, str | None]] = [("Home", "core:home", None)]
     candidates = [
         ("Children's dashboard", "dashboards:children", "core.view_dashboards"),
         ("Workforce dashboard", "dashboards:workforce", "core.view_dashboards"),
