@@ -34,6 +34,7 @@ from arp_portal.core.measures import MeasureKey, MeasureReading, TrendPoint
 from arp_portal.core.models import GradeBand
 from arp_portal.statistics.audits import ALL_GROUPS, round_results
 from arp_portal.statistics.disclosure import is_small
+from arp_portal.statistics.disproportionality import CohortTable
 from dashboards.audits import selectors as audit_selectors
 from dashboards.audits.models import AuditGrade, AuditQuestion
 from dashboards.audits.services import SAMPLE_GROUPS
@@ -54,7 +55,7 @@ WORKFORCE_GROUPS = {"bme": "BAME", "black": "Black", "asian": "Asian", "mixed": 
 SENIOR_GRADES = {GradeBand.TEAM_MANAGER, GradeBand.SERVICE_MANAGER, GradeBand.SENIOR_LEADER}
 
 
-def _children_tables(cohort: str, detail: str) -> list[tuple[dt.date, object]]:
+def _children_tables(cohort: str, detail: str) -> list[tuple[dt.date, CohortTable]]:
     reference_date = default_children_date()
     filters = children_selectors.ChildFilters(
         cohort=cohort, reference_date=reference_date, detail=detail
