@@ -164,7 +164,7 @@ def changes_since(records, *, version: int) -> list[Change]:
         if record.version > version and previous is not None:
             rows.extend(
                 _record_changes(
-                    model, model._meta.verbose_name.capitalize(), record, previous, lookups
+                    model, str(model._meta.verbose_name).capitalize(), record, previous, lookups
                 )
             )
     return rows

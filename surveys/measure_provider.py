@@ -22,7 +22,10 @@ GROUPS = {
     **{name: f"major:{name.capitalize()}" for name in ("white", "black", "asian", "mixed")},
     "other": "major:Other",
 }
-DEFAULT_OPTION = {QuestionKind.AGREEMENT: "agree_total", QuestionKind.FREQUENCY: "at_least_once"}
+DEFAULT_OPTION: dict[str, str] = {
+    QuestionKind.AGREEMENT: "agree_total",
+    QuestionKind.FREQUENCY: "at_least_once",
+}
 
 
 def _percent(survey: Survey, question_code: str, group_key: str, option_code: str | None):

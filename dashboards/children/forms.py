@@ -1,6 +1,7 @@
 """The dashboard's filters (a GET form whose names the exports share) and the upload forms."""
 
 import datetime as dt
+from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
@@ -83,16 +84,16 @@ class ChildFiltersForm(forms.Form):
         if data_range is not None:
             # A date the imported data does not cover would show a page of empty counts.
             earliest, latest = data_range
-            date_field = self.fields["date"]
+            date_field = cast(GovUKDateField, self.fields["date"])
             date_field.earliest, date_field.latest = earliest, latest
             date_field.help_text = (
                 f"The imported data covers {long_date(earliest)} to {long_date(latest)}. For "
                 f"example, {latest_31_march(latest):%-d %-m %Y}. Trends go back five "
                 "years from this date."
             )
-        self.fields["age_band"].choices = [(AgeBand.ALL, "0 to 17 (all children)")] + [
-            choice for choice in AgeBand.choices if choice[0] != AgeBand.ALL
-        ]
+        cast(forms.ChoiceField, self.fields["age_band"]).choices = [
+            (AgeBand.ALL, "0 to 17 (all children)")
+        ] + [choice for choice in AgeBand.choices if choice[0] != AgeBand.ALL]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
