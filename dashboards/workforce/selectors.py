@@ -4,8 +4,8 @@ training target. The counts are worked out from these by counts.py, without a da
 """
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.db.models import Min, Sum
 
@@ -49,12 +49,17 @@ class WorkforceScope:
             parts.append(ServiceArea(self.service_area).label.lower())
         return ", ".join(parts) if parts else "the whole workforce"
 
-    def holds(self, staff: Staff) -> bool:
-        """Whether the member of staff is in the scope (by their team: staff with no team are
-        only in the whole workforce)."""
-        if self.locality is not None and staff.locality_id != self.locality.pk:
-            return False
-        return not self.service_area or staff.service_area == self.service_area
+    def select(self, staff: Iterable[Staff]) -> list[Staff]:
+        """The members of staff in the scope (by their team: staff with no team are only in the
+        whole workforce)."""
+        locality_id = self.locality.pk if self.locality is not None else None
+        area = self.service_area
+        return [
+            member
+            for member in staff
+            if (locality_id is None or member.locality_id == locality_id)
+            and (not area or member.service_area == area)
+        ]
 
 
 WHOLE_WORKFORCE = WorkforceScope()
@@ -73,8 +78,15 @@ class WorkforceData:
     children_in_need: Mapping[dt.date, Mapping[str, int]]  # by date, by major group
     target: TrainingTarget | None
 
+    # The staff of each scope asked for, picked out once (a page asks some thirty times).
+    _scoped: dict["WorkforceScope", list[Staff]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
     def staff_in(self, scope: "WorkforceScope") -> list[Staff]:
-        return [member for member in self.staff if scope.holds(member)]
+        if scope not in self._scoped:
+            self._scoped[scope] = scope.select(self.staff)
+        return self._scoped[scope]
 
 
 EVENT_KINDS = (
