@@ -24,7 +24,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -34,7 +34,7 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
 
 # Keyed hashing of HR and registration identifiers on import, so no raw id is stored.
-PSEUDONYMISATION_KEY = env_str("ARP_PSEUDONYMISATION_KEY")
+PSEUDONYMISATION_KEY = env_str("ARP_PSEUDONYMISATION_KEY", "")
 if not PSEUDONYMISATION_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("ARP_PSEUDONYMISATION_KEY must be set when DJANGO_DEBUG is off.")
