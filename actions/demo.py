@@ -8,6 +8,7 @@ fixed dates, so running twice leaves one plan. The RAG you see depends on the da
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -26,7 +27,7 @@ from actions.models import (
     Reflection,
     Status,
 )
-from arp_portal.accounts import roles
+from arp_portal.core import roles
 
 PLAN_NAME = "Anti-racist practice strategy 2024 to 2027"
 PLAN_START = dt.date(2024, 4, 1)
@@ -61,7 +62,7 @@ def _d(text: str) -> dt.date:
 # title, outcomes, area, owner, lead team, partners, start, due, priority, description,
 # updates [(date, narrative, status, percent, rag override, reason)], milestones
 # [(title, due, completed_on)], measures [key]
-ACTIONS = [
+ACTIONS: list[dict[str, Any]] = [
     {
         "title": "Train directors and senior leaders in anti-racist leadership",
         "outcomes": [1],

@@ -1,16 +1,15 @@
 """The action plan as CSV and Excel, one row per action, in the columns the board pack uses."""
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from actions.models import Status
-from arp_portal.core.downloads import spreadsheet_safe
+from arp_portal.core import downloads
 
 COLUMNS = [
     "reference",
@@ -29,7 +28,6 @@ COLUMNS = [
 ]
 STATUS_LABELS = dict(Status.choices)
 RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "": ""}
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
 
 
 def _owner(user) -> str:
@@ -57,23 +55,20 @@ def rows(actions: Iterable) -> Iterator[dict]:
         }
 
 
-def csv_text(data: Iterable[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in data:
-        writer.writerow(
-            {
-                key: ""
-                if value is None
-                else spreadsheet_safe(value.isoformat() if hasattr(value, "isoformat") else value)
-                for key, value in row.items()
-            }
-        )
-    return buffer.getvalue()
+def csv_download(data: Iterable[dict], *, filename: str) -> HttpResponse:
+    return downloads.csv_download(
+        COLUMNS,
+        (["" if row[column] is None else _text(row[column]) for column in COLUMNS] for row in data),
+        filename=filename,
+    )
 
 
-def xlsx_bytes(data: Iterable[dict], *, sheet_title: str = "Actions") -> bytes:
+def _text(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def xlsx_download(data: Iterable[dict], *, filename: str, sheet_title: str = "Actions"):
+    """Dates as dates (yyyy-mm-dd), a bold header kept in view, a filter on every column."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title[:31]
@@ -82,7 +77,7 @@ def xlsx_bytes(data: Iterable[dict], *, sheet_title: str = "Actions") -> bytes:
         cell.font = Font(bold=True)
     count = 0
     for row in data:
-        sheet.append([spreadsheet_safe(row[column]) for column in COLUMNS])
+        sheet.append([row[column] for column in COLUMNS])
         count += 1
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
@@ -93,6 +88,4 @@ def xlsx_bytes(data: Iterable[dict], *, sheet_title: str = "Actions") -> bytes:
     sheet.freeze_panes = "A2"
     if count:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return downloads.xlsx_download(workbook, filename=filename)

@@ -1,5 +1,7 @@
 """The action plan's forms, each declaring its GOV.UK layout with crispy-forms-gds."""
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fluid, Hidden, Layout, Size
 from django import forms
@@ -7,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from actions.measures import SUGGESTED_MEASURES, MeasureKey
+from actions.measures import SUGGESTED_MEASURES
 from actions.models import Action, Plan, Priority, Rag, Reflection, Status
 from arp_portal.core.forms import GovUKDateField
+from arp_portal.core.measures import MeasureKey
 
 COMPUTED = "computed"
 RAG_CHOICES = [
@@ -190,13 +193,13 @@ class ActionForm(forms.Form):
         widget=forms.Textarea,
         help_text="What will be done, and how you will know it has worked.",
     )
-    outcomes = forms.ModelMultipleChoiceField(
+    outcomes: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Outcomes this action serves",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one outcome"},
     )
-    area = forms.ModelChoiceField(
+    area: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Area of focus", queryset=None, required=False, empty_label="None"
     )
     owner = OwnerChoiceField(
@@ -272,9 +275,11 @@ class ActionForm(forms.Form):
     def __init__(self, *args, plan: Plan, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["outcomes"].queryset = plan.outcomes.all()
-        self.fields["area"].queryset = plan.areas.all()
-        self.fields["owner"].queryset = owner_choices(self.initial.get("owner"))
+        cast(forms.ModelMultipleChoiceField, self.fields["outcomes"]).queryset = plan.outcomes.all()
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = plan.areas.all()
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owner_choices(
+            self.initial.get("owner")
+        )
         layout = [
             Field.text("title", field_width=Fluid.TWO_THIRDS),
             Field.textarea("description", rows=4),
@@ -504,16 +509,16 @@ class ActionFilterForm(forms.Form):
 
     def __init__(self, *args, choices: dict, sort_labels: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Anyone")] + [
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [("", "Anyone")] + [
             (user.pk, user_label(user)) for user in choices["owners"]
         ]
-        self.fields["outcome"].choices = [("", "Any")] + [
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [("", "Any")] + [
             (outcome.pk, f"Outcome {outcome.number}") for outcome in choices["outcomes"]
         ]
-        self.fields["area"].choices = [("", "Any")] + [
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", "Any")] + [
             (area.pk, area.name) for area in choices["areas"]
         ]
-        self.fields["sort"].choices = list(sort_labels.items())
+        cast(forms.ChoiceField, self.fields["sort"]).choices = list(sort_labels.items())
         for name in ("owner", "outcome", "area", "status", "rag"):
             self.fields[name].error_messages["invalid_choice"] = "Select an option from the list"
         self.helper = _helper(

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 
 from actions import rag as rag_rules
 from actions.models import Action, Area, MeasureLink, Milestone, Outcome
+from arp_portal.core.people import display_name
 
 # Bookkeeping fields that change with every save and mean nothing to a reader.
 IGNORED_FIELDS = {"updated_at", "version", "created_at", "number"}
@@ -29,10 +30,7 @@ class Change:
 
 
 def user_label(user) -> str:
-    if user is None:
-        return "Unknown (a system process)"
-    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full_name or user.get_username()
+    return display_name(user) or "Unknown (a system process)"
 
 
 class _Lookups:
@@ -166,7 +164,7 @@ def changes_since(records, *, version: int) -> list[Change]:
         if record.version > version and previous is not None:
             rows.extend(
                 _record_changes(
-                    model, model._meta.verbose_name.capitalize(), record, previous, lookups
+                    model, str(model._meta.verbose_name).capitalize(), record, previous, lookups
                 )
             )
     return rows

@@ -237,9 +237,6 @@ class Action(models.Model):
             today=today or timezone.localdate(),
         )
 
-    def current_rag(self, today: dt.date | None = None) -> str:
-        return self.rag_override or self.computed_rag(today)
-
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.status not in (Status.COMPLETE, Status.DEFERRED) and self.due_date < (
             today or timezone.localdate()
@@ -262,7 +259,7 @@ class Milestone(models.Model):
 
 
 class MeasureLink(models.Model):
-    """A measure the action should move, named by a registry key (see actions/measures.py)."""
+    """A measure the action should move, named by a registry key (arp_portal/core/measures.py)."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="measure_links")
     key = models.CharField(max_length=200)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import selectors
+from arp_portal.core.people import display_name
 
 
 @dataclasses.dataclass
@@ -23,8 +24,8 @@ def send_reminders(*, days: int, base_url: str, dry_run: bool = False) -> Remind
     actions = selectors.reminder_actions(days, today)
     result = ReminderResult(sent=[], skipped=[])
     messages = []
-    for _owner_id, owned in groupby(actions, key=lambda action: action.owner_id):
-        owned = list(owned)
+    for _owner_id, group in groupby(actions, key=lambda action: action.owner_id):
+        owned = list(group)
         owner = owned[0].owner
         if not owner.email:
             result.skipped.append((owner.get_username(), len(owned)))
@@ -33,7 +34,7 @@ def send_reminders(*, days: int, base_url: str, dry_run: bool = False) -> Remind
         due_soon = [action for action in owned if action.due_date >= today]
         context = {
             "owner": owner,
-            "name": owner.get_full_name() or owner.get_username(),
+            "name": display_name(owner),
             "overdue": overdue,
             "due_soon": due_soon,
             "days": days,

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from actions import history
-from actions.measures import SUGGESTED_LABELS, MeasureKey
+from actions.measures import SUGGESTED_LABELS
 from actions.models import (
     Action,
     Area,
@@ -26,6 +26,7 @@ from actions.models import (
     ProgressUpdate,
     Reflection,
 )
+from arp_portal.core.measures import MeasureKey
 
 # The six outcomes of one authority's ARP strategy, 2022-2024 (docs/domain.md).
 ARP_STRATEGY_OUTCOMES = [

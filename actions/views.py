@@ -27,11 +27,10 @@ from actions.forms import (
     ProgressUpdateForm,
     ReflectionForm,
 )
-from actions.measures import measure_status
 from actions.models import Action, Area, MeasureLink, Milestone, Outcome, Plan, Reflection, Status
 from actions.rag import target_percent
-from arp_portal.accounts.decorators import role_required
-from arp_portal.core.downloads import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, attachment
+from arp_portal.core.decorators import AuthenticatedRequest, role_required
+from arp_portal.core.measures import measure_status
 
 READ = "core.view_action_plan"
 EDIT = "core.edit_action_plan"
@@ -73,30 +72,56 @@ def _submitted_action_values(data: dict) -> dict:
     return values
 
 
-def _merged_action_form(action: Action, form: ActionForm, error) -> tuple[ActionForm, list[str]]:
-    current = Action.objects.get(pk=action.pk)
-    saved = ActionForm.values_of(current, current.outcomes.values_list("pk", flat=True))
-    submitted = _submitted_action_values(form.cleaned_data)
-    record = _record_at(current.history, form.cleaned_data.get("version") or 0)
-    loaded = (
-        ActionForm.values_of(record, record.outcomes.values_list("outcome_id", flat=True))
-        if record
-        else submitted
-    )
+def _stale_edit_merged(
+    current, *, version: int, fields: list[str], submitted: dict, saved: dict, loaded_of
+) -> tuple[dict, list[str]]:
+    """After a refused stale save: the form's new initial values, the other person's changes and
+    yours put together (actions.concurrency) with the saved version to save against, and the
+    names of the fields you both changed. loaded_of(record) gives a history record's values;
+    without a record of the version loaded, your values stand for it."""
+    record = _record_at(current.history, version)
     merge = concurrency.merge_stale_edit(
-        fields=ACTION_FORM_FIELDS, loaded=loaded, submitted=submitted, saved=saved
+        fields=fields,
+        loaded=loaded_of(record) if record else submitted,
+        submitted=submitted,
+        saved=saved,
     )
-    initial = {**merge.values, "outcomes": list(merge.values["outcomes"])}
-    initial["version"] = current.version
-    merged = ActionForm(plan=action.plan, initial=initial, editing=True)
-    return merged, [str(merged.fields[name].label) for name in merge.conflicts]
+    return {**merge.values, "version": current.version}, merge.conflicts
+
+
+def _labels(form, names: list[str]) -> list[str]:
+    return [str(form.fields[name].label) for name in names]
+
+
+def _fields_of(obj, fields: list[str]) -> dict:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _merged_action_form(action: Action, form: ActionForm) -> tuple[ActionForm, list[str]]:
+    current = Action.objects.get(pk=action.pk)
+    values, names = _stale_edit_merged(
+        current,
+        version=form.cleaned_data.get("version") or 0,
+        fields=ACTION_FORM_FIELDS,
+        submitted=_submitted_action_values(form.cleaned_data),
+        saved=ActionForm.values_of(current, current.outcomes.values_list("pk", flat=True)),
+        loaded_of=lambda record: ActionForm.values_of(
+            record, record.outcomes.values_list("outcome_id", flat=True)
+        ),
+    )
+    merged = ActionForm(
+        plan=action.plan,
+        initial={**values, "outcomes": list(values["outcomes"])},
+        editing=True,
+    )
+    return merged, _labels(merged, names)
 
 
 # --- Plans -------------------------------------------------------------------------------------
 
 
 @role_required(READ)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "actions/index.html",
@@ -105,7 +130,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(EDIT)
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     form = PlanForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(**form.cleaned_data, by=request.user)
@@ -115,7 +140,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(EDIT)
-def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     initial = {
         "name": plan.name,
@@ -125,7 +150,8 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "version": plan.version,
     }
     form = PlanForm(_posted(request), initial=initial, editing=True)
-    stale, conflicts = None, []
+    stale: services.StaleEditError | None = None
+    conflicts: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -138,18 +164,16 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         except services.StaleEditError as error:
             stale = error
             current = Plan.objects.get(pk=plan.pk)
-            record = _record_at(current.history, form.cleaned_data.get("version") or 0)
-            submitted = {name: form.cleaned_data[name] for name in PLAN_FORM_FIELDS}
-            merge = concurrency.merge_stale_edit(
+            values, names = _stale_edit_merged(
+                current,
+                version=form.cleaned_data.get("version") or 0,
                 fields=PLAN_FORM_FIELDS,
-                loaded={name: getattr(record, name) for name in PLAN_FORM_FIELDS}
-                if record
-                else submitted,
-                submitted=submitted,
-                saved={name: getattr(current, name) for name in PLAN_FORM_FIELDS},
+                submitted={name: form.cleaned_data[name] for name in PLAN_FORM_FIELDS},
+                saved=_fields_of(current, PLAN_FORM_FIELDS),
+                loaded_of=lambda record: _fields_of(record, PLAN_FORM_FIELDS),
             )
-            form = PlanForm(initial={**merge.values, "version": current.version}, editing=True)
-            conflicts = [str(form.fields[name].label) for name in merge.conflicts]
+            form = PlanForm(initial=values, editing=True)
+            conflicts = _labels(form, names)
         else:
             messages.success(request, "Plan details saved.")
             return redirect("actions:plan_overview", plan_id=plan.pk)
@@ -168,7 +192,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @role_required(READ)
-def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_overview(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     today = timezone.localdate()
     overdue = list(selectors.overdue_actions(plan, today)[: selectors.OVERVIEW_LIST_LIMIT + 1])
@@ -199,7 +223,7 @@ def plan_overview(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def outcome_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+def outcome_add(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     form = OutcomeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -214,13 +238,14 @@ def outcome_add(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def outcome_edit(request: HttpRequest, plan_id: int, outcome_id: int) -> HttpResponse:
+def outcome_edit(request: AuthenticatedRequest, plan_id: int, outcome_id: int) -> HttpResponse:
     outcome = get_object_or_404(
         Outcome.objects.select_related("plan"), pk=outcome_id, plan_id=plan_id
     )
     initial = {"title": outcome.title, "version": outcome.version}
     form = OutcomeForm(_posted(request), initial=initial, editing=True)
-    stale, conflicts = None, []
+    stale: services.StaleEditError | None = None
+    conflicts: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.outcome_update(
@@ -254,24 +279,24 @@ def outcome_edit(request: HttpRequest, plan_id: int, outcome_id: int) -> HttpRes
 def _merged_single_field(current, form, name: str) -> tuple[dict, list[str]]:
     """After a refused stale save of an outcome or area: the other person's value and yours
     put together (actions.concurrency), with the saved version to save against."""
-    record = _record_at(current.history, form.cleaned_data.get("version") or 0)
-    submitted = {name: form.cleaned_data[name]}
-    merge = concurrency.merge_stale_edit(
+    values, names = _stale_edit_merged(
+        current,
+        version=form.cleaned_data.get("version") or 0,
         fields=[name],
-        loaded={name: getattr(record, name)} if record else submitted,
-        submitted=submitted,
-        saved={name: getattr(current, name)},
+        submitted={name: form.cleaned_data[name]},
+        saved=_fields_of(current, [name]),
+        loaded_of=lambda record: _fields_of(record, [name]),
     )
-    conflicts = [str(form.fields[field].label) for field in merge.conflicts]
-    return {**merge.values, "version": current.version}, conflicts
+    return values, _labels(form, names)
 
 
 @role_required(EDIT)
-def area_edit(request: HttpRequest, plan_id: int, area_id: int) -> HttpResponse:
+def area_edit(request: AuthenticatedRequest, plan_id: int, area_id: int) -> HttpResponse:
     area = get_object_or_404(Area.objects.select_related("plan"), pk=area_id, plan_id=plan_id)
     initial = {"name": area.name, "version": area.version}
     form = AreaForm(_posted(request), plan=area.plan, area=area, initial=initial)
-    stale, conflicts = None, []
+    stale: services.StaleEditError | None = None
+    conflicts: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.area_update(
@@ -301,7 +326,7 @@ def area_edit(request: HttpRequest, plan_id: int, area_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def area_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+def area_add(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     form = AreaForm(_posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -343,7 +368,7 @@ def _filtered_actions(request: HttpRequest, plan: Plan):
 
 
 @role_required(READ)
-def action_list(request: HttpRequest, plan_id: int) -> HttpResponse:
+def action_list(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     form, filters, actions = _filtered_actions(request, plan)
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -389,29 +414,21 @@ def _export_name(plan: Plan, extension: str) -> str:
 
 
 @role_required(READ)
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedRequest) -> HttpResponse:
     plan = _export_plan(request)
     _form, _filters_used, actions = _filtered_actions(request, plan)
-    return attachment(
-        exports.csv_text(exports.rows(actions)),
-        filename=_export_name(plan, "csv"),
-        content_type=CSV_CONTENT_TYPE,
-    )
+    return exports.csv_download(exports.rows(actions), filename=_export_name(plan, "csv"))
 
 
 @role_required(READ)
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     plan = _export_plan(request)
     _form, _filters_used, actions = _filtered_actions(request, plan)
-    return attachment(
-        exports.xlsx_bytes(exports.rows(actions)),
-        filename=_export_name(plan, "xlsx"),
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return exports.xlsx_download(exports.rows(actions), filename=_export_name(plan, "xlsx"))
 
 
 @role_required(READ)
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     actions = list(selectors.my_actions(request.user, today))
     return render(
@@ -440,7 +457,7 @@ def _action(action_id: int) -> Action:
 
 
 @role_required(READ)
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     today = timezone.localdate()
     updates = action.updates.select_related("author")
@@ -469,7 +486,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def action_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+def action_create(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     initial = {
         "owner": request.user.pk,
@@ -490,12 +507,13 @@ def action_create(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_edit(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     form = ActionForm(
         _posted(request), plan=action.plan, initial=ActionForm.initial_for(action), editing=True
     )
-    stale, conflicts = None, []
+    stale: services.StaleEditError | None = None
+    conflicts: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.action_update(
@@ -507,7 +525,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
             )
         except services.StaleEditError as error:
             stale = error
-            form, conflicts = _merged_action_form(action, form, error)
+            form, conflicts = _merged_action_form(action, form)
         else:
             messages.success(request, f"Action {action.reference} saved.")
             return redirect("actions:action_detail", action_id=action.pk)
@@ -525,10 +543,11 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
+def update_create(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     form = ProgressUpdateForm(_posted(request), initial=ProgressUpdateForm.initial_for(action))
-    stale, conflicts = None, []
+    stale: services.StaleEditError | None = None
+    conflicts: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         override = "" if data["rag_override"] == COMPUTED else data["rag_override"]
@@ -546,22 +565,16 @@ def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
         except services.StaleEditError as error:
             stale = error
             current = Action.objects.get(pk=action.pk)
-            record = _record_at(current.history, data["version"])
-            submitted = {name: data[name] for name in UPDATE_FORM_FIELDS}
-            merge = concurrency.merge_stale_edit(
+            values, names = _stale_edit_merged(
+                current,
+                version=data["version"],
                 fields=UPDATE_FORM_FIELDS,
-                loaded=ProgressUpdateForm.initial_for(record) if record else submitted,
-                submitted=submitted,
+                submitted={name: data[name] for name in UPDATE_FORM_FIELDS},
                 saved=ProgressUpdateForm.initial_for(current),
+                loaded_of=ProgressUpdateForm.initial_for,
             )
-            form = ProgressUpdateForm(
-                initial={
-                    **merge.values,
-                    "narrative": data["narrative"],
-                    "version": current.version,
-                }
-            )
-            conflicts = [str(form.fields[name].label) for name in merge.conflicts]
+            form = ProgressUpdateForm(initial={**values, "narrative": data["narrative"]})
+            conflicts = _labels(form, names)
         else:
             status = update.get_status_display().lower()
             rag = f"RAG {update.rag}" if update.rag else "no RAG"
@@ -588,7 +601,7 @@ def update_create(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def milestone_add(request: HttpRequest, action_id: int) -> HttpResponse:
+def milestone_add(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     form = MilestoneForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -604,7 +617,7 @@ def milestone_add(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @role_required(EDIT)
 @require_POST
-def milestone_toggle(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def milestone_toggle(request: AuthenticatedRequest, milestone_id: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone.objects.select_related("action"), pk=milestone_id)
     done = milestone.completed_on is None
     services.milestone_set_completed(
@@ -618,7 +631,7 @@ def milestone_toggle(request: HttpRequest, milestone_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def measure_add(request: HttpRequest, action_id: int) -> HttpResponse:
+def measure_add(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
     action = _action(action_id)
     form = MeasureLinkForm(_posted(request), action=action)
     if request.method == "POST" and form.is_valid():
@@ -639,7 +652,7 @@ def measure_add(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @role_required(EDIT)
 @require_POST
-def measure_remove(request: HttpRequest, link_id: int) -> HttpResponse:
+def measure_remove(request: AuthenticatedRequest, link_id: int) -> HttpResponse:
     link = get_object_or_404(MeasureLink, pk=link_id)
     services.measure_link_remove(link=link, by=request.user)
     messages.success(request, f"Measure “{link.label or link.key}” unlinked.")
@@ -650,7 +663,7 @@ def measure_remove(request: HttpRequest, link_id: int) -> HttpResponse:
 
 
 @role_required(READ)
-def board_report(request: HttpRequest, plan_id: int) -> HttpResponse:
+def board_report(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     today = timezone.localdate()
     default_since = today - dt.timedelta(days=42)
@@ -692,7 +705,7 @@ def _with_measure_readings(groups: list) -> list:
 
 
 @role_required(READ)
-def reflections(request: HttpRequest, plan_id: int) -> HttpResponse:
+def reflections(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     entries = list(plan.reflections.select_related("author"))
     return render(
@@ -708,7 +721,7 @@ def reflections(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @role_required(EDIT)
-def reflection_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+def reflection_add(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_id)
     form = ReflectionForm(_posted(request), initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST" and form.is_valid():

@@ -24,7 +24,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -34,7 +34,7 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"
 
 # Keyed hashing of HR and registration identifiers on import, so no raw id is stored.
-PSEUDONYMISATION_KEY = env_str("ARP_PSEUDONYMISATION_KEY")
+PSEUDONYMISATION_KEY = env_str("ARP_PSEUDONYMISATION_KEY", "")
 if not PSEUDONYMISATION_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("ARP_PSEUDONYMISATION_KEY must be set when DJANGO_DEBUG is off.")
@@ -132,6 +132,9 @@ SURVEY_CODE_ATTEMPTS_PER_HOUR = env_int("ARP_SURVEY_CODE_ATTEMPTS_PER_HOUR", 60)
 SURVEY_SESSION_SECONDS = env_int("ARP_SURVEY_SESSION_SECONDS", 2 * 60 * 60)
 # Computed (suppressed) survey results are cached under a key that changes with the data.
 SURVEY_RESULTS_CACHE_SECONDS = env_int("ARP_SURVEY_RESULTS_CACHE_SECONDS", 3600)
+# The workforce page's disclosure decisions, cached under a digest of their counts (never stale);
+# 0 decides afresh on every request (docs/adr/053-the-workforce-page-in-one-shape.md).
+WORKFORCE_DECISION_CACHE_SECONDS = env_int("ARP_WORKFORCE_DECISION_CACHE_SECONDS", 24 * 3600)
 
 # --- Background work: a task queue in the database (django-tasks with its database backend).
 # `manage.py db_worker` runs the tasks; `make run` starts one beside the server. Never a request

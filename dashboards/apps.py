@@ -5,7 +5,7 @@ class DashboardsConfig(AppConfig):
     name = "dashboards"
 
     def ready(self):
-        from actions.measures import register_provider
+        from arp_portal.core.measures import register_provider
         from dashboards.measure_providers import (
             audit_measure,
             children_measure,

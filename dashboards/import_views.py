@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from arp_portal.accounts.decorators import role_required
+from arp_portal.core.decorators import role_required
 from arp_portal.core.downloads import CSV_CONTENT_TYPE, attachment
 from arp_portal.core.models import DEMO_IMPORT_KIND, AgeBand, ImportRun, Locality, Team
 from dashboards import import_presenters, import_selectors, import_services

@@ -1,4 +1,4 @@
-"""The dashboards' figures as linked measures for the action plan (actions/measures.py).
+"""The dashboards' figures as linked measures for the action plan (arp_portal/core/measures.py).
 
 Keys, and what they read:
 
@@ -28,21 +28,24 @@ import datetime as dt
 
 from django.urls import reverse
 
-from actions.measures import MeasureKey, MeasureReading, TrendPoint
+from arp_portal.core.dates import long_date
 from arp_portal.core.ethnicity import UNKNOWN_CODES, VALID_CODES
+from arp_portal.core.measures import MeasureKey, MeasureReading, TrendPoint
 from arp_portal.core.models import GradeBand
 from arp_portal.statistics.audits import ALL_GROUPS, round_results
 from arp_portal.statistics.disclosure import is_small
+from arp_portal.statistics.disproportionality import CohortTable
 from dashboards.audits import selectors as audit_selectors
 from dashboards.audits.models import AuditGrade, AuditQuestion
 from dashboards.audits.services import SAMPLE_GROUPS
 from dashboards.children import presenters as children_presenters
 from dashboards.children import selectors as children_selectors
-from dashboards.children.views import _default_date as default_children_date
+from dashboards.children.selectors import default_date as default_children_date
 from dashboards.front_door import presenters as front_door_presenters
 from dashboards.front_door import selectors as front_door_selectors
 from dashboards.front_door.measures import table_for as front_door_table_for
 from dashboards.models import WorkforceEventKind
+from dashboards.workforce import counts as workforce_counts
 from dashboards.workforce import measures as workforce_measures
 from dashboards.workforce import selectors as workforce_selectors
 
@@ -52,7 +55,7 @@ WORKFORCE_GROUPS = {"bme": "BAME", "black": "Black", "asian": "Asian", "mixed": 
 SENIOR_GRADES = {GradeBand.TEAM_MANAGER, GradeBand.SERVICE_MANAGER, GradeBand.SENIOR_LEADER}
 
 
-def _children_tables(cohort: str, detail: str) -> list[tuple[dt.date, object]]:
+def _children_tables(cohort: str, detail: str) -> list[tuple[dt.date, CohortTable]]:
     reference_date = default_children_date()
     filters = children_selectors.ChildFilters(
         cohort=cohort, reference_date=reference_date, detail=detail
@@ -80,7 +83,7 @@ def children_measure(key: MeasureKey) -> MeasureReading | None:
     if len(parts) == 2 and parts[0] == "ethnicity_unknown" and parts[1] in COHORTS:
         tables = _children_tables(parts[1], "major")
         trend = tuple(
-            TrendPoint(children_presenters.long_date(date), round(table.unknown_pct, 1))
+            TrendPoint(long_date(date), round(table.unknown_pct, 1))
             for date, table in tables
             if table.unknown_pct is not None
             and not (table.unknown_suppressed or table.total_suppressed)
@@ -91,7 +94,7 @@ def children_measure(key: MeasureKey) -> MeasureReading | None:
             label=f"Children {COHORTS[parts[1]]} whose ethnicity is unknown (%)",
             value=None if hidden else round(table.unknown_pct, 1),
             display_value="c" if hidden else f"{table.unknown_pct:.1f}%",
-            as_of=children_presenters.long_date(date),
+            as_of=long_date(date),
             trend=trend,
             better="down",
             url=reverse("dashboards:children") + f"?cohort={parts[1]}",
@@ -109,7 +112,7 @@ def children_measure(key: MeasureKey) -> MeasureReading | None:
         estimate = row.rri if metric == "rri" else row.rate
         points.append((date, row, estimate))
     trend = tuple(
-        TrendPoint(children_presenters.long_date(date), round(estimate.value, 2))
+        TrendPoint(long_date(date), round(estimate.value, 2))
         for date, row, estimate in points
         if not row.suppressed and estimate.value is not None
     )
@@ -130,7 +133,7 @@ def children_measure(key: MeasureKey) -> MeasureReading | None:
         label=title,
         value=shown,
         display_value=display or "no figure",
-        as_of=children_presenters.long_date(date),
+        as_of=long_date(date),
         trend=trend,
         better="down",
         url=reverse("dashboards:children") + f"?cohort={cohort}&detail={detail}",
@@ -148,6 +151,7 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
     if not years or len(parts) != 3:
         return None
     scope = workforce_selectors.WHOLE_WORKFORCE
+    data = workforce_measures.data_for(years)  # every year's figures from one fetch
     url = reverse("dashboards:workforce")
     subject, metric, group_key = parts
     if subject in {"disciplinary", "appointment"} and metric == "rli":
@@ -161,9 +165,10 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
         )
         _, ratio_measure = workforce_measures.LIKELIHOODS[kind]
         rows = [
-            (year, _find(workforce_measures.likelihood(scope, kind, year), ratio_measure, group))
+            (year, _find(workforce_measures.likelihood(scope, kind, year, data), ratio_measure,
+                         group))
             for year in years
-        ]
+        ]  # fmt: skip
         verb = "enter a formal disciplinary process" if subject == "disciplinary" else (
             "be appointed from shortlisting")  # fmt: skip
         return _yearly_reading(
@@ -184,7 +189,7 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
             else workforce_measures.PAY_GAP_MEDIAN
         )
         rows = [
-            (year, _find(workforce_measures.pay(scope, year)["rows"], measure, group))
+            (year, _find(workforce_measures.pay(scope, year, data)["rows"], measure, group))
             for year in years
         ]
         readings = [
@@ -206,8 +211,8 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
         readings = []
         for year in years:
             # The senior grades pooled: per grade, the top ones are too small to show.
-            counts = workforce_selectors.staff_by_grade_and_group(
-                scope, workforce_measures.period_end(year)
+            counts = workforce_counts.staff_by_grade_and_group(
+                data.staff, workforce_measures.period_end(year)
             )
             by_group = workforce_measures.with_bame(
                 {
@@ -232,7 +237,7 @@ def workforce_measure(key: MeasureKey) -> MeasureReading | None:
             url=url,
         )
     if subject == "training" and metric == "arp" and group_key == "all":
-        over_time = workforce_measures.training(scope, years[-1])["over_time"]
+        over_time = workforce_measures.training(scope, years[-1], data)["over_time"]
         if not over_time:
             return None
         trend = tuple(

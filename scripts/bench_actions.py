@@ -36,7 +36,7 @@ from django.utils import timezone  # noqa: E402
 from actions import services  # noqa: E402
 from actions.demo import remove_plan_and_history  # noqa: E402
 from actions.models import Action, Plan, ProgressUpdate, Status  # noqa: E402
-from arp_portal.accounts import roles  # noqa: E402
+from arp_portal.core import roles  # noqa: E402
 
 PLAN_NAME = "Benchmark plan (2,000 actions)"
 TARGET_P95_MS = 150.0

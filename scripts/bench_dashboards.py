@@ -324,8 +324,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from arp_portal.accounts.roles import SERVICE_MANAGER
     from arp_portal.core.models import CohortSnapshotBuild, Team
+    from arp_portal.core.roles import SERVICE_MANAGER
     from dashboards.children import snapshots
 
     rng = random.Random(20260331)

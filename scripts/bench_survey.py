@@ -198,7 +198,7 @@ def signed_in_cookie() -> str:
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
 
-    from arp_portal.accounts import roles
+    from arp_portal.core import roles
 
     user, _ = get_user_model().objects.get_or_create(username="bench.service.manager")
     user.set_unusable_password()

@@ -1,11 +1,15 @@
-"""Times the workforce dashboard, a filtered view and the downloads against the demo data.
+"""Times the workforce dashboard, a filtered view and the downloads at 1,500 staff (the demo data),
+beside a trivial page (the accessibility statement, through the same middleware and page frame)
+timed in the same run, so a busy machine shows as a slower reference rather than a slower page.
 
-Run after `make demo`:  DJANGO_DEBUG=true .venv/bin/python scripts/bench_workforce.py
-The issue names no speed figure, so there is no published reference to compare with: the script
-prints a working budget of 1 second a page (our own choice, not a standard) beside the median of
-5 runs and the number of queries each request makes.
+    make bench-workforce                       (BENCH_DATABASE_URL, default arp_bench_workforce)
+    BENCH_ARGS="--runs 10" make bench-workforce
+
+The demo data is loaded into the benchmark's database if it holds no staff. Target (issue 14):
+p95 <= 150 ms for the page at 1,500 staff, at most 20 queries a request.
 """
 
+import argparse
 import os
 import statistics
 import sys
@@ -14,54 +18,75 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arp_portal.settings")
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/arp_bench_workforce"
+)
 
 import django  # noqa: E402
 
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from arp_portal.core.models import Locality, StaffMember  # noqa: E402
 
-REFERENCE_SECONDS = 1.0
-RUNS = 5
+TARGET_P95_SECONDS = 0.150
+
+
+def p95(timings: list[float]) -> float:
+    return statistics.quantiles(timings, n=20, method="inclusive")[-1]
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=40, help="timed requests per address")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    if not StaffMember.objects.exists():
+        call_command("load_demo_data", verbosity=0)
     staff = StaffMember.objects.count()
-    if not staff:
-        sys.exit("No staff: run `make demo` (or manage.py load_demo_data) first.")
     user = get_user_model().objects.filter(groups__name="Service manager").first()
-    if user is None:
-        sys.exit("No service manager: run `manage.py load_demo_data` first.")
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     locality = Locality.objects.order_by("name").first()
+    dashboard = "/dashboards/workforce/"
     urls = {
-        "dashboard": "/dashboards/workforce/",
+        "reference: a trivial page (accessibility)": "/accessibility/",
+        "dashboard": dashboard,
+        "dashboard, decisions not cached": dashboard,
         "dashboard, one locality and service area": (
             f"/dashboards/workforce/?locality={locality.pk}&service_area=children_in_need"
         ),
         "CSV download (every year)": "/dashboards/workforce.csv",
         "XLSX download (every year)": "/dashboards/workforce.xlsx",
     }
-    print(f"Workforce dashboard benchmark: {staff:,} staff, median of {RUNS} runs")
-    print(f"Working budget (our own, the issue names none): {REFERENCE_SECONDS:.1f} s a request")
+    print(f"Workforce dashboard benchmark: {staff:,} staff, {args.runs} timed requests each")
+    print(f"{'':45} {'median':>8} {'p95':>8} {'p95/ref':>8} {'queries':>8}")
+    reference = None
     for name, url in urls.items():
+        uncached = "not cached" in name
+        runs = max(3, args.runs // 5) if uncached else args.runs
         timings = []
-        for _ in range(RUNS):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append(time.perf_counter() - started)
-            assert response.status_code == 200, (url, response.status_code)
+        with override_settings(WORKFORCE_DECISION_CACHE_SECONDS=0 if uncached else 24 * 3600):
+            client.get(url)  # warm: the first request loads templates and code, and decides
+            for _ in range(runs):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings.append(time.perf_counter() - started)
+                assert response.status_code == 200, (url, response.status_code)
+        high = p95(timings)
+        reference = reference or high
         print(
-            f"  {name:45} {statistics.median(timings):6.2f} s  "
-            f"({len(queries.captured_queries)} queries)"
+            f"  {name:43} {statistics.median(timings) * 1000:6.0f} ms {high * 1000:5.0f} ms "
+            f"{high / reference:7.1f}x {len(queries.captured_queries):8}"
         )
+    print(f"Target: the dashboard's p95 <= {TARGET_P95_SECONDS * 1000:.0f} ms at 1,500 staff.")
+    print("Decisions not cached: the disclosure engine decides every table afresh (fewer runs).")
 
 
 if __name__ == "__main__":

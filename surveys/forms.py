@@ -53,7 +53,7 @@ def field_anchor(question) -> str:
 
 
 def _choices(question) -> list:
-    choices = []
+    choices: list[Choice] = []
     for option in question.options.all():
         if option.code in EXCLUSIVE_OPTION_CODES and choices:
             # GOV.UK's "or" divider before the answers that stand alone.

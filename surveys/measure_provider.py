@@ -1,4 +1,4 @@
-"""Survey results as linked measures for the action plan (actions/measures.py).
+"""Survey results as linked measures for the action plan (arp_portal/core/measures.py).
 
     survey:<slug|latest>:<question code>:<group>[:<option>]
 
@@ -12,7 +12,7 @@ survey's threshold reads "c" here too.
 
 from django.urls import reverse
 
-from actions.measures import MeasureKey, MeasureReading, TrendPoint
+from arp_portal.core.measures import MeasureKey, MeasureReading, TrendPoint
 from surveys import results as survey_results
 from surveys.models import QuestionKind, Survey, SurveyStatus
 
@@ -22,7 +22,10 @@ GROUPS = {
     **{name: f"major:{name.capitalize()}" for name in ("white", "black", "asian", "mixed")},
     "other": "major:Other",
 }
-DEFAULT_OPTION = {QuestionKind.AGREEMENT: "agree_total", QuestionKind.FREQUENCY: "at_least_once"}
+DEFAULT_OPTION: dict[str, str] = {
+    QuestionKind.AGREEMENT: "agree_total",
+    QuestionKind.FREQUENCY: "at_least_once",
+}
 
 
 def _percent(survey: Survey, question_code: str, group_key: str, option_code: str | None):

@@ -6,9 +6,7 @@ need core.view_survey_results, everything that changes a survey needs core.manag
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from arp_portal.accounts.decorators import role_required
+from arp_portal.core.decorators import role_required
 from arp_portal.core.downloads import (
     csv_download,
     spreadsheet_safe,
@@ -519,16 +517,9 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         "published": getattr(survey, "published", None) if computed is None else None,
         "query": request.GET.urlencode(),
     }
-    body_key = computed.cache_key and f"{computed.cache_key}:html" if computed else ""
-    body = cache.get(body_key) if body_key else None
-    if body is None:
-        if computed is not None and not computed.view:
-            survey_results.wave_comparison(survey, computed)
-        # The tables and charts hold nothing about the reader, so their HTML is kept with the
-        # results it was made from.
-        body = render_to_string("surveys/_results_body.html", context, request=request)
-        if body_key:
-            cache.set(body_key, body, timeout=settings.SURVEY_RESULTS_CACHE_SECONDS)
+    if computed is not None and not computed.view:
+        survey_results.wave_comparison(survey, computed)
+    body = render_to_string("surveys/_results_body.html", context, request=request)
     return render(request, "surveys/results.html", {**context, "body": body})
 
 

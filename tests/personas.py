@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from arp_portal.accounts import roles
+from arp_portal.core import roles
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from actions.measures import measure_status
 from actions.models import MeasureLink
+from arp_portal.core.measures import measure_status
 from arp_portal.core.models import (
     Child,
     Episode,

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from actions.models import Status
+from arp_portal.core.people import display_name
 
 register = template.Library()
 
@@ -13,14 +14,14 @@ RAG_TAGS = {
     "red": ("Red", "govuk-tag--red"),
     "": ("No RAG", "govuk-tag--grey"),
 }
-STATUS_TAGS = {
+STATUS_TAGS: dict[str, str] = {
     Status.NOT_STARTED: "govuk-tag--grey",
     Status.IN_PROGRESS: "govuk-tag--blue",
     Status.COMPLETE: "govuk-tag--green",
     Status.DEFERRED: "govuk-tag--grey",
     Status.BLOCKED: "govuk-tag--red",
 }
-STATUS_LABELS = dict(Status.choices)
+STATUS_LABELS: dict[str, str] = dict(Status.choices)
 
 
 @register.simple_tag
@@ -52,6 +53,4 @@ def get_item(mapping, key):
 
 @register.filter
 def person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return display_name(user)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from arp_portal.accounts.roles import ROLE_DESCRIPTIONS, ROLE_PERMISSIONS
+from arp_portal.core.roles import ROLE_DESCRIPTIONS, ROLE_PERMISSIONS
 
 
 class LoginForm(AuthenticationForm):
@@ -39,10 +39,6 @@ class PortalPasswordChangeForm(PasswordChangeForm):
             Field.text("new_password2", field_width=Fluid.ONE_HALF),
             Button("submit", "Change password"),
         )
-
-
-class SignOutForm(forms.Form):
-    """Sign-out is a POST (Django 5), so the header carries this tiny form."""
 
 
 NO_ROLE = ""

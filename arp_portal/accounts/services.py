@@ -4,7 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from arp_portal.accounts.roles import (
+from arp_portal.core.roles import (
     AUDITOR,
     DATA_MANAGER,
     ROLE_PERMISSIONS,

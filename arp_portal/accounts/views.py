@@ -3,24 +3,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 
-from arp_portal.accounts.decorators import role_required
 from arp_portal.accounts.forms import (
     LoginForm,
     PortalPasswordChangeForm,
     UserCreateForm,
     UserUpdateForm,
 )
-from arp_portal.accounts.roles import ROLE_PERMISSIONS
 from arp_portal.accounts.services import (
     may_manage,
     roles_grantable_by,
     user_create,
     user_update,
 )
+from arp_portal.core.decorators import AuthenticatedRequest, role_required
+from arp_portal.core.roles import ROLE_PERMISSIONS
 
 
 class LoginView(auth_views.LoginView):
@@ -45,16 +45,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @role_required("core.manage_users")
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     users = get_user_model().objects.prefetch_related("groups").order_by("username")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     for account in page:
-        account.manageable = may_manage(actor=request.user, account=account)
+        # A flag for the template on each row (not a field of the model).
+        account.manageable = may_manage(actor=request.user, account=account)  # type: ignore[attr-defined]
     return render(request, "accounts/user_list.html", {"page": page})
 
 
 @role_required("core.manage_users")
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: AuthenticatedRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None, roles=roles_grantable_by(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +75,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("core.manage_users")
-def user_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_update_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(get_user_model(), pk=pk)
     if not may_manage(actor=request.user, account=user):
         raise PermissionDenied("Only a superuser can change this account")

@@ -268,7 +268,3 @@ def error_bars(values, lows, highs, *, places: int = 2) -> dict:
         "color": TEXT_COLOUR,
         "thickness": 1.5,
     }
-
-
-def empty_figure(sentence: str) -> dict:
-    return {"data": [], "layout": {}, "empty": sentence}

@@ -11,11 +11,12 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from arp_portal.accounts import roles
+from arp_portal.core import roles
 from arp_portal.core.models import (
     AgeBand,
     Child,
@@ -131,7 +132,10 @@ MINORITY_STAFF_CODES = {
 }
 
 
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+K = TypeVar("K")
+
+
+def _pick(rng: random.Random, weights: dict[K, float]) -> K:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 

@@ -7,9 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
-
-def long_date(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
+from arp_portal.core.dates import long_date
 
 
 class GovUKDateField(DateInputField):

@@ -398,7 +398,7 @@ class PopulationEstimate(models.Model):
         indexes = [models.Index(fields=["year", "locality"])]
 
     def __str__(self) -> str:
-        area = self.locality.name if self.locality_id else "all"
+        area = self.locality.name if self.locality is not None else "all"
         return f"{area} {self.year} {self.age_band} {self.ethnicity_id}: {self.count}"
 
 

@@ -23,7 +23,7 @@ def ensure_ethnicity_codes(ethnicity_model) -> None:
 
 
 def ensure_roles(group_model, permission_model) -> None:
-    from arp_portal.accounts.roles import ROLE_PERMISSIONS
+    from arp_portal.core.roles import ROLE_PERMISSIONS
 
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=role)

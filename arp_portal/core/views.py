@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from arp_portal.accounts.decorators import role_required
-from arp_portal.accounts.roles import ROLE_DESCRIPTIONS, roles_of
 from arp_portal.core import selectors
+from arp_portal.core.decorators import role_required
 from arp_portal.core.forms import EthnicityLabelForm
 from arp_portal.core.models import Ethnicity
+from arp_portal.core.roles import ROLE_DESCRIPTIONS, roles_of
 from arp_portal.core.services import ethnicity_label_update
 
 

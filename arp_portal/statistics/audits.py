@@ -8,7 +8,7 @@ shown, as survey tools do (docs/domain.md), since the share answering "no" is th
 figure the audit exists to find.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from arp_portal.statistics.intervals import Estimate, wilson_interval
@@ -28,6 +28,7 @@ def share(count: int, total: int) -> Share:
     if not total:
         return Share(count, total, Estimate(None, None, None))
     low, high = wilson_interval(count, total)
+    assert low is not None and high is not None  # a total above 0 has an interval
     return Share(count, total, Estimate(count / total * 100, low * 100, high * 100))
 
 
@@ -68,7 +69,7 @@ def round_results(
     by_group: dict[str, list[CaseResult]] = {group: [] for group in groups}
     for case in cases:
         by_group.setdefault(case.group, []).append(case)
-    sizes = {group: len(by_group.get(group, [])) for group in groups}
+    sizes: dict[Hashable, int] = {group: len(by_group.get(group, [])) for group in groups}
     hidden = cells_to_hide(sizes, threshold=threshold)
     results = []
     for group in [*groups, ALL_GROUPS]:

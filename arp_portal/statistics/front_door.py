@@ -19,7 +19,7 @@ closures adding to those closed), and counts of 1 to 5 are hidden with what prot
 """
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from arp_portal.statistics.disproportionality import Group, Reference
@@ -54,6 +54,7 @@ def share(count: int, total: int) -> Share:
     if not total:
         return Share(count, total, NO_ESTIMATE)
     low, high = wilson_interval(count, total)
+    assert low is not None and high is not None  # a total above 0 has an interval
     return Share(count, total, Estimate(count / total * 100, low * 100, high * 100))
 
 
@@ -114,7 +115,7 @@ def front_door_table(
 ) -> FrontDoorTable:
     rows_codes = [(g.key, g.label, g.codes) for g in groups]
     rows_codes.append((UNKNOWN, "Ethnicity unknown", tuple(unknown_codes)))
-    cells: dict[tuple, int] = {}
+    cells: dict[Hashable, int] = {}
     for key, _label, codes in rows_codes:
         for outcome, value in _outcomes(counts, codes).items():
             cells[(key, outcome)] = value
@@ -153,7 +154,7 @@ def front_door_table(
             (reference_row, "early_help") in hidden or (reference_row, "referral") in hidden))
     )  # fmt: skip
 
-    def shown_share(key, part, whole) -> Share | None:
+    def shown_share(key: str, part: str, whole: str) -> Share | None:
         if (key, part) in hidden or (key, whole) in hidden:
             return None
         return share(cells[(key, part)], cells[(key, whole)])
@@ -167,8 +168,8 @@ def front_door_table(
         contacts_hidden = (key, "contacts") in hidden
         rate = NO_ESTIMATE
         if group_population and not contacts_hidden:
-            count = cells[(key, "contacts")]
-            if key == ALL:
+            count: int | None = cells[(key, "contacts")]
+            if key == ALL and count is not None:
                 count -= cells[(UNKNOWN, "contacts")]  # rates are of children of known ethnicity
                 if (UNKNOWN, "contacts") in hidden:
                     count = None

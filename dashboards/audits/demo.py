@@ -14,8 +14,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from arp_portal.accounts.roles import AUDITOR
 from arp_portal.core.demo import DEMO_PASSWORD
+from arp_portal.core.roles import AUDITOR
 from dashboards.audits import services
 from dashboards.audits.models import AuditGrade, AuditRound
 
@@ -93,7 +93,7 @@ def load_demo_data(*, log) -> dict:
         cases = list(audit_round.cases.select_related("auditor"))
         # Exact shares a group, shuffled over its cases, so the small samples tell the story
         # the chances describe rather than the noise of a few dice.
-        planned: dict[tuple[str, int], list[str]] = {}
+        planned: dict[tuple[int, int], str] = {}
         for group in CASES_PER_GROUP:
             members = [case for case in cases if case.ethnic_group == group]
             for question in questions:
@@ -101,10 +101,10 @@ def load_demo_data(*, log) -> dict:
                 chance = odds.get(group, odds.get("default", 0.5))
                 yes = round(chance * len(members))
                 partly = min(len(members) - yes, round(0.3 * len(members)))
-                answers = ["yes"] * yes + ["partly"] * partly
-                answers += ["no"] * (len(members) - len(answers))
-                rng.shuffle(answers)
-                for case, answer in zip(members, answers, strict=True):
+                drawn = ["yes"] * yes + ["partly"] * partly
+                drawn += ["no"] * (len(members) - len(drawn))
+                rng.shuffle(drawn)
+                for case, answer in zip(members, drawn, strict=True):
                     planned[(case.pk, question.pk)] = answer
         for case in cases:
             answers = {question.pk: planned[(case.pk, question.pk)] for question in questions}

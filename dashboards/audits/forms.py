@@ -5,7 +5,8 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layou
 from django import forms
 from django.contrib.auth import get_user_model
 
-from arp_portal.accounts.roles import AUDITOR, DATA_MANAGER
+from arp_portal.core.people import display_name
+from arp_portal.core.roles import AUDITOR, DATA_MANAGER
 from dashboards.audits.models import AuditAnswer, AuditGrade, AuditTemplate
 from dashboards.audits.services import SAMPLE_GROUPS
 
@@ -65,7 +66,7 @@ def auditor_choices():
 
 class _AuditorChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return display_name(obj)
 
 
 class AuditRoundForm(forms.Form):

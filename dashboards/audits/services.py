@@ -171,13 +171,6 @@ def audit_round_draw(
 
 
 @transaction.atomic
-def audit_case_assign(*, case: AuditCase, auditor) -> AuditCase:
-    case.auditor = auditor
-    case.save(update_fields=["auditor"])
-    return case
-
-
-@transaction.atomic
 def audit_record(
     *, case: AuditCase, answers: Mapping[int, str], grade: str, summary: str, by
 ) -> AuditCase:

@@ -119,7 +119,7 @@ def xlsx_response(filters: ChildFilters) -> HttpResponse:
         "disproportionality_index",
     }
     for row in export_rows(filters):
-        values = []
+        values: list[int | float | str] = []
         for name, value in zip(COLUMNS, row + [""] * (len(COLUMNS) - len(row)), strict=True):
             if value and name in numeric and value != "c":
                 values.append(int(value))

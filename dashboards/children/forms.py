@@ -1,12 +1,14 @@
 """The dashboard's filters (a GET form whose names the exports share) and the upload forms."""
 
 import datetime as dt
+from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from arp_portal.core.forms import GovUKDateField, long_date
+from arp_portal.core.dates import latest_31_march, long_date
+from arp_portal.core.forms import GovUKDateField
 from arp_portal.core.models import AgeBand, Locality, Sex, Team
 from dashboards.children.selectors import ChildFilters
 
@@ -26,13 +28,6 @@ REFERENCE_CHOICES = [
 ]
 DETAIL_CHOICES = [("major", "Major groups"), ("detailed", "Detailed groups (DfE codes)")]
 SEX_CHOICES = [("", "All")] + [(str(value), label) for value, label in Sex.choices]
-
-
-def default_reference_date(today: dt.date | None = None) -> dt.date:
-    """The latest 31 March: the date DfE's returns count children on."""
-    today = today or dt.date.today()
-    year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
-    return dt.date(year, 3, 31)
 
 
 class ChildFiltersForm(forms.Form):
@@ -85,20 +80,20 @@ class ChildFiltersForm(forms.Form):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.default_date = default_date or default_reference_date()
+        self.default_date = default_date or latest_31_march()
         if data_range is not None:
             # A date the imported data does not cover would show a page of empty counts.
             earliest, latest = data_range
-            date_field = self.fields["date"]
+            date_field = cast(GovUKDateField, self.fields["date"])
             date_field.earliest, date_field.latest = earliest, latest
             date_field.help_text = (
                 f"The imported data covers {long_date(earliest)} to {long_date(latest)}. For "
-                f"example, {default_reference_date(latest):%-d %-m %Y}. Trends go back five "
+                f"example, {latest_31_march(latest):%-d %-m %Y}. Trends go back five "
                 "years from this date."
             )
-        self.fields["age_band"].choices = [(AgeBand.ALL, "0 to 17 (all children)")] + [
-            choice for choice in AgeBand.choices if choice[0] != AgeBand.ALL
-        ]
+        cast(forms.ChoiceField, self.fields["age_band"]).choices = [
+            (AgeBand.ALL, "0 to 17 (all children)")
+        ] + [choice for choice in AgeBand.choices if choice[0] != AgeBand.ALL]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 
 from arp_portal.core import charts
+from arp_portal.core.dates import long_date, same_day_years_before
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES
 from arp_portal.core.models import AgeBand, Sex
 from arp_portal.statistics.disproportionality import (
@@ -29,10 +30,6 @@ SUPPRESSED = "c"
 TREND_YEARS = 5
 
 
-def long_date(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
-
-
 def group_phrase(group: Group, detail: str) -> str:
     """How a sentence names a group's children: 'Black children', 'Black Caribbean children'."""
     if detail != "detailed":
@@ -49,7 +46,7 @@ def group_phrase(group: Group, detail: str) -> str:
 def outcome_phrase(filters: ChildFilters, date: dt.date | None = None) -> str:
     date = date or filters.reference_date
     if filters.measure == "starts":
-        start = selectors.same_day_years_before(date, 1) + dt.timedelta(days=1)
+        start = same_day_years_before(date, 1) + dt.timedelta(days=1)
         verb = {
             "cin": "to be referred as a child in need",
             "cp": "to start a child protection plan",
@@ -235,8 +232,7 @@ class TrendSeries:
 
 def trend_dates(reference_date: dt.date) -> list[dt.date]:
     return [
-        selectors.same_day_years_before(reference_date, years)
-        for years in range(TREND_YEARS - 1, -1, -1)
+        same_day_years_before(reference_date, years) for years in range(TREND_YEARS - 1, -1, -1)
     ]
 
 

@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from arp_portal.core.dates import latest_31_march, same_day_years_before
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES, MajorGroup
 from arp_portal.core.models import (
     AgeBand,
@@ -88,13 +89,6 @@ class ChildFilters:
     @property
     def year_start(self) -> dt.date:
         return same_day_years_before(self.reference_date, 1) + dt.timedelta(days=1)
-
-
-def same_day_years_before(date: dt.date, years: int) -> dt.date:
-    try:
-        return date.replace(year=date.year - years)
-    except ValueError:  # 29 February
-        return date.replace(year=date.year - years, day=28)
 
 
 def _birth_bounds(age_band: str, date: dt.date) -> tuple[int, int]:
@@ -368,18 +362,6 @@ def latest_episode_date() -> dt.date | None:
     return max(dates) if dates else None
 
 
-def episode_date_range() -> tuple[dt.date | None, dt.date | None]:
-    """The earliest and latest episode start: index probes, one a kind."""
-    probes = " UNION ALL ".join(
-        f"(SELECT MIN(start_date), MAX(start_date) FROM core_episode WHERE kind = '{kind}')"
-        for kind in EpisodeKind.values
-    )
-    rows = [row for row in _fetch(probes, []) if row[0] is not None]
-    if not rows:
-        return None, None
-    return min(row[0] for row in rows), max(row[1] for row in rows)
-
-
 # Imports whose data runs to a reference date: a return's (31 March of its collection year),
 # or, for a case-system export or the demonstration data, the day it was imported.
 RETURN_IMPORT_KINDS = ("cin_census", "ssda903")
@@ -403,3 +385,14 @@ def data_ends_on() -> dt.date | None:
         elif finished_at is not None:
             ends.append(timezone.localdate(finished_at))
     return max(ends) if ends else None
+
+
+def default_date() -> dt.date:
+    """The latest 31 March on which there is data to count (today's, if data runs on), and
+    never after the data ends (the latest return's reference date)."""
+    default = latest_31_march()
+    # Where no import says where the data ends (data written some other way), the latest start.
+    last = data_ends_on() or latest_episode_date()
+    if last is not None and last < default:
+        default = latest_31_march(last)
+    return default

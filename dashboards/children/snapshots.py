@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from arp_portal.core.dates import month_ends as month_ends_between
+from arp_portal.core.dates import month_index, same_day_years_before
 from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind, birth_number
 
 ON_DATE = "on_date"
@@ -88,10 +90,7 @@ def _build_starts(cursor, date: dt.date) -> None:
     band and the bands add up to the whole (a child with two starts either side of a birthday
     would otherwise count in two bands).
     """
-    try:
-        first = date.replace(year=date.year - 1) + dt.timedelta(days=1)
-    except ValueError:  # 29 February
-        first = date.replace(year=date.year - 1, day=28) + dt.timedelta(days=1)
+    first = same_day_years_before(date, 1) + dt.timedelta(days=1)
     cursor.execute(
         _INSERT
         + f"""
@@ -205,27 +204,14 @@ def counts(
     return result, built
 
 
-def _month_index(date: dt.date) -> int:
-    return date.year * 12 + date.month - 1
-
-
-def _month_end(index: int) -> dt.date:
-    """The last day of the month with index year * 12 + month - 1."""
-    year, month = divmod(index + 1, 12)
-    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
-
-
 def month_ends(first: dt.date | None, latest: dt.date | None) -> list[dt.date]:
     """Every month-end a view or its five-year trend is likely to ask for: from four years before
     the first data (and at least from the 31 March of that year) to the last month-end with data.
     Every 31 March of march_dates is among them."""
     if first is None or latest is None:
         return []
-    start = (first.year - 4) * 12 + min(first.month, 3) - 1
-    end = _month_index(latest)
-    if _month_end(end) > latest:
-        end -= 1
-    return [_month_end(index) for index in range(start, end + 1)]
+    start = dt.date(first.year - 4, min(first.month, 3), 1)
+    return [end for end in month_ends_between(start, latest) if end <= latest]
 
 
 def march_dates(first: dt.date | None, latest: dt.date | None) -> list[dt.date]:
@@ -237,11 +223,23 @@ def march_dates(first: dt.date | None, latest: dt.date | None) -> list[dt.date]:
     return [dt.date(year, 3, 31) for year in range(first.year - 4, last_year + 1)]
 
 
+def episode_date_range() -> tuple[dt.date | None, dt.date | None]:
+    """The earliest and latest episode start: index probes, one a kind."""
+    probes = " UNION ALL ".join(
+        f"(SELECT MIN(start_date), MAX(start_date) FROM core_episode WHERE kind = '{kind}')"
+        for kind in EpisodeKind.values
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(probes)
+        rows = [row for row in cursor.fetchall() if row[0] is not None]
+    if not rows:
+        return None, None
+    return min(row[0] for row in rows), max(row[1] for row in rows)
+
+
 def month_end_targets() -> list[tuple[dt.date, str]]:
     """Every (month-end, measure) an import prepares, in the order it prepares them: the 31
     Marches first (the default view and its trend), then the latest months first."""
-    from dashboards.children.selectors import episode_date_range
-
     first, latest = episode_date_range()
     if latest is not None:
         # A case system may hold planned starts; no view asks for a date after today.
@@ -402,7 +400,7 @@ def build_month_ends(dates: list[dt.date], measure: str) -> int:
             "DELETE FROM core_cohortsnapshot WHERE reference_date = ANY(%s) AND measure = %s",
             [todo, measure],
         )
-        _build_month_ends(cursor, measure, [_month_index(date) for date in todo])
+        _build_month_ends(cursor, measure, [month_index(date) for date in todo])
         cursor.execute(
             "INSERT INTO core_cohortsnapshotbuild (reference_date, measure, built_at)"
             " SELECT d, %s, now() FROM unnest(%s::date[]) d",

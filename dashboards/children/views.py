@@ -5,25 +5,14 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from arp_portal.accounts.decorators import role_required
-from dashboards.children import exports, presenters, selectors, tasks
-from dashboards.children.forms import ChildFiltersForm, default_reference_date
-
-
-def _default_date() -> dt.date:
-    """The latest 31 March on which there is data to count (today's, if data runs on), and
-    never after the data ends (the latest return's reference date)."""
-    default = default_reference_date()
-    # Where no import says where the data ends (data written some other way), the latest start.
-    last = selectors.data_ends_on() or selectors.latest_episode_date()
-    if last is not None and last < default:
-        default = default_reference_date(last)
-    return default
+from arp_portal.core.decorators import role_required
+from dashboards.children import exports, presenters, selectors, snapshots, tasks
+from dashboards.children.forms import ChildFiltersForm
 
 
 def _data_range() -> tuple[dt.date, dt.date] | None:
     """From the first episode's start to today: the dates the imported data can describe."""
-    earliest, _latest = selectors.episode_date_range()
+    earliest, _latest = snapshots.episode_date_range()
     if earliest is None:
         return None
     return earliest, max(earliest, dt.date.today())
@@ -40,7 +29,7 @@ def _date_parts(value: str) -> dict[str, str]:
 
 
 def filters_form(request: HttpRequest) -> ChildFiltersForm:
-    default_date = _default_date()
+    default_date = selectors.default_date()
     given = {key: value for key, value in request.GET.items() if value != "" or key in ("sex",)}
     if "date" in given:
         given.update(_date_parts(given.pop("date")))

@@ -57,7 +57,8 @@ def _contacts(rng: random.Random) -> list[Contact]:
     sources = list(SOURCE_WEIGHTS)
     source_weights = list(SOURCE_WEIGHTS.values())
     days = (LAST_CONTACT - FIRST_CONTACT).days
-    rows, known = [], []
+    rows: list = []
+    known: list = []
     for number in range(CONTACTS_A_YEAR * 3):
         if known and rng.random() < 0.18:
             reference, code = rng.choice(known)  # a family coming back

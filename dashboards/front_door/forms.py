@@ -1,5 +1,7 @@
 """The front door dashboard's filters: a GET form whose names the downloads share."""
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
@@ -39,7 +41,9 @@ class FrontDoorFiltersForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.years = years
-        self.fields["year"].choices = [(y, period_label(y)) for y in reversed(years)]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
+            (y, period_label(y)) for y in reversed(years)
+        ]
         self.fields["year"].error_messages["invalid_choice"] = "Select a year from the list"
         self.helper = FormHelper()
         self.helper.form_method = "get"

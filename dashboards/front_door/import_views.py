@@ -3,7 +3,7 @@ dashboards/import_views.py)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from arp_portal.accounts.decorators import role_required
+from arp_portal.core.decorators import role_required
 from arp_portal.core.downloads import CSV_CONTENT_TYPE, attachment
 from dashboards.front_door import importers
 

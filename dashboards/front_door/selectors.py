@@ -122,7 +122,3 @@ def contact_stage_counts(first: dt.date, last: dt.date) -> dict[str, dict[str, i
         if outcome in ("early_help", "referral"):
             result[outcome][code] = result[outcome].get(code, 0) + count
     return result
-
-
-def has_contacts() -> bool:
-    return bool(_fetch("SELECT EXISTS (SELECT 1 FROM dashboards_contact)", [])[0][0])

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from arp_portal.accounts.decorators import role_required
+from arp_portal.core.decorators import role_required
 from arp_portal.core.downloads import csv_download, xlsx_table_download
 from arp_portal.statistics.disproportionality import Group
 from dashboards.children import presenters as children_presenters

@@ -1,3 +1,5 @@
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
 from django import forms
@@ -25,7 +27,8 @@ class WorkforceFilterForm(forms.Form):
 
     def __init__(self, *args, years: list[int], default_year: int | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, str(year)) for year in reversed(years)]
+        year_field = cast(forms.ChoiceField, self.fields["year"])
+        year_field.choices = [(year, str(year)) for year in reversed(years)]
         self.fields["year"].error_messages["invalid_choice"] = "Select a year from the list"
         self.default_year = default_year
         self.fields["year"].initial = default_year

@@ -2,8 +2,9 @@
 
 Every figure on the dashboard and every line of the exports comes from a `MeasureRow`, so what
 disclosure control hides on the page is hidden in the CSV and the spreadsheet too. Rows come from
-the selectors' counts, the shared statistics (Wilson intervals, risk ratios) and the pay module;
-nothing here loops over staff.
+the counts (counts.py) of the data a request fetches once (selectors.workforce_data, passed in as
+`data`; fetched here for one year when a caller has none), the disclosure engine, the shared
+statistics (Wilson intervals, risk ratios) and the pay module. Nothing here queries Postgres.
 
 Disclosure (docs/domain.md; the programme's rule for the workforce): a cell for fewer than
 10 people is hidden, so is a cell whose complement is under 10 (the people who did not complete
@@ -12,16 +13,22 @@ hidden so that none can be worked out by subtraction from a shown total.
 """
 
 import datetime as dt
+import hashlib
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from arp_portal.core.models import GradeBand, ServiceArea, Team
+from django.conf import settings
+from django.core.cache import cache
+
+from arp_portal.core import dates
+from arp_portal.core.models import GradeBand
 from arp_portal.statistics.disclosure import Publication, Relation, audit, is_small, suppress
 from arp_portal.statistics.intervals import percentage, risk_ratio, wilson_interval
 from arp_portal.statistics.pay import pay_gap_percent
 from dashboards.models import WorkforceEventKind
-from dashboards.workforce import selectors
-from dashboards.workforce.selectors import WHOLE_WORKFORCE, WorkforceScope
+from dashboards.workforce import counts, selectors
+from dashboards.workforce.selectors import WorkforceData, WorkforceScope
 
 THRESHOLD = 10  # groups under 10 people are hidden everywhere
 
@@ -85,11 +92,43 @@ def with_bame(counts: Mapping[str, int]) -> dict[str, int]:
 
 
 def suppress_counts(
-    tables: Iterable[Mapping[Hashable, int]],
+    tables: Iterable[Mapping[Any, int]],
     partitions: list[list],
     *,
-    outside: Iterable[Mapping[Hashable, int]] | None = None,
-) -> set[Hashable]:
+    outside: Iterable[Mapping[Any, int]] | None = None,
+) -> set[Any]:
+    """_suppress_counts's decision, kept in Django's cache under a digest of everything it is
+    made from (the counts, the partitions, the authority's counts), so a key can never name a
+    stale decision: changed data makes a new key. The engine's linear programmes are most of a
+    page's time (some 40 decisions a page); docs/adr/053-the-workforce-page-in-one-shape.md has
+    the benchmark with and without. WORKFORCE_DECISION_CACHE_SECONDS = 0 turns it off."""
+    tables = [dict(table) for table in tables]
+    outside = [dict(table) for table in outside] if outside else None
+    seconds = settings.WORKFORCE_DECISION_CACHE_SECONDS
+    if not seconds:
+        return _suppress_counts(tables, partitions, outside=outside)
+    made_of = repr(
+        (
+            [sorted(table.items(), key=repr) for table in tables],
+            partitions,
+            [sorted(table.items(), key=repr) for table in outside] if outside else None,
+            THRESHOLD,
+        )
+    )
+    key = "workforce-decision:" + hashlib.sha256(made_of.encode()).hexdigest()
+    hidden = cache.get(key)
+    if hidden is None:
+        hidden = _suppress_counts(tables, partitions, outside=outside)
+        cache.set(key, hidden, seconds)
+    return set(hidden)
+
+
+def _suppress_counts(
+    tables: Iterable[Mapping[Any, int]],
+    partitions: list[list],
+    *,
+    outside: Iterable[Mapping[Any, int]] | None = None,
+) -> set[Any]:
     """The cells to hide across several count tables of one breakdown (numerators, denominators,
     and the people without the event), so a cell hidden in one is hidden in all.
 
@@ -101,20 +140,23 @@ def suppress_counts(
     fewer than 10 people. A cell hidden in one table is hidden in all: hiding more only widens
     intervals, and the audit of the union is checked.
     """
-    tables = [dict(table) for table in tables]
+    filled: list[dict[Any, int]] = [dict(table) for table in tables]
     keys = {key for partition in partitions for key in partition}
-    for table in tables:
+    for table in filled:
         for key in keys - table.keys():
             table[key] = 0
-    cells = {(i, key): count for i, table in enumerate(tables) for key, count in table.items()}
-    relations, known = [], {}
-    for i, table in enumerate(tables):
+    cells: dict[Hashable, int] = {
+        (i, key): count for i, table in enumerate(filled) for key, count in table.items()
+    }
+    relations: list[Relation] = []
+    known: dict[Hashable, int] = {}
+    for i, table in enumerate(filled):
         for p, partition in enumerate(partitions):
             total = ("shown total", i, p)
             known[total] = sum(table[key] for key in partition)
             relations.append(Relation(total, tuple((i, key) for key in partition)))
     primary = {cell for cell, count in cells.items() if is_small(count, THRESHOLD)}
-    for i, (table, whole) in enumerate(zip(tables, outside or [], strict=False)):
+    for i, (table, whole) in enumerate(zip(filled, outside or [], strict=False)):
         primary |= {
             (i, key)
             for key, count in table.items()
@@ -127,14 +169,14 @@ def suppress_counts(
 
     decision = suppress(publication, primary, protection=protection)
     hidden = {key for _, key in decision.hidden}
-    union = {(i, key) for i in range(len(tables)) for key in hidden}
+    union = {(i, key) for i in range(len(filled)) for key in hidden}
     if not audit(publication, union, protection=protection).ok:
         # Only a shown total about fewer than 10 people can pin a cell: hide the breakdown.
         return set(keys) | hidden
     return hidden
 
 
-def _proportion_tables(pairs: Mapping[Hashable, tuple[int, int]]) -> list[dict]:
+def _proportion_tables(pairs: Mapping[Any, tuple[int, int]]) -> list[dict]:
     numerators = {key: pair[0] for key, pair in pairs.items()}
     denominators = {key: pair[1] for key, pair in pairs.items()}
     without = {key: pair[1] - pair[0] for key, pair in pairs.items()}
@@ -142,7 +184,9 @@ def _proportion_tables(pairs: Mapping[Hashable, tuple[int, int]]) -> list[dict]:
 
 
 def _group_pairs(counts: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-    pairs = {group: tuple(counts.get(group, (0, 0))) for group in [*MAJOR_GROUPS, UNKNOWN]}
+    pairs: dict[str, tuple[int, int]] = {
+        group: counts.get(group, (0, 0)) for group in [*MAJOR_GROUPS, UNKNOWN]
+    }
     pairs[BAME] = (
         sum(pairs[group][0] for group in MINORITY_GROUPS),
         sum(pairs[group][1] for group in MINORITY_GROUPS),
@@ -158,6 +202,7 @@ def proportion_row(
     if not denominator:
         return MeasureRow(measure, period, group, 0, 0, None, None, None, False)
     low, high = wilson_interval(numerator, denominator)
+    assert low is not None and high is not None  # a denominator above 0 has an interval
     return MeasureRow(
         measure,
         period,
@@ -171,10 +216,28 @@ def proportion_row(
     )
 
 
-def _filtered_and_whole(scope: WorkforceScope, count):
-    """count(scope) and, when the scope is filtered, count(whole workforce) for differencing."""
-    here = count(scope)
-    return here, (count(WHOLE_WORKFORCE) if scope.is_filtered else None)
+def _filtered_and_whole(scope: WorkforceScope, data: WorkforceData, count):
+    """count(the scope's staff) and, when the scope is filtered, count(the whole workforce) for
+    differencing."""
+    here = count(data.staff_in(scope))
+    return here, (count(data.staff) if scope.is_filtered else None)
+
+
+def data_for(years: Iterable[int]) -> WorkforceData:
+    """What the measures of these years read, fetched once (selectors.workforce_data)."""
+    return selectors.workforce_data([period_end(year) for year in years])
+
+
+def population_for(data: WorkforceData, year: int) -> tuple[dict[str, int], str, int | None]:
+    """The latest working-age estimate for the year or before it (else the earliest there is):
+    ({group: count}, source, year of the estimate)."""
+    keys = sorted(data.populations, key=lambda key: (-key[0], key[1]))
+    chosen = next((key for key in keys if key[0] <= year), None) or min(
+        data.populations, default=None
+    )
+    if chosen is None:
+        return {}, "", None
+    return dict(data.populations[chosen]), chosen[1], chosen[0]
 
 
 # --- Representation ------------------------------------------------------------------------
@@ -182,12 +245,15 @@ def _filtered_and_whole(scope: WorkforceScope, count):
 REPRESENTATION = "Representation"
 
 
-def representation(scope: WorkforceScope, year: int) -> dict:
+def representation(scope: WorkforceScope, year: int, data: WorkforceData | None = None) -> dict:
     """Share of each ethnic group (of staff whose ethnicity is known) in each grade band, in all
     staff, in the local working-age population and among children in need, on the period's end."""
+    data = data or data_for([year])
     date = period_end(year)
     period = str(year)
-    here, whole = _filtered_and_whole(scope, lambda s: selectors.staff_by_grade_and_group(s, date))
+    here, whole = _filtered_and_whole(
+        scope, data, lambda staff: counts.staff_by_grade_and_group(staff, date)
+    )
     grades = [value for value, _ in GradeBand.choices]
     rows_keys = [*grades, ALL_STAFF]
 
@@ -233,9 +299,9 @@ def representation(scope: WorkforceScope, year: int) -> dict:
                     grade_hidden or (row_key, group) in hidden,
                 )
             )
-    population, source, population_year = selectors.working_age_population_by_group(year)
+    population, source, population_year = population_for(data, year)
     rows.extend(_share_rows(f"{REPRESENTATION}: working-age population", period, population))
-    children = selectors.children_in_need_by_group(date)
+    children = data.children_in_need.get(date) or {}
     rows.extend(_share_rows(f"{REPRESENTATION}: children in need", period, children))
     unknown = cells[(ALL_STAFF, UNKNOWN)]
     return {
@@ -260,7 +326,7 @@ def _share_rows(measure: str, period: str, counts: Mapping[str, int]) -> list[Me
 
 # --- Likelihoods: disciplinary and appointment ---------------------------------------------
 
-LIKELIHOODS = {
+LIKELIHOODS: dict[str, tuple[str, str]] = {
     WorkforceEventKind.DISCIPLINARY_OPENED: (
         "Disciplinary: staff entering a formal process",
         "Disciplinary: relative likelihood against White staff",
@@ -272,12 +338,27 @@ LIKELIHOODS = {
 }
 
 
-def likelihood(scope: WorkforceScope, kind: str, year: int) -> list[MeasureRow]:
+# Who is at risk of each event: staff shortlisted in the period, for an appointment (WRES
+# indicator 2); for a disciplinary (None), staff employed during it (WRES indicator 3).
+AT_RISK: dict[str, str | None] = {
+    WorkforceEventKind.DISCIPLINARY_OPENED: None,
+    WorkforceEventKind.APPOINTED: WorkforceEventKind.SHORTLISTED,
+}
+
+
+def likelihood(
+    scope: WorkforceScope, kind: str, year: int, data: WorkforceData | None = None
+) -> list[MeasureRow]:
     """The share of each group with the event, and each group's likelihood over White staff's
     (risk ratio with the Katz log interval, as the NHS WRES compares them)."""
+    if kind not in AT_RISK:
+        raise ValueError(f"no likelihood measure for {kind}")
+    data = data or data_for([year])
     first, last = dt.date(year, 1, 1), period_end(year)
     here, whole = _filtered_and_whole(
-        scope, lambda s: selectors.likelihood_counts(s, kind, first, last)
+        scope,
+        data,
+        lambda staff: counts.likelihood_counts(staff, kind, AT_RISK[kind], first, last),
     )
     pairs = _group_pairs(here)
     hidden = suppress_counts(
@@ -319,10 +400,15 @@ def likelihood(scope: WorkforceScope, kind: str, year: int) -> list[MeasureRow]:
 LEAVERS = "Leavers: leaver rate"
 
 
-def leavers(scope: WorkforceScope, year: int) -> list[MeasureRow]:
+def leavers(
+    scope: WorkforceScope, year: int, data: WorkforceData | None = None
+) -> list[MeasureRow]:
     """Leavers in the year over staff employed at any time in it, by group."""
+    data = data or data_for([year])
     first, last = dt.date(year, 1, 1), period_end(year)
-    here, whole = _filtered_and_whole(scope, lambda s: selectors.leaver_counts(s, first, last))
+    here, whole = _filtered_and_whole(
+        scope, data, lambda staff: counts.leaver_counts(staff, first, last)
+    )
     pairs = _group_pairs(here)
     hidden = suppress_counts(
         _proportion_tables(pairs),
@@ -344,16 +430,19 @@ PAY_GAP_MEDIAN = "Pay gap: median, against White staff (%)"
 DISCLOSURE = "Ethnicity disclosure rate"
 
 
-def pay(scope: WorkforceScope, year: int) -> dict:
+def pay(scope: WorkforceScope, year: int, data: WorkforceData | None = None) -> dict:
     """Mean and median hourly pay by group and the gaps against White staff, for staff in post
     at the period's end, with the ethnicity disclosure rate beside them."""
+    data = data or data_for([year])
     date = period_end(year)
     period = str(year)
-    here, whole = _filtered_and_whole(scope, lambda s: selectors.pay_by_group(s, date))
-    counts = with_bame({group: stats["n"] for group, stats in here.items()})
+    here, whole = _filtered_and_whole(
+        scope, data, lambda staff: counts.pay_by_group(staff, date, (WHITE, UNKNOWN))
+    )
+    group_counts = with_bame({group: stats["n"] for group, stats in here.items()})
     whole_counts = with_bame({g: stats["n"] for g, stats in whole.items()}) if whole else None
     hidden = suppress_counts(
-        [counts], GROUP_PARTITIONS, outside=[whole_counts] if whole_counts else None
+        [group_counts], GROUP_PARTITIONS, outside=[whole_counts] if whole_counts else None
     )
     rows = []
     white = here.get(WHITE)
@@ -391,7 +480,7 @@ def pay(scope: WorkforceScope, year: int) -> dict:
                     False,
                 )
             )
-    known, total = selectors.disclosure_counts(scope, date)
+    known, total = counts.disclosure_counts(data.staff_in(scope), date, UNKNOWN)
     disclosure_hidden = is_small(total, THRESHOLD) or is_small(total - known, THRESHOLD)
     rows.append(proportion_row(DISCLOSURE, period, ALL_STAFF, known, total, disclosure_hidden))
     return {"rows": [row for row in rows if row is not None], "date": date}
@@ -405,25 +494,31 @@ TRAINING_BY = {
     "team__name": "ARP training: completed by team",
     selectors.GROUP: "ARP training: completed by ethnic group",
 }
+# Which field of a member of staff (counts.Staff) each breakdown counts by.
+TRAINING_FIELD = {
+    "team__locality__name": "locality",
+    "team__name": "team",
+    selectors.GROUP: "group",
+}
+TRAINED = WorkforceEventKind.TRAINING_COMPLETED
 
 
 def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
-    ends = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        next_month = dt.date(year + month // 12, month % 12 + 1, 1)
-        ends.append(min(next_month - dt.timedelta(days=1), dt.date.today()))
-        year, month = next_month.year, next_month.month
-    return ends
+    """Every month-end from first's month to last's, the current month's taken as today."""
+    today = dt.date.today()
+    return [min(end, today) for end in dates.month_ends(first, last)]
 
 
-def training(scope: WorkforceScope, year: int) -> dict:
+def training(scope: WorkforceScope, year: int, data: WorkforceData | None = None) -> dict:
+    data = data or data_for([year])
     date = period_end(year)
     period = str(year)
-    result: dict = {"date": date, "target": selectors.training_target(), "by": {}}
+    result: dict = {"date": date, "target": data.target, "by": {}}
     for dimension, measure in TRAINING_BY.items():
         here, whole = _filtered_and_whole(
-            scope, lambda s, d=dimension: selectors.training_by(s, date, d)
+            scope,
+            data,
+            lambda staff, d=dimension: counts.training_by(staff, TRAINED, date, TRAINING_FIELD[d]),
         )
         if dimension == selectors.GROUP:
             pairs = _group_pairs(here)
@@ -436,7 +531,7 @@ def training(scope: WorkforceScope, year: int) -> dict:
             if dimension == "team__name":
                 # Teams also add up to their locality's total, shown in the locality table.
                 localities: dict[str, list[str]] = {}
-                for team, locality in Team.objects.values_list("name", "locality__name"):
+                for team, locality in data.teams:
                     if team in pairs:
                         localities.setdefault(locality, []).append(team)
                 partitions += list(localities.values())
@@ -450,12 +545,12 @@ def training(scope: WorkforceScope, year: int) -> dict:
         result["by"][dimension] = [
             proportion_row(measure, period, key, *pairs[key], key in hidden) for key in keys
         ]
-    span = selectors.training_period()
+    span = counts.event_span(data.staff, TRAINED)
     over_time = []
     if span:
         ends = month_ends(*span)
-        counts = selectors.training_over_time(scope, ends)
-        for end, (trained, in_post) in counts.items():
+        by_month = counts.training_over_time(data.staff_in(scope), TRAINED, ends)
+        for end, (trained, in_post) in by_month.items():
             small = (
                 is_small(trained, THRESHOLD)
                 or is_small(in_post, THRESHOLD)
@@ -473,23 +568,22 @@ def training(scope: WorkforceScope, year: int) -> dict:
 # --- Everything, for the exports -----------------------------------------------------------
 
 
-def all_rows(scope: WorkforceScope, years: list[int]) -> list[MeasureRow]:
+def all_rows(
+    scope: WorkforceScope, years: list[int], data: WorkforceData | None = None
+) -> list[MeasureRow]:
+    data = data or data_for(years)
     rows: list[MeasureRow] = []
     training_months: dict[str, MeasureRow] = {}
     for year in years:
-        rows.extend(representation(scope, year)["rows"])
+        rows.extend(representation(scope, year, data)["rows"])
         for kind in LIKELIHOODS:
-            rows.extend(likelihood(scope, kind, year))
-        trained = training(scope, year)
+            rows.extend(likelihood(scope, kind, year, data))
+        trained = training(scope, year, data)
         for dimension in TRAINING_BY:
             rows.extend(trained["by"][dimension])
         for row in trained["over_time"]:
             training_months[row.period] = row
-        rows.extend(pay(scope, year)["rows"])
-        rows.extend(leavers(scope, year))
+        rows.extend(pay(scope, year, data)["rows"])
+        rows.extend(leavers(scope, year, data))
     rows.extend(training_months[period] for period in sorted(training_months))
     return rows
-
-
-def service_area_choices() -> list[tuple[str, str]]:
-    return list(ServiceArea.choices)

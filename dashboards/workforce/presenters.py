@@ -3,11 +3,12 @@ plain-English summary for each measure (charts in arp_portal.core.charts). Nothi
 database."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 
 from arp_portal.core import charts
+from arp_portal.core.dates import long_date
 from arp_portal.core.models import GradeBand
 from dashboards.workforce.measures import (
     ALL_STAFF,
@@ -82,22 +83,18 @@ def _by(rows: Iterable[MeasureRow], measure: str) -> dict[str, MeasureRow]:
     return {row.group: row for row in rows if row.measure == measure}
 
 
-def _error_bars(rows: list[MeasureRow | None]) -> dict:
+def _error_bars(rows: Sequence[MeasureRow | None]) -> dict:
     """Asymmetric 95% interval bars, one per bar (none where a figure is hidden or missing)."""
-
-    def shown(row):
-        return row is not None and row.value is not None and row.ci_low is not None
-
+    shown = [
+        row if row is not None and row.value is not None and row.ci_low is not None else None
+        for row in rows
+    ]
     return charts.error_bars(
-        [r.value if shown(r) else None for r in rows],
-        [r.ci_low if shown(r) else None for r in rows],
-        [r.ci_high if shown(r) else None for r in rows],
+        [r.value if r else None for r in shown],
+        [r.ci_low if r else None for r in shown],
+        [r.ci_high if r else None for r in shown],
         places=3,
     )
-
-
-def _long_date(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
 
 
 def _times(value: float) -> str:
@@ -105,7 +102,7 @@ def _times(value: float) -> str:
 
 
 def _significance(row: MeasureRow) -> str:
-    if row.ci_low is None:
+    if row.ci_low is None or row.ci_high is None:
         return ""
     if row.ci_low > 1 or row.ci_high < 1:
         return " The interval does not include 1, so the difference is unlikely to be chance."
@@ -207,7 +204,7 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
         ),
         "table": {
             "caption": f"Ethnic groups as a percentage of staff whose ethnicity is known, in post "
-            f"on {_long_date(result['date'])}",
+            f"on {long_date(result['date'])}",
             "head": [GROUP_LABELS[g] for g in groups],
             "rows": table_rows,
             "label_head": "Grade or comparison",
@@ -311,7 +308,7 @@ def likelihood_section(
     shown = [ratios[g] for g in COMPARED_GROUPS if ratios[g].value is not None]
     # A ratio is a point with its interval on a log axis: bars from 0 would make 2 look twice as
     # far from parity as 0.5, which is as far.
-    values = [round(r.value, 2) for r in shown]
+    values = [round(r.value, 2) for r in shown if r.value is not None]
     data = [
         go.Scatter(
             mode="markers",
@@ -327,15 +324,17 @@ def likelihood_section(
             hovertemplate="%{x}: %{y:.2f}<extra></extra>",
         )
     ]
-    bounds = [*values, *(r.ci_low for r in shown), *(r.ci_high for r in shown)]
+    bounds: list[float | None] = [*values, *(r.ci_low for r in shown), *(r.ci_high for r in shown)]
     years = sorted(trend)
     trend_data = []
-    trend_values = []
+    trend_values: list[float | None] = []
     for group in ("Black", "Asian", "Mixed", BAME):
         points = [_by(trend[y], ratio_measure).get(group) for y in years]
-        values = [None if p is None or p.value is None else round(p.value, 2) for p in points]
-        trend_values += values
-        trend_data.append(_line(group, years, values))
+        line: list[float | None] = [
+            None if p is None or p.value is None else round(p.value, 2) for p in points
+        ]
+        trend_values += line
+        trend_data.append(_line(group, years, line))
     return {
         "key": key,
         "title": title,
@@ -511,7 +510,7 @@ def pay_section(result: dict, year: int) -> dict:
     table_rows = []
     for group in groups:
         mean_row, median_row = means.get(group), medians.get(group)
-        if mean_row is None:
+        if mean_row is None or median_row is None:  # a group with no pay recorded has neither
             continue
         table_rows.append(
             {
@@ -532,7 +531,7 @@ def pay_section(result: dict, year: int) -> dict:
         go.Bar(
             name=name,
             x=[GROUP_LABELS[g] for g in shown],
-            y=[round(gaps[g].value, 1) for g in shown],
+            y=[round(value, 1) for g in shown if (value := gaps[g].value) is not None],
             marker={"color": colour, "pattern": {"shape": pattern}},
             hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>",
         )
@@ -542,7 +541,7 @@ def pay_section(result: dict, year: int) -> dict:
         )
     ]
     bame = median_gaps.get(BAME)
-    date = _long_date(result["date"])
+    date = long_date(result["date"])
     if bame is not None and bame.value is not None:
         direction = "lower" if bame.value >= 0 else "higher"
         summary = (
@@ -612,7 +611,7 @@ def training_section(result: dict, year: int) -> dict:
                 "yanchor": "bottom",
                 "xanchor": "left",
                 "showarrow": False,
-                "text": f"Target: {target.percent:.0f}% by {_long_date(target.due_date)}",
+                "text": f"Target: {target.percent:.0f}% by {long_date(target.due_date)}",
             }
         ]
     )
@@ -627,7 +626,7 @@ def training_section(result: dict, year: int) -> dict:
         tables.append(
             {
                 "caption": f"Training completed by {title.lower()}, staff in post on "
-                f"{_long_date(result['date'])}",
+                f"{long_date(result['date'])}",
                 "label_head": title,
                 "head": [
                     "Staff in post",
@@ -663,14 +662,14 @@ def training_section(result: dict, year: int) -> dict:
         )
         if target is not None:
             summary += (
-                f", against a target of {target.percent:.0f}% by {_long_date(target.due_date)}"
+                f", against a target of {target.percent:.0f}% by {long_date(target.due_date)}"
             )
         summary += "."
         localities = [r for r in by["team__locality__name"] if r.value is not None]
         if len(localities) > 1:
             lowest = min(localities, key=lambda r: r.value)
             summary += (
-                f" On {_long_date(result['date'])}, the {lowest.group} locality had the lowest "
+                f" On {long_date(result['date'])}, the {lowest.group} locality had the lowest "
                 f"completion, {lowest.value:.1f}%."
             )
     return {

@@ -10,18 +10,17 @@ import datetime as dt
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from arp_portal.accounts.decorators import role_required
+from arp_portal.core.decorators import role_required
 from arp_portal.core.downloads import (
     csv_download,
     spreadsheet_safe,
     write_only_workbook,
     xlsx_download,
 )
-from arp_portal.core.models import StaffMember
 from dashboards.models import WorkforceEventKind
 from dashboards.workforce import measures, presenters, selectors
 from dashboards.workforce.forms import TrainingTargetForm, WorkforceFilterForm
@@ -56,29 +55,24 @@ def _filters(request: HttpRequest) -> tuple[WorkforceFilterForm, dict, list[int]
     return form, form.cleaned_or_defaults(), years
 
 
-def _imports_url() -> str:
-    try:
-        return reverse("dashboards:imports")
-    except NoReverseMatch:  # the imports hub belongs to the children's dashboard
-        return reverse("core:home")
-
-
 @role_required("core.view_dashboards")
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, choice, years = _filters(request)
-    context = {"form": form, "years": years, "has_staff": StaffMember.objects.exists()}
-    if not years or not context["has_staff"]:
+    # The years run from the first start date, so there are none without staff.
+    context = {"form": form, "years": years, "has_staff": bool(years)}
+    if not years:
         return render(request, "dashboards/workforce/dashboard.html", context)
     scope = WorkforceScope(choice["locality"], choice["service_area"])
     year = choice["year"]
+    data = measures.data_for(years)
 
-    representation_by_year = {y: measures.representation(scope, y) for y in years}
+    representation_by_year = {y: measures.representation(scope, y, data) for y in years}
     trend_representation = {y: result["rows"] for y, result in representation_by_year.items()}
     trend = {
-        kind: {y: measures.likelihood(scope, kind, y) for y in years}
+        kind: {y: measures.likelihood(scope, kind, y, data) for y in years}
         for kind in measures.LIKELIHOODS
     }
-    trend_leavers = {y: measures.leavers(scope, y) for y in years}
+    trend_leavers = {y: measures.leavers(scope, y, data) for y in years}
     representation = representation_by_year[year]
     sections = [
         presenters.representation_section(representation, year, trend_representation),
@@ -94,8 +88,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             year,
             trend[WorkforceEventKind.APPOINTED],
         ),
-        presenters.training_section(measures.training(scope, year), year),
-        presenters.pay_section(measures.pay(scope, year), year),
+        presenters.training_section(measures.training(scope, year, data), year),
+        presenters.pay_section(measures.pay(scope, year, data), year),
         presenters.leavers_section(trend_leavers[year], year, trend_leavers),
     ]
     export_query = request.GET.copy()

@@ -1,4 +1,4 @@
-from arp_portal.accounts.roles import SERVICE_MANAGER
+from arp_portal.core.roles import SERVICE_MANAGER
 from tests.access_matrix import DATA_MANAGERS, PUBLIC, SIGNED_IN, Route, statuses
 from tests.personas import make_user
 

@@ -3,9 +3,9 @@ registered, and as "measure not yet available" until then."""
 
 import pytest
 
-from actions import measures
-from actions.measures import MeasureKey, MeasureReading, TrendPoint
 from actions.models import MeasureLink
+from arp_portal.core import measures
+from arp_portal.core.measures import MeasureKey, MeasureReading, TrendPoint
 from tests.actions import factories
 
 pytestmark = pytest.mark.django_db

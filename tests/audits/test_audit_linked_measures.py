@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.measures import measure_status
+from arp_portal.core.measures import measure_status
 from dashboards.audits import services
 from tests.audits.factories import OPEN_ON, open_cases, record
 

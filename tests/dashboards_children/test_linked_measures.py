@@ -3,7 +3,7 @@
 import datetime as dt
 import math
 
-from actions.measures import measure_status
+from arp_portal.core.measures import measure_status
 from tests.dashboards_children.conftest import add_children
 
 

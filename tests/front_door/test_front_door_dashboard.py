@@ -76,7 +76,7 @@ def test_with_no_contacts_the_page_says_so(service_manager_client):
 
 
 def test_the_decision_ratio_reads_as_a_linked_measure():
-    from actions.measures import measure_status
+    from arp_portal.core.measures import measure_status
 
     _population()
     _contacts()

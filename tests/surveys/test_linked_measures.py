@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.measures import measure_status
+from arp_portal.core.measures import measure_status
 from arp_portal.statistics.intervals import wilson_interval
 from tests.surveys.helpers import make_survey, submit_many
 

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from actions.measures import measure_status
+from arp_portal.core.measures import measure_status
 from arp_portal.core.models import StaffMember
 
 

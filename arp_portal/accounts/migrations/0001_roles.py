@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from arp_portal.accounts.roles import ROLE_PERMISSIONS
+from arp_portal.core.roles import ROLE_PERMISSIONS
 from arp_portal.core.reference_data import ensure_roles
 
 

@@ -6,7 +6,7 @@ are given (and moderate colleagues' audits) and see nothing else. Data migration
 groups from ROLE_PERMISSIONS.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 
 SERVICE_MANAGER = "Service manager"
 STEERING_GROUP = "Steering group"
@@ -39,7 +39,7 @@ ROLE_DESCRIPTIONS = {
 }
 
 
-def roles_of(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+def roles_of(user: AbstractUser | AnonymousUser) -> list[str]:
     if not user.is_authenticated:
         return []
     return sorted(user.groups.values_list("name", flat=True))
