@@ -244,7 +244,8 @@ def _cases_staged_check(cursor, staged, today: dt.date) -> int | None:
     c = {name: f"r.{staged.column(name)}" for name in CASES_COLUMNS}
     blank = " AND ".join(f"r.{column} IS NULL" for column in staged.all_columns)
     too_long = " OR ".join(
-        f"octet_length(r.{column}) > {MAX_FIELD_CHARACTERS}" for column in staged.all_columns
+        f"COALESCE(octet_length(r.{column}), 0) > {MAX_FIELD_CHARACTERS}"
+        for column in staged.all_columns
     )
 
     def iso_date(column: str) -> str:
@@ -260,7 +261,8 @@ def _cases_staged_check(cursor, staged, today: dt.date) -> int | None:
     # today, an episode not before birth (care) or a year before it (others), a team the portal
     # has, no value longer than the csv module reads. Rows of empty cells are skipped, as
     # Excel leaves them. import_episode carries the row's number and checks besides the
-    # columns services.episodes_apply reads.
+    # columns services.episodes_apply reads. A check on a blank value is NULL, so `ok` is
+    # false unless every check is true.
     cursor.execute(
         f"""
         CREATE TEMP TABLE import_episode ON COMMIT DROP AS
@@ -270,7 +272,7 @@ def _cases_staged_check(cursor, staged, today: dt.date) -> int | None:
                start_date, end_date, team_id, ''::text AS plan_category,
                ''::text AS legal_status, NULL::date AS recorded_end_date, ''::text AS end_rule,
                n, birth, sex, ethnicity,
-               {sql_plain("ref")} AND {sql_plain("team")} AND NOT too_long
+               COALESCE({sql_plain("ref")} AND {sql_plain("team")} AND NOT too_long
                AND ref IS NOT NULL AND length(ref) <= {MAX_CHILD_REF}
                AND ref !~ '[\x01-\x1f]'
                AND ethnicity = ANY(%(codes)s) AND sex IN ('1', '2', '9')
@@ -281,7 +283,7 @@ def _cases_staged_check(cursor, staged, today: dt.date) -> int | None:
                AND (end_date IS NULL OR end_date >= %(earliest)s)
                AND (team IS NULL OR team_id IS NOT NULL)
                AND start_date >= CASE WHEN episode_type = 'CIC' THEN birth
-                                      ELSE birth - %(pre_birth)s END AS ok
+                                      ELSE birth - %(pre_birth)s END, false) AS ok
           FROM (
             SELECT r.n, {c["child_id"]} AS ref, {c["sex"]} AS sex,
                    {c["ethnicity"]} AS ethnicity, {c["episode_type"]} AS episode_type,
