@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- problem messages are quoted whole, as a data manager reads them.
 """Contacts are checked and written set-based, in SQL, when the file is plain (ADR 056); any
 other file, or one a check fails, goes through pandas, which reports every problem. The two ways
 agree on what is written, repeats included."""
