@@ -286,10 +286,12 @@ def children_apply(cursor, *, source: str) -> dict:
             RETURNING id, (xmax = 0) AS inserted
         ),
         -- A changed child's episodes carry the change (a trigger): their dates are touched.
+        -- Looked up by the (child, kind, start) index: as a semi-join the planner scanned
+        -- every episode held, for the few or no children changed.
         touched AS (
             INSERT INTO import_touched (start_date, end_date)
             SELECT e.start_date, e.end_date FROM core_episode e
-             WHERE e.child_id IN (SELECT id FROM written WHERE NOT inserted)
+             WHERE e.child_id = ANY(ARRAY(SELECT id FROM written WHERE NOT inserted))
         )
         SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted)
           FROM written
