@@ -570,9 +570,10 @@ def _import_contacts_staged(upload: UploadedData, progress: Progress) -> dict | 
 def _write_staged_contacts(cursor, first: dt.date, last: dt.date) -> dict:
     """write_contacts, from import_contact: the contacts dated within the file's period
     replaced by the file's; each a repeat if the same child had a contact on an earlier day
-    within REPEAT_WINDOW_DAYS (those held before the period included): the latest earlier
-    day of the child's contacts, in date order (references compared byte by byte, "C", for a
-    sort several times quicker than by the language's rules; only the grouping matters)."""
+    within REPEAT_WINDOW_DAYS (those held before the period included): the latest of the
+    child's contacts at least a day earlier, one window in date order (references compared
+    byte by byte, "C", for a sort several times quicker than by the language's rules; only
+    the grouping matters)."""
     window = dt.timedelta(days=REPEAT_WINDOW_DAYS)
     cursor.execute(
         "DELETE FROM dashboards_contact WHERE contact_date BETWEEN %s AND %s", [first, last]
@@ -590,22 +591,20 @@ def _write_staged_contacts(cursor, first: dt.date, last: dt.date) -> dict:
         WITH written AS (
             INSERT INTO dashboards_contact (child_ref, contact_date, source, outcome, ethnicity,
                                             repeat_within_12_months)
-            SELECT child_ref, contact_date, source, outcome, ethnicity,
-                   COALESCE(contact_date - max(CASE WHEN before < contact_date THEN before END)
-                                           OVER latest <= %(days)s, false)
+            SELECT child_ref, contact_date, source, outcome, ethnicity, repeat
               FROM (
-                SELECT u.*, lag(contact_date) OVER by_child AS before
+                SELECT u.*, COALESCE(contact_date - max(contact_date) OVER (
+                           PARTITION BY child_ref COLLATE "C" ORDER BY contact_date
+                           RANGE BETWEEN UNBOUNDED PRECEDING AND '1 day'::interval PRECEDING
+                       ) <= %(days)s, false) AS repeat
                   FROM (SELECT n, child_ref, contact_date, source, outcome, ethnicity
                           FROM import_contact
                         UNION ALL
                         SELECT NULL, child_ref, contact_date, NULL, NULL, NULL
                           FROM dashboards_contact
                          WHERE contact_date >= %(before)s AND contact_date < %(first)s) u
-                WINDOW by_child AS (PARTITION BY child_ref COLLATE "C" ORDER BY contact_date)
               ) flagged
              WHERE n IS NOT NULL
-            WINDOW latest AS (PARTITION BY child_ref COLLATE "C" ORDER BY contact_date
-                              ROWS UNBOUNDED PRECEDING)
             RETURNING repeat_within_12_months
         )
         SELECT COUNT(*) FILTER (WHERE repeat_within_12_months) FROM written
