@@ -338,14 +338,15 @@ def _cases_staged_check(cursor, staged, today: dt.date) -> int | None:
         return None
     services.children_staging_create(cursor)
     # Children in the order they first appear, as the row-by-row reader keeps them; one whose
-    # rows disagree sends the file row by row.
+    # rows disagree sends the file row by row. (Codes compared byte by byte, "C": the same
+    # answer as the language's rules for equality, and quicker.)
     cursor.execute(
         """
         WITH children AS (
-            SELECT child_ref, min(n) AS first_n, min(birth) AS birth, min(sex) AS sex,
-                   min(ethnicity) AS ethnicity,
-                   min(birth) = max(birth) AND min(sex) = max(sex)
-                   AND min(ethnicity) = max(ethnicity) AS agrees
+            SELECT child_ref, min(n) AS first_n, min(birth) AS birth,
+                   min(sex COLLATE "C") AS sex, min(ethnicity COLLATE "C") AS ethnicity,
+                   min(birth) = max(birth) AND min(sex COLLATE "C") = max(sex COLLATE "C")
+                   AND min(ethnicity COLLATE "C") = max(ethnicity COLLATE "C") AS agrees
               FROM import_episode GROUP BY child_ref
         ), staged AS (
             INSERT INTO import_child (child_ref, birth_year, birth_month, birth_day, sex,
