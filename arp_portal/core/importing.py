@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
+from psycopg2 import Error as PostgresError
 
 from arp_portal.core.models import ImportRun
 
@@ -662,3 +663,118 @@ class TerminalProgress:
         if percent == 100:
             self.stream.write("")
         self.stream.flush()
+
+
+# ---------------------------------------------------------------- set-based staging (ADR 056)
+
+
+@dataclass
+class StagedCsv:
+    """A flat file COPYed as it is into a temporary table of text columns, one a header
+    column (c0, c1, ... in the header's order) and `n`, the row's place among the data rows
+    (its file line is n + 1: a staged file has no value that spans lines). Unquoted blanks
+    are NULL."""
+
+    table: str
+    columns: list[str]  # the header's names, stripped, lower case
+    rows: int
+    rows_kept: int = 0  # the rows an importer took (rows of empty cells skipped)
+
+    def column(self, name: str) -> str:
+        return f"c{self.columns.index(name)}"
+
+    @property
+    def all_columns(self) -> list[str]:
+        return [f"c{position}" for position in range(len(self.columns))]
+
+
+def _plain_text_facts(upload: UploadedData) -> tuple[bool, int, bytes]:
+    """One streaming pass: (whether the file holds a quote or a NUL byte, its newlines, its
+    last byte)."""
+    irregular, newlines, last = False, 0, b""
+    for chunk in upload.chunks():
+        if not irregular and (b'"' in chunk or b"\x00" in chunk):
+            irregular = True
+        newlines += chunk.count(b"\n")
+        last = chunk[-1:]
+    return irregular, newlines, last
+
+
+def stage_plain_csv(
+    cursor, upload: UploadedData, required: Sequence[str], table: str
+) -> StagedCsv | None:
+    """The file in a staging table by COPY, for the importers' set-based checks, or None when
+    the file is not plain enough for that and must be read row by row (read_csv_values), which
+    then reports whatever is wrong with it exactly as always. Plain: a CSV (not a workbook) in
+    UTF-8 with no quote and no NUL byte (so no value spans lines and Postgres reads each value
+    as the csv module would), a header the row-by-row reader accepts, every row with the
+    header's width and one line (COPY refuses anything else, and the rows it took are counted
+    against the file's lines). The importer checks each value's length against
+    MAX_FIELD_CHARACTERS, the csv module's limit.
+
+    COPY runs under a savepoint: a file it refuses leaves nothing behind. `n` numbers the data
+    rows in file order (an identity column COPY fills as it reads)."""
+    if upload.is_excel or upload.size == 0:
+        return None
+    irregular, newlines, last = _plain_text_facts(upload)
+    if irregular:
+        return None
+    with upload.open_without_bom() as stream:
+        first = stream.readline()
+    try:
+        header_line = first.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    collector = ProblemCollector()
+    names = _checked_header(csv.reader([header_line]), upload, required, collector)
+    if names is None or collector:
+        return None
+    expected_rows = newlines - 1 if last == b"\n" else newlines
+    if expected_rows <= 0:
+        return None
+    columns = ", ".join(f"c{position} text" for position in range(len(names)))
+    _staging_memory(cursor)
+    copy_columns = ", ".join(f"c{position}" for position in range(len(names)))
+    try:
+        with transaction.atomic():
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {table} (n bigint GENERATED ALWAYS AS IDENTITY, {columns})"
+                " ON COMMIT DROP"
+            )
+            with upload.open() as stream:
+                cursor.copy_expert(
+                    f"COPY {table} ({copy_columns}) FROM STDIN"
+                    " WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')",
+                    stream,
+                    CHUNK_BYTES,
+                )
+            rows = cursor.rowcount
+            if rows != expected_rows:
+                raise _NotPlain
+    except (_NotPlain, DatabaseError, PostgresError):
+        return None
+    return StagedCsv(table, names, rows)
+
+
+def _staging_memory(cursor) -> None:
+    """Memory for this transaction's set-based checks: a million rows' staging tables in the
+    session's own buffers, and their sorts and hashes in memory, rather than spilled to disk
+    (Postgres's defaults, 8 MB and 4 MB, are for many small queries). temp_buffers can change
+    only before the session's first temporary table, so it is tried under a savepoint."""
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    try:
+        with transaction.atomic():
+            cursor.execute("SET LOCAL temp_buffers = '512MB'")
+    except DatabaseError:
+        pass
+
+
+class _NotPlain(Exception):
+    """Raised inside stage_plain_csv's savepoint to undo a staging the file cannot use."""
+
+
+# A value as the row-by-row reader takes it: strip() changes nothing, because its first and
+# last characters are printable ASCII (else the row is checked row by row).
+def sql_plain(column: str) -> str:
+    return f"({column} IS NULL OR {column} !~ '^[^!-~]|[^!-~]$')"

@@ -119,7 +119,7 @@ def _child_conflicts(cursor, source: str) -> tuple[int, list[str]]:
                c.attributes_reference_date IS NULL
                  OR i.attributes_reference_date >= c.attributes_reference_date AS incoming_wins,
                COUNT(*) OVER ()
-          FROM import_child i JOIN core_child c ON c.child_ref = i.child_ref
+          FROM import_child_changed i JOIN core_child c ON c.child_ref = i.child_ref
          WHERE c.attributes_source IS DISTINCT FROM i.attributes_source
            AND (c.birth_year, c.birth_month, c.birth_day, c.sex, c.ethnicity_id)
                IS DISTINCT FROM (i.birth_year, i.birth_month, i.birth_day, i.sex, i.ethnicity)
@@ -168,12 +168,7 @@ def children_upsert(
     built in one pass: several times faster than a million index insertions. The references are
     unique already (the importers key children by them).
     """
-    cursor.execute("DROP TABLE IF EXISTS import_child")
-    cursor.execute(
-        "CREATE TEMP TABLE import_child (child_ref text, birth_year int, birth_month int,"
-        " birth_day int, sex int, ethnicity text, death_date date, attributes_source text,"
-        " attributes_reference_date date) ON COMMIT DROP"
-    )
+    children_staging_create(cursor)
     # Written by hand, as the episodes are: only the reference can hold a character COPY must
     # escape (the code is one of the DfE list), and a million calls of _copy_text per column
     # were a tenth of an import. Sent in chunks, so a million rows' text is never held at once.
@@ -186,14 +181,29 @@ def children_upsert(
             f"{_copy_text(ethnicity)}\t{_NULL if death is None else death}{tail}"
         )
     copy.flush()
-    insert = (
+    return children_apply(cursor, source=source)
+
+
+def children_staging_create(cursor) -> None:
+    """The empty import_child table children_apply reads (an importer may fill it by SQL)."""
+    cursor.execute("DROP TABLE IF EXISTS import_child")
+    cursor.execute(
+        "CREATE TEMP TABLE import_child (child_ref text, birth_year int, birth_month int,"
+        " birth_day int, sex int, ethnicity text, death_date date, attributes_source text,"
+        " attributes_reference_date date) ON COMMIT DROP"
+    )
+
+
+def children_apply(cursor, *, source: str) -> dict:
+    """children_upsert's write, from import_child as staged."""
+    insert_from = (
         "INSERT INTO core_child (child_ref, birth_year, birth_month, birth_day, sex,"
         " ethnicity_id, death_date, attributes_source, attributes_reference_date)"
-        f" SELECT {_CHILD_COLUMNS} FROM import_child"
+        f" SELECT {_CHILD_COLUMNS} FROM "
     )
     if _table_is_empty(cursor, "core_child"):
         cursor.execute("ALTER TABLE core_child DROP CONSTRAINT child_ref_unique")
-        cursor.execute(insert)
+        cursor.execute(insert_from + "import_child")
         added = cursor.rowcount
         cursor.execute("ALTER TABLE core_child ADD CONSTRAINT child_ref_unique UNIQUE (child_ref)")
         return {
@@ -205,6 +215,20 @@ def children_upsert(
             "children_sex_changed": 0,
             "children_birth_changed": 0,
         }
+    # Only the children new or different from those held are compared and written below: at a
+    # re-import, almost none (one join, where each query below was one over every child).
+    cursor.execute("DROP TABLE IF EXISTS import_child_changed")
+    cursor.execute(
+        """
+        CREATE TEMP TABLE import_child_changed ON COMMIT DROP AS
+        SELECT i.* FROM import_child i LEFT JOIN core_child c ON c.child_ref = i.child_ref
+         WHERE c.id IS NULL
+            OR (c.birth_year, c.birth_month, c.birth_day, c.sex, c.ethnicity_id, c.death_date,
+                c.attributes_source, c.attributes_reference_date)
+               IS DISTINCT FROM (i.birth_year, i.birth_month, i.birth_day, i.sex, i.ethnicity,
+                                 i.death_date, i.attributes_source, i.attributes_reference_date)
+        """
+    )
     conflicts, warnings = _child_conflicts(cursor, source)
     # What will change, field by field, for the preview (read before the upsert writes): only
     # where this file's values stand, by the rule below.
@@ -214,7 +238,7 @@ def children_upsert(
                COUNT(*) FILTER (WHERE c.sex IS DISTINCT FROM i.sex),
                COUNT(*) FILTER (WHERE (c.birth_year, c.birth_month, c.birth_day)
                                       IS DISTINCT FROM (i.birth_year, i.birth_month, i.birth_day))
-          FROM import_child i JOIN core_child c ON c.child_ref = i.child_ref
+          FROM import_child_changed i JOIN core_child c ON c.child_ref = i.child_ref
          WHERE c.attributes_reference_date IS NULL
             OR i.attributes_reference_date >= c.attributes_reference_date
         """
@@ -228,7 +252,7 @@ def children_upsert(
     cursor.execute(
         f"""
         WITH written AS (
-            {insert}
+            {insert_from}import_child_changed
             ON CONFLICT (child_ref) DO UPDATE
                SET birth_year = CASE WHEN {wins} THEN EXCLUDED.birth_year
                                      ELSE core_child.birth_year END,
@@ -262,10 +286,12 @@ def children_upsert(
             RETURNING id, (xmax = 0) AS inserted
         ),
         -- A changed child's episodes carry the change (a trigger): their dates are touched.
+        -- Looked up by the (child, kind, start) index: as a semi-join the planner scanned
+        -- every episode held, for the few or no children changed.
         touched AS (
             INSERT INTO import_touched (start_date, end_date)
             SELECT e.start_date, e.end_date FROM core_episode e
-             WHERE e.child_id IN (SELECT id FROM written WHERE NOT inserted)
+             WHERE e.child_id = ANY(ARRAY(SELECT id FROM written WHERE NOT inserted))
         )
         SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted)
           FROM written
@@ -291,12 +317,7 @@ def episodes_replace(cursor, episodes: Iterable[EpisodeRecord], *, source: str, 
     children in it (a flat case export): their episodes of that source are replaced, others kept.
     Nothing of any other source is removed: a return is the truth for its own year only.
     """
-    cursor.execute("DROP TABLE IF EXISTS import_episode")
-    cursor.execute(
-        "CREATE TEMP TABLE import_episode (child_ref text, kind text, start_date date,"
-        " end_date date, team_id int, plan_category text, legal_status text,"
-        " recorded_end_date date, end_rule text) ON COMMIT DROP"
-    )
+    episodes_staging_create(cursor)
     copy = _ChunkedCopy(
         cursor,
         "COPY import_episode (child_ref, kind, start_date, end_date, team_id, plan_category,"
@@ -314,6 +335,21 @@ def episodes_replace(cursor, episodes: Iterable[EpisodeRecord], *, source: str, 
             f"{_NULL if e.recorded_end_date is None else e.recorded_end_date}\t{e.end_rule}\n"
         )
     copy.flush()
+    return episodes_apply(cursor, source=source, scope=scope)
+
+
+def episodes_staging_create(cursor) -> None:
+    """The empty import_episode table episodes_apply reads (an importer may fill it by SQL)."""
+    cursor.execute("DROP TABLE IF EXISTS import_episode")
+    cursor.execute(
+        "CREATE TEMP TABLE import_episode (child_ref text, kind text, start_date date,"
+        " end_date date, team_id int, plan_category text, legal_status text,"
+        " recorded_end_date date, end_rule text) ON COMMIT DROP"
+    )
+
+
+def episodes_apply(cursor, *, source: str, scope: str) -> dict:
+    """episodes_replace's write, from import_episode as staged."""
     keyed = """
         SELECT c.id AS child_id, i.kind, i.start_date, i.end_date, i.team_id, i.plan_category,
                i.legal_status, i.recorded_end_date, i.end_rule, c.ethnicity_id,
@@ -565,10 +601,16 @@ def children_and_episodes_write(
     scope: str,
     reference_date,
     after_write=None,
+    staged: bool = False,
 ) -> dict:
     """Children, then their episodes of `source`, then the rules that span sources (episodes
     end at a death). after_write(cursor) -> dict runs last, in the same transaction, for a
-    format's own cross-return rules; its counts are added."""
+    format's own cross-return rules; its counts are added.
+
+    staged: the importer has filled import_child and import_episode by SQL (it checked its
+    file set-based, ADR 056; children_staging_create and episodes_staging_create give their
+    columns, and import_episode may carry more), in place of `children` and `episodes`, which
+    are then not read."""
     with connection.cursor() as cursor:
         # Memory for this transaction's sorts and hashes: building an index over a million
         # episodes, or joining them to their children, in memory rather than on disk.
@@ -578,8 +620,12 @@ def children_and_episodes_write(
         # several times more at COMMIT for a million rows.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         _touched_dates_begin(cursor)
-        counts = children_upsert(cursor, children, source=source, reference_date=reference_date)
-        counts |= episodes_replace(cursor, episodes, source=source, scope=scope)
+        if staged:
+            counts = children_apply(cursor, source=source)
+            counts |= episodes_apply(cursor, source=source, scope=scope)
+        else:
+            counts = children_upsert(cursor, children, source=source, reference_date=reference_date)
+            counts |= episodes_replace(cursor, episodes, source=source, scope=scope)
         if after_write is not None:
             counts |= after_write(cursor)
         counts["episodes_ended_at_death"] = episodes_end_at_death(cursor)
