@@ -10,3 +10,14 @@ document.querySelectorAll('[data-plotly-figure]').forEach(function (element) {
   var config = Object.assign({ displayModeBar: false, responsive: true }, figure.config || {})
   window.Plotly.newPlot(element, figure.data, figure.layout, config)
 })
+
+// A chart inside a closed <details> is drawn before it can be seen, at plotly's default size:
+// when the details opens, fit it to its box.
+document.querySelectorAll('details').forEach(function (details) {
+  details.addEventListener('toggle', function () {
+    if (!details.open || typeof window.Plotly === 'undefined') return
+    details.querySelectorAll('.js-plotly-plot').forEach(function (element) {
+      window.Plotly.Plots.resize(element)
+    })
+  })
+})
