@@ -77,7 +77,8 @@ ACTIONS = [
         "updates": [
             (
                 "2024-06-14",
-                "Directors' cohort complete (8 of 8). Heads of service booked for July.",
+                "Directors' cohort complete: every director attended. Heads of service booked "
+                "for July.",
                 IN_PROGRESS,
                 45,
                 "",
@@ -85,7 +86,7 @@ ACTIONS = [
             ),
             (
                 "2024-09-20",
-                "All directors and heads of service trained; 31 of 33 service managers "
+                "All directors and heads of service trained; every service manager but two "
                 "trained, the last two on 26 September.",
                 COMPLETE,
                 100,
@@ -111,7 +112,8 @@ ACTIONS = [
         "updates": [
             (
                 "2024-05-31",
-                "Sessions running in North and South; 310 staff trained so far.",
+                "Sessions running in North and South; {training_2024_05} of staff in post "
+                "trained so far.",
                 IN_PROGRESS,
                 25,
                 "",
@@ -119,8 +121,8 @@ ACTIONS = [
             ),
             (
                 "2024-09-30",
-                "780 staff trained. East sessions moved to October after room "
-                "problems; still on course for January.",
+                "{training_2024_09} of staff in post trained. East sessions moved to October "
+                "after room problems; still on course for January.",
                 IN_PROGRESS,
                 55,
                 "",
@@ -128,8 +130,9 @@ ACTIONS = [
             ),
             (
                 "2025-01-31",
-                "Programme finished: 1,292 of 1,480 staff trained (87%). Catch-up "
-                "sessions for new starters now part of induction.",
+                "Programme finished: {training_2025_01} of staff in post trained, short of the "
+                "{training_target} target. Catch-up sessions for new starters now part of "
+                "induction.",
                 COMPLETE,
                 100,
                 "",
@@ -475,7 +478,7 @@ ACTIONS = [
         "updates": [
             (
                 "2026-07-03",
-                "Questionnaire reviewed; survey opens in September.",
+                "Questionnaire reviewed; the 2026 wave opened on {survey_2026_opened}.",
                 IN_PROGRESS,
                 40,
                 "",
@@ -483,14 +486,15 @@ ACTIONS = [
             ),
             (
                 "2026-10-30",
-                "Survey closed with 612 responses; analysis under way.",
+                "The 2025 wave's results went to the steering group: {survey_2025_responses} "
+                "responses, {survey_2025_rate} of staff in post. The 2026 wave is still open.",
                 IN_PROGRESS,
                 75,
                 "",
                 "",
             ),
         ],
-        "milestones": [("Survey closes", "2026-10-23", "2026-10-23")],
+        "milestones": [("2026 wave opens", "2026-06-17", "2026-06-17")],
         "measures": ["survey:latest:organisation_does_enough:black_asian"],
     },
     {
@@ -549,7 +553,7 @@ REFLECTIONS = [
     (
         "went_well",
         "2025-02-14",
-        "Reach: 87% of the workforce completed the training in ten months.",
+        "Reach: {training_2025_01} of staff in post completed the training in ten months.",
     ),
     (
         "went_well",
@@ -593,6 +597,35 @@ REFLECTIONS = [
         "Black, Asian and Mixed heritage colleagues; plan support for them.",
     ),
 ]
+
+
+def quoted_figures() -> dict[str, str]:
+    """Every figure the demo updates and reflections quote, made from the data the dashboards
+    show, so the plan never contradicts them: the workforce dashboard's training measure (its
+    monthly trend) and target, and the survey results page's responses and response rate. Run
+    after the workforce and survey demo data are loaded."""
+    from actions.measures import measure_status
+    from dashboards.workforce.selectors import training_target
+    from surveys import demo as survey_demo
+    from surveys.models import Response, Survey
+    from surveys.results import ResponseRate, staff_counted_on, staff_in_post_by_code
+
+    figures: dict[str, str] = {}
+    reading = measure_status("workforce:training:arp:all").reading
+    trend = {point.period: point.value for point in reading.trend} if reading else {}
+    for period in ("2024-05", "2024-09", "2025-01"):
+        value = trend.get(period)
+        figures[f"training_{period.replace('-', '_')}"] = "" if value is None else f"{value:.1f}%"
+    target = training_target()
+    figures["training_target"] = f"{target.percent:.0f}%" if target else "planned"
+    closed = Survey.objects.get(slug=survey_demo.SLUG_2025)
+    wave = Survey.objects.get(slug=survey_demo.SLUG_2026)
+    responses = Response.objects.filter(survey=closed).count()
+    staff = sum(staff_in_post_by_code(staff_counted_on(closed, closed.closes_on)).values())
+    figures["survey_2025_responses"] = f"{responses:,}"
+    figures["survey_2025_rate"] = ResponseRate("", responses, staff).rate_text
+    figures["survey_2026_opened"] = f"{wave.opens_on.day} {wave.opens_on:%B %Y}"
+    return figures
 
 
 def _at(date: str, hour: int = 10) -> dt.datetime:
@@ -673,6 +706,7 @@ def load_demo_data(*, log: Callable[[str], object]) -> dict:
     outcomes = {outcome.number: outcome for outcome in plan.outcomes.all()}
     areas = {area.name: area for area in plan.areas.all()}
     update_count = 0
+    figures = quoted_figures()
     for spec in ACTIONS:
         start = _d(spec["start"])
         action = services.action_create(
@@ -713,7 +747,7 @@ def load_demo_data(*, log: Callable[[str], object]) -> dict:
                 action_id=action.pk,
                 expected_version=action.version,
                 by=owner,
-                narrative=narrative,
+                narrative=narrative.format(**figures),
                 status=status,
                 percent_complete=percent,
                 rag_override=override,
@@ -723,7 +757,7 @@ def load_demo_data(*, log: Callable[[str], object]) -> dict:
             update_count += 1
     for kind, date, text in REFLECTIONS:
         reflection = services.reflection_add(
-            plan=plan, kind=kind, text=text, by=lead, recorded_on=_d(date)
+            plan=plan, kind=kind, text=text.format(**figures), by=lead, recorded_on=_d(date)
         )
         reflection.history.update(history_date=_at(date))
     log(
