@@ -524,7 +524,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     body = cache.get(body_key) if body_key else None
     if body is None:
         if computed is not None:
-            page = survey_results.present(computed)
+            page = survey_results.results_page(computed)
             context["page"] = page
             if not computed.view and not page.too_few:
                 survey_results.wave_comparison(survey, computed)

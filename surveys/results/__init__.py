@@ -54,7 +54,7 @@ from surveys.results.present import (
     csv_rows,
     figure_for,
     key_findings,
-    present,
+    results_page,
     summary_for,
 )
 from surveys.results.tables import Cell, GroupRow, QuestionResult, SurveyResults
@@ -89,7 +89,7 @@ __all__ = [
     "figure_for",
     "filter_values",
     "key_findings",
-    "present",
+    "results_page",
     "response_rates",
     "result_options",
     "staff_counted_on",

@@ -77,6 +77,7 @@ CSV_COLUMNS = [
 class Finding:
     """One group's headline figure for one measure, with its gap to White respondents."""
 
+    key: str
     label: str
     size: int | None  # None: the group is hidden
     cell: Cell
@@ -125,6 +126,22 @@ class KeyFinding:
     @property
     def anchor(self) -> str:
         return f"question-{self.question_pk}"
+
+    def _of(self, key: str) -> Finding | None:
+        return next((f for f in self.findings if f.key == key), None)
+
+    # The national report's comparison, for the one-screen summary table.
+    @property
+    def everyone(self) -> Finding | None:
+        return self._of(ALL)
+
+    @property
+    def black_or_asian(self) -> Finding | None:
+        return self._of(BLACK_OR_ASIAN)
+
+    @property
+    def white(self) -> Finding | None:
+        return self._of(WHITE)
 
 
 def _headline_options(result: QuestionResult) -> list[int]:
@@ -179,7 +196,9 @@ def key_findings(results: SurveyResults) -> list[KeyFinding]:
                 )
                 if row.size == 0:
                     continue
-                findings.append(Finding(row.group.label, row.size, cell, gap, reference))
+                findings.append(
+                    Finding(row.group.key, row.group.label, row.size, cell, gap, reference)
+                )
             found.append(
                 KeyFinding(
                     result.question.pk,
@@ -364,7 +383,7 @@ class ResultsPage:
         return self.results.respondents is None or self.results.respondents == 0
 
 
-def present(results: SurveyResults) -> ResultsPage:
+def results_page(results: SurveyResults) -> ResultsPage:
     """Figures and sentences for every question, and the key findings, once per results
     (cached results keep them)."""
     for result in results.questions:
