@@ -305,6 +305,9 @@ def response_rates(results: SurveyResults, staff_by_code: dict[str, int], as_of)
             staff = sum(n for code, n in staff_by_code.items() if code in row.group.codes)
         if staff == 0 and not row.size:
             continue
-        shown_staff = staff if staff >= STAFF_THRESHOLD and row.size is not None else None
+        # No staff recorded is a known zero (and no rate); a few staff are hidden, as on the
+        # workforce dashboard; so are the staff of a group whose results are hidden.
+        small = 0 < staff < STAFF_THRESHOLD
+        shown_staff = None if small or row.size is None else staff
         rows.append(ResponseRate(row.group.label, row.size, shown_staff))
     return ResponseRates(as_of, rows)

@@ -244,7 +244,7 @@ def figure_for(result: QuestionResult) -> dict:
         bars.append(
             go.Bar(
                 orientation="h",
-                name=option.label,
+                name=charts.wrap_title(option.label, 28),
                 y=[r.group.label for r in rows],
                 x=[
                     (0 if multiple else None) if c.percent is None else round(c.percent, 1)

@@ -140,7 +140,9 @@ def test_results_charts_filters_and_management_pages_pass_axe(page: Page, live_s
     submit(survey, ethnic_group="AIND", free_text="Something to moderate.")
     sign_in_as("data_manager")
     page.goto(f"{live_server.url}/surveys/charted/results/")
-    expect(page.locator(".portal-chart .main-svg").first).to_be_attached()  # plotly drew it
+    # Each question's chart is folded away, and drawn when its detail opens.
+    page.locator("details.portal-question-detail summary").first.click()
+    expect(page.locator(".portal-chart .main-svg").first).to_be_visible()  # plotly drew it
     expect(page.locator("main")).to_contain_text("27 people answered")
     assert_accessible(page)
     page.get_by_label("Show answers from").select_option(label="Manager")

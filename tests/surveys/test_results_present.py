@@ -186,3 +186,9 @@ def test_response_rates_follow_the_disclosure_policy_and_the_staff_threshold():
     assert by["Black"].rate is None  # its results are hidden: so is its rate
     assert by["Asian"].staff is None and by["Asian"].rate is None  # 8 staff: under 10
     assert ResponseRate("x", 5, 0).rate is None
+    other = response_rates(
+        _results([], [GroupRow(ALL, 120, []), GroupRow(Group("major:Other", "Other", "major",
+                                                            frozenset({"OOTH"})), 3, [])]),
+        staff, "2025-08-11",
+    ).rows[1]  # fmt: skip
+    assert other.staff == 0 and other.rate is None  # a known zero, not hidden
