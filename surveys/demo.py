@@ -154,7 +154,9 @@ def synthetic_answers(rng: random.Random) -> list[dict]:
     """One dict per respondent: {question code: option code | [codes] | text}."""
     codes = [code for code, n in RESPONDENTS.items() for _ in range(n)]
     rng.shuffle(codes)
-    people = [{"ethnic_group": code or PREFER_NOT_TO_SAY} for code in codes]
+    people: list[dict[str, object]] = [
+        {"ethnic_group": code or PREFER_NOT_TO_SAY} for code in codes
+    ]
     groups = _people_by_group(codes)
     for group, members in groups.items():
         column = COLUMN[group]
@@ -164,7 +166,7 @@ def synthetic_answers(rng: random.Random) -> list[dict]:
             )
             for person, code in answers.items():
                 people[person][question] = code
-        impact = {person: [] for person in members}
+        impact: dict[int, list[str]] = {person: [] for person in members}
         for option, shares in IMPACT.items():
             for person in _quota(rng, members, shares[column]):
                 impact[person].append(option)

@@ -167,7 +167,7 @@ def survey_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "surveys/manage/survey_form.html", {"form": form, "survey": survey})
 
 
-STATUS_ACTIONS = {
+STATUS_ACTIONS: dict[str, tuple[str, str]] = {
     SurveyStatus.OPEN: (
         "Open the survey",
         "Anyone with the link can answer from the opening date until the closing date.",

@@ -218,10 +218,10 @@ def summary_sentences(table: FrontDoorTable, period: str, group_phrase) -> list[
     flagged = [
         r for r in table.rows if r.decision_ratio.excludes_one and r.key not in (UNKNOWN, ALL)
     ]
-    flagged.sort(key=lambda r: r.decision_ratio.value)
+    flagged.sort(key=lambda r: r.decision_ratio.value or 0.0)
     for row in flagged:
         e = row.decision_ratio
-        how = "less" if e.value < 1 else "more"
+        how = "less" if (e.value or 0.0) < 1 else "more"
         sentences.append(
             f"Contacts about {group_phrase(row)} were {e.value:.1f} times as likely as those "
             f"about {table.reference.label} to lead to early help rather than a referral "
