@@ -7,7 +7,7 @@ fixed dates, so running twice leaves one plan. The RAG you see depends on the da
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -78,7 +78,8 @@ ACTIONS: list[dict[str, Any]] = [
         "updates": [
             (
                 "2024-06-14",
-                "Directors' cohort complete (8 of 8). Heads of service booked for July.",
+                "Directors' cohort complete: every director attended. Heads of service booked "
+                "for July.",
                 IN_PROGRESS,
                 45,
                 "",
@@ -86,7 +87,7 @@ ACTIONS: list[dict[str, Any]] = [
             ),
             (
                 "2024-09-20",
-                "All directors and heads of service trained; 31 of 33 service managers "
+                "All directors and heads of service trained; every service manager but two "
                 "trained, the last two on 26 September.",
                 COMPLETE,
                 100,
@@ -112,7 +113,8 @@ ACTIONS: list[dict[str, Any]] = [
         "updates": [
             (
                 "2024-05-31",
-                "Sessions running in North and South; 310 staff trained so far.",
+                "Sessions running in North and South; {training_2024_05} of staff in post "
+                "trained so far.",
                 IN_PROGRESS,
                 25,
                 "",
@@ -120,8 +122,8 @@ ACTIONS: list[dict[str, Any]] = [
             ),
             (
                 "2024-09-30",
-                "780 staff trained. East sessions moved to October after room "
-                "problems; still on course for January.",
+                "{training_2024_09} of staff in post trained. East sessions moved to October "
+                "after room problems; still on course for January.",
                 IN_PROGRESS,
                 55,
                 "",
@@ -129,8 +131,9 @@ ACTIONS: list[dict[str, Any]] = [
             ),
             (
                 "2025-01-31",
-                "Programme finished: 1,292 of 1,480 staff trained (87%). Catch-up "
-                "sessions for new starters now part of induction.",
+                "Programme finished: {training_2025_01} of staff in post trained, short of the "
+                "{training_target} target. Catch-up sessions for new starters now part of "
+                "induction.",
                 COMPLETE,
                 100,
                 "",
@@ -476,7 +479,7 @@ ACTIONS: list[dict[str, Any]] = [
         "updates": [
             (
                 "2026-07-03",
-                "Questionnaire reviewed; survey opens in September.",
+                "Questionnaire reviewed; the 2026 wave opened on {survey_2026_opened}.",
                 IN_PROGRESS,
                 40,
                 "",
@@ -484,14 +487,15 @@ ACTIONS: list[dict[str, Any]] = [
             ),
             (
                 "2026-10-30",
-                "Survey closed with 612 responses; analysis under way.",
+                "The 2025 wave's results went to the steering group: {survey_2025_responses} "
+                "responses, {survey_2025_rate} of staff in post. The 2026 wave is still open.",
                 IN_PROGRESS,
                 75,
                 "",
                 "",
             ),
         ],
-        "milestones": [("Survey closes", "2026-10-23", "2026-10-23")],
+        "milestones": [("2026 wave opens", "2026-06-17", "2026-06-17")],
         "measures": ["survey:latest:organisation_does_enough:black_asian"],
     },
     {
@@ -550,7 +554,7 @@ REFLECTIONS = [
     (
         "went_well",
         "2025-02-14",
-        "Reach: 87% of the workforce completed the training in ten months.",
+        "Reach: {training_2025_01} of staff in post completed the training in ten months.",
     ),
     (
         "went_well",
@@ -594,6 +598,15 @@ REFLECTIONS = [
         "Black, Asian and Mixed heritage colleagues; plan support for them.",
     ),
 ]
+
+
+class _Figures(dict):
+    """The figures other apps' demo data published (the load_demo_data command collects each
+    app's `quoted_figures()`); one not published (the plan loaded on its own, as a browser test
+    does) reads as not yet measured rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "(not yet measured)"
 
 
 def _at(date: str, hour: int = 10) -> dt.datetime:
@@ -653,7 +666,11 @@ def _backdate(action: Action, when: dt.datetime) -> None:
 
 
 @transaction.atomic
-def load_demo_data(*, log: Callable[[str], object]) -> dict:
+def load_demo_data(
+    *, log: Callable[[str], object], figures: Mapping[str, str] | None = None
+) -> dict:
+    """`figures`: what the workforce and survey demo data show, quoted by the updates, so the
+    plan never contradicts the dashboards (each app's demo `quoted_figures()`)."""
     users = _users()
     lead = users["steering.member"]
     remove_plan_and_history(PLAN_NAME)  # so a second run doubles nothing
@@ -674,6 +691,7 @@ def load_demo_data(*, log: Callable[[str], object]) -> dict:
     outcomes = {outcome.number: outcome for outcome in plan.outcomes.all()}
     areas = {area.name: area for area in plan.areas.all()}
     update_count = 0
+    quoted = _Figures(figures or {})
     for spec in ACTIONS:
         start = _d(spec["start"])
         action = services.action_create(
@@ -714,7 +732,7 @@ def load_demo_data(*, log: Callable[[str], object]) -> dict:
                 action_id=action.pk,
                 expected_version=action.version,
                 by=owner,
-                narrative=narrative,
+                narrative=narrative.format_map(quoted),
                 status=status,
                 percent_complete=percent,
                 rag_override=override,
@@ -724,7 +742,7 @@ def load_demo_data(*, log: Callable[[str], object]) -> dict:
             update_count += 1
     for kind, date, text in REFLECTIONS:
         reflection = services.reflection_add(
-            plan=plan, kind=kind, text=text, by=lead, recorded_on=_d(date)
+            plan=plan, kind=kind, text=text.format_map(quoted), by=lead, recorded_on=_d(date)
         )
         reflection.history.update(history_date=_at(date))
     log(

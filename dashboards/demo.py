@@ -198,3 +198,21 @@ def load_demo_data(*, log: Callable[[str], object]) -> dict:
         **front_door,
         **audits,
     }
+
+
+def quoted_figures() -> dict[str, str]:
+    """The workforce figures the demo plan's updates quote (its training measure's monthly trend
+    and target), read through the linked-measure contract as the plan reads them, after this
+    app's demo data is loaded (the load_demo_data command collects them)."""
+    from arp_portal.core.measures import measure_status
+    from dashboards.workforce.selectors import training_target
+
+    figures: dict[str, str] = {}
+    reading = measure_status("workforce:training:arp:all").reading
+    trend = {point.period: point.value for point in reading.trend} if reading else {}
+    for period in ("2024-05", "2024-09", "2025-01"):
+        value = trend.get(period)
+        figures[f"training_{period.replace('-', '_')}"] = "" if value is None else f"{value:.1f}%"
+    target = training_target()
+    figures["training_target"] = f"{target.percent:.0f}%" if target else "planned"
+    return figures

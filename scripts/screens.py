@@ -55,6 +55,13 @@ PAGES = [
     ("imports", "/dashboards/imports/", True),
     ("surveys", "/surveys/", True),
     ("survey-results-2025", "/surveys/experiences-of-racism-2025/results/", True),
+    (
+        "survey-written-answers-2025",
+        "/surveys/experiences-of-racism-2025/results/written-answers/",
+        True,
+    ),
+    ("survey-results-2026-open", "/surveys/experiences-of-racism-2026/results/", True),
+    ("front-door", "/dashboards/front-door/", True),
     ("actions", "/actions/", True),
     ("plan-overview", "/actions/plans/{plan}/", True),
     ("action-list", "/actions/plans/{plan}/actions/", True),

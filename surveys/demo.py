@@ -1,7 +1,11 @@
-"""Demo surveys: the closed 2025 wave with 1,958 synthetic responses and the open 2026 wave.
+"""Demo surveys: the closed 2025 wave with 750 synthetic responses and the open 2026 wave.
 
-The 2025 answers are made with exact quotas per ethnic group (then shuffled), so the results
-reproduce the national survey's headline figures (docs/domain.md): 34% of Black or Asian respondents
+Respondents come from Demoshire's staff in post when the wave closed (about 1,340, from
+arp_portal/core/demo.py): no more respondents of any ethnic group than staff recorded in it, and
+a response rate of 56%, higher among White staff (66%) than Black (50%), Asian (49%) or Mixed
+(35%) staff, as staff surveys often find. That mix is also the national survey's (docs/domain.md:
+56% White, a third Black or Asian respondents), so the 2025 answers, made with exact quotas per
+ethnic group (then shuffled), reproduce its headline figures: 34% of Black or Asian respondents
 reported racism from service users or families against 5% of White respondents; 20% had seen
 colleagues experience it; 9% reported racism from colleagues; about 1 in 10 had considered leaving
 the organisation (8% the profession); 19-20% said it increased their anxiety and 13% that it
@@ -30,20 +34,21 @@ from surveys.models import (
 SEED = 20250617
 SLUG_2025 = "experiences-of-racism-2025"
 SLUG_2026 = "experiences-of-racism-2026"
-RESPONSES = 1_958
-VOLUNTEERS = 457
+VOLUNTEERS = 175
 OPENED = dt.date(2025, 6, 17)
 CLOSED = dt.date(2025, 8, 11)
 
-# Respondents by DfE code ("" = prefer not to say): 630 Black or Asian, 1,100 White.
+# Respondents by DfE code ("" = prefer not to say): 250 Black or Asian, 420 White. Demoshire's
+# staff hold no Chinese or "any other" code, so neither do its respondents; tests/surveys/
+# test_demo_survey.py checks each code against staff in post.
 RESPONDENTS = {
-    "WBRI": 900, "WIRI": 60, "WOTH": 140,
-    "BAFR": 220, "BCRB": 130, "BOTH": 30,
-    "AIND": 110, "APKN": 80, "ABAN": 35, "AOTH": 25,
-    "MWBC": 50, "MWBA": 25, "MWAS": 25, "MOTH": 20,
-    "CHNE": 8, "OOTH": 32,
-    "": 68,
+    "WBRI": 335, "WIRI": 30, "WOTH": 55,
+    "BAFR": 93, "BCRB": 57, "BOTH": 15,
+    "AIND": 33, "APKN": 32, "ABAN": 10, "AOTH": 10,
+    "MWBC": 22, "MWBA": 10, "MWAS": 10, "MOTH": 8,
+    "": 30,
 }  # fmt: skip
+RESPONSES = sum(RESPONDENTS.values())
 GROUP_OF = {
     **dict.fromkeys(["WBRI", "WIRI", "WOTH"], "white"),
     **dict.fromkeys(["BAFR", "BCRB", "BOTH"], "black"),
@@ -83,18 +88,38 @@ GRADE_WEIGHTS = {
     "1_support": 20, "2_practitioner": 40, "3_senior_practitioner": 18, "4_team_manager": 12,
     "5_service_manager": 6, "6_senior_leader": 2,
 }  # fmt: skip
-FREE_TEXT = [
+# Written answers, each from a group it fits: experiences of racism from the people it targets,
+# what White colleagues saw, and what anyone might say.
+FREE_TEXT_OF_COLOUR = [
     "Families have refused to work with me because of my colour and managers just reallocated "
     "the case without talking to me about it.",
     "I have been passed over for progression more than once while less experienced colleagues "
     "were promoted.",
-    "Microaggressions in team meetings are treated as banter. Nobody challenges them.",
     "My caseload is higher and my work is scrutinised more closely than my white colleagues'.",
+    "Comments about my accent from colleagues have made me consider leaving.",
+    "Microaggressions in team meetings are treated as banter. Nobody challenges them.",
+]
+FREE_TEXT_WHITE = [
+    "I have seen families ask for a white worker and the request be agreed without anyone "
+    "asking the colleague how they felt.",
+    "The training made me notice comments I used to let pass, and I now challenge them.",
+    "I was not sure how to raise what I saw in a team meeting, and nobody else did either.",
+]
+FREE_TEXT_ANYONE = [
     "The anti-racist practice training helped me feel able to challenge what I see.",
     "I do not think senior leaders understand what staff of colour experience day to day.",
     "I have a good manager who listens, but the organisation's policies do not back them up.",
-    "Comments about my accent from colleagues have made me consider leaving.",
 ]
+FREE_TEXT = {
+    "black": FREE_TEXT_OF_COLOUR + FREE_TEXT_ANYONE,
+    "asian": FREE_TEXT_OF_COLOUR + FREE_TEXT_ANYONE,
+    "white": FREE_TEXT_WHITE + FREE_TEXT_ANYONE,
+    "others": FREE_TEXT_ANYONE,
+}
+# Mixed-heritage respondents can experience racism too; those who did not give their ethnic
+# group get only the texts anyone might write.
+FREE_TEXT_OF_CODE = {code: FREE_TEXT_OF_COLOUR + FREE_TEXT_ANYONE for code in ("MWBC", "MWBA",
+                     "MWAS", "MOTH")}  # fmt: skip
 
 
 def _quota(rng: random.Random, people: list[int], share: float) -> set[int]:
@@ -174,14 +199,15 @@ def synthetic_answers(rng: random.Random) -> list[dict]:
             )
             for person, code in answers.items():
                 people[person][question] = code
-    for person in people:
+    for person, code in zip(people, codes, strict=True):
         person["role"] = rng.choices(list(ROLE_WEIGHTS), list(ROLE_WEIGHTS.values()))[0]
         person["grade_band"] = rng.choices(list(GRADE_WEIGHTS), list(GRADE_WEIGHTS.values()))[0]
         person["locality"] = rng.choice(["north", "south", "east", "west"])
         if rng.random() < 0.02:
             person[rng.choice(["role", "grade_band", "locality"])] = PREFER_NOT_TO_SAY
         if rng.random() < 0.12:
-            person["in_your_own_words"] = rng.choice(FREE_TEXT)
+            texts = FREE_TEXT_OF_CODE.get(code) or FREE_TEXT[GROUP_OF.get(code, "others")]
+            person["in_your_own_words"] = rng.choice(texts)
     return people
 
 
@@ -292,3 +318,21 @@ def load_demo_data(*, log: Callable[[str], object]) -> dict:
         f"and {SLUG_2026} (open)"
     )
     return {**counts, "volunteers": VOLUNTEERS}
+
+
+def quoted_figures() -> dict[str, str]:
+    """The survey figures the demo plan's updates quote (the 2025 wave's responses and response
+    rate, the day the 2026 wave opened), as the results page shows them, after this app's demo
+    data is loaded (the load_demo_data command collects them)."""
+    from surveys.models import Response, Survey
+    from surveys.results import ResponseRate, staff_counted_on, staff_in_post_by_code
+
+    closed = Survey.objects.get(slug=SLUG_2025)
+    wave = Survey.objects.get(slug=SLUG_2026)
+    responses = Response.objects.filter(survey=closed).count()
+    staff = sum(staff_in_post_by_code(staff_counted_on(closed, closed.closes_on)).values())
+    return {
+        "survey_2025_responses": f"{responses:,}",
+        "survey_2025_rate": ResponseRate("", responses, staff).rate_text,
+        "survey_2026_opened": f"{wave.opens_on.day} {wave.opens_on:%B %Y}",
+    }

@@ -549,3 +549,24 @@ class ResultsViewForm(forms.Form):
     def clean_view(self):
         value = self.cleaned_data.get("view") or ""
         return value
+
+
+class WrittenAnswersForm(forms.Form):
+    """Which written answers to read: by question, by group, and by words in them."""
+
+    question = forms.ChoiceField(label="Question", required=False)
+    group = forms.ChoiceField(label="Ethnic group", required=False)
+    words = forms.CharField(label="Words in the answer", required=False, max_length=100, strip=True)
+
+    def __init__(self, *args, questions, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = [("", "Every question"), *questions]
+        self.fields["group"].choices = [("", "Every group shown"), *groups]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("question"),
+            Field.select("group"),
+            Field.text("words", field_width=Fluid.ONE_HALF),
+            Button.secondary("apply", "Show answers"),
+        )

@@ -35,6 +35,7 @@ urlpatterns = [
     path("manage/<slug:slug>/volunteers/", views.volunteers, name="volunteers"),
     path("manage/<slug:slug>/delete-responses/", views.delete_responses, name="delete_responses"),
     path("<slug:slug>/results/", views.results, name="results"),
+    path("<slug:slug>/results/written-answers/", views.written_answers, name="written_answers"),
     path("<slug:slug>/results.csv", views.results_csv, name="results_csv"),
     path("<slug:slug>/results.xlsx", views.results_xlsx, name="results_xlsx"),
     # Public: the anonymous intake.

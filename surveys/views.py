@@ -35,6 +35,7 @@ from surveys.forms import (
     ResultsViewForm,
     SurveyForm,
     WaveForm,
+    WrittenAnswersForm,
 )
 from surveys.models import (
     KINDS_WITH_OWN_OPTIONS,
@@ -164,7 +165,7 @@ def survey_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "surveys/manage/survey_form.html", {"form": form, "survey": survey})
 
 
-STATUS_ACTIONS = {
+STATUS_ACTIONS: dict[str, tuple[str, str]] = {
     SurveyStatus.OPEN: (
         "Open the survey",
         "Anyone with the link can answer from the opening date until the closing date.",
@@ -517,10 +518,63 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         "published": getattr(survey, "published", None) if computed is None else None,
         "query": request.GET.urlencode(),
     }
-    if computed is not None and not computed.view:
-        survey_results.wave_comparison(survey, computed)
+    if computed is not None:
+        page = survey_results.results_page(computed)
+        context["page"] = page
+        if not computed.view and not page.too_few:
+            survey_results.wave_comparison(survey, computed)
+            on = survey_results.staff_counted_on(survey, timezone.localdate())
+            context["rates"] = survey_results.response_rates(
+                computed, survey_results.staff_in_post_by_code(on), on
+            )
     body = render_to_string("surveys/_results_body.html", context, request=request)
     return render(request, "surveys/results.html", {**context, "body": body})
+
+
+WRITTEN_ANSWERS_PER_PAGE = 20
+
+
+@role_required(VIEW_RESULTS)
+def written_answers(request: HttpRequest, slug: str) -> HttpResponse:
+    """Approved written answers, on their own page: by question and group, paginated, and
+    searchable by their words. Groups follow the results' disclosure decision."""
+    survey = _results_scope(request, slug)
+    computed = None
+    answers: list[survey_results.WrittenAnswer] = []
+    questions = []
+    if not survey.responses_deleted_on:
+        computed = survey_results.compute_cached(survey)
+        answers = survey_results.written_answers(survey, computed)
+        questions = [r.question for r in computed.questions if r.question.is_free_text]
+    groups = sorted({(a.group_key, a.group_label) for a in answers}, key=lambda g: g[1])
+    form = WrittenAnswersForm(
+        request.GET or None,
+        questions=[(str(q.pk), q.text) for q in questions],
+        groups=groups,
+    )
+    chosen = form.cleaned_data if form.is_valid() else {"question": "", "group": "", "words": ""}
+    if chosen["question"]:
+        answers = [a for a in answers if str(a.question_pk) == chosen["question"]]
+    if chosen["group"]:
+        answers = [a for a in answers if a.group_key == chosen["group"]]
+    words = chosen["words"].strip().casefold()
+    if words:
+        answers = [a for a in answers if words in a.text.casefold()]
+    page = Paginator(answers, WRITTEN_ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "surveys/written_answers.html",
+        {
+            "survey": survey,
+            "results": computed,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(chosen.values()),
+        },
+    )
 
 
 def _export_rows(request: HttpRequest, survey: Survey) -> list[dict]:

@@ -1,7 +1,9 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
 from actions.models import MeasureLink
 from arp_portal.core.measures import measure_status
@@ -61,6 +63,10 @@ def test_demo_data_is_deterministic_and_idempotent(client):
     explored = measure_status("audit:latest:racism_explored:all").reading
     assert explored.as_of == "Racial lens audit, spring 2026" and explored.verdict == "improving"
 
+    # The survey's respondents come from the staff in post, in every ethnic group, at a
+    # plausible response rate, and the plan quotes the figures the pages show.
+    _survey_and_plan_agree_with_the_dashboards(client)
+
     # Each demo user can sign in, and every page says the data is synthetic.
     for username in ("service.manager", "steering.member", "data.manager"):
         response = client.post(
@@ -94,3 +100,41 @@ def test_loading_the_demo_again_writes_no_row_to_any_table_history_included():
         table: (first[table], second[table]) for table in first if first[table] != second[table]
     }
     assert changed == {}
+
+
+def _survey_and_plan_agree_with_the_dashboards(client):
+    from django.contrib.auth import get_user_model
+
+    from actions.models import ProgressUpdate, Reflection
+    from surveys import demo as survey_demo
+    from surveys.models import Response, Survey
+    from surveys.results import staff_in_post_by_code
+
+    closed = Survey.objects.get(slug=survey_demo.SLUG_2025)
+    staff = staff_in_post_by_code(closed.closes_on)
+    answered = dict(
+        Response.objects.filter(survey=closed).values_list("ethnicity").annotate(n=Count("pk"))
+    )
+    for code, n in answered.items():
+        if code:  # "" is "prefer not to say": any member of staff
+            assert n <= staff.get(code, 0), (code, n, staff.get(code, 0))
+    rate = sum(answered.values()) / sum(staff.values())
+    assert 0.4 <= rate <= 0.75, rate
+
+    # What the pages show, read from the pages.
+    client.force_login(get_user_model().objects.get(username="service.manager"))
+    results = client.get(f"/surveys/{closed.slug}/results/").content.decode()
+    rate_sentence = re.search(
+        r"(\d+) people answered, from (\d+) staff in post on [^:]+: a response rate of (\d+%)",
+        results,
+    )
+    assert rate_sentence, "the results page gives the response rate"
+    responses, _, rate_text = rate_sentence.groups()
+    workforce = client.get("/dashboards/workforce/").content.decode()
+    narratives = " ".join(ProgressUpdate.objects.values_list("narrative", flat=True))
+    narratives += " " + " ".join(Reflection.objects.values_list("text", flat=True))
+    assert f"{int(responses):,} responses, {rate_text} of staff in post" in narratives
+    assert "612" not in narratives and "87%" not in narratives
+    for quoted in re.findall(r"(\d+\.\d)% of staff in post", narratives):
+        assert f"{quoted}%" in workforce, quoted
+    client.logout()

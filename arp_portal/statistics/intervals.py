@@ -145,3 +145,33 @@ def disproportionality_index(
 
 def percentage(part: int, whole: int) -> float | None:
     return None if not whole else part / whole * 100
+
+
+def newcombe_difference(
+    successes_1: int, n_1: int, successes_2: int, n_2: int, z: float = Z_95
+) -> Estimate:
+    """Difference of two independent proportions, p1 - p2, with Newcombe's hybrid score
+    interval (Newcombe 1998, "Interval estimation for the difference between independent
+    proportions: comparison of eleven methods", Statistics in Medicine 17, method 10).
+
+    From each proportion's Wilson interval (l1, u1) and (l2, u2):
+    lower = d - sqrt((p1 - l1)^2 + (u2 - p2)^2), upper = d + sqrt((u1 - p1)^2 + (p2 - l2)^2).
+    It keeps within -1 to 1 and behaves at 0 and n, where the simple Wald interval does not.
+    Proportions, not percentages; None throughout when either group is empty."""
+    if n_1 <= 0 or n_2 <= 0:
+        return Estimate(None, None, None)
+    low_1, high_1 = wilson_interval(successes_1, n_1, z)
+    low_2, high_2 = wilson_interval(successes_2, n_2, z)
+    assert low_1 is not None and high_1 is not None and low_2 is not None and high_2 is not None
+    p_1, p_2 = successes_1 / n_1, successes_2 / n_2
+    difference = p_1 - p_2
+    below = math.sqrt((p_1 - low_1) ** 2 + (high_2 - p_2) ** 2)
+    above = math.sqrt((high_1 - p_1) ** 2 + (p_2 - low_2) ** 2)
+    return Estimate(difference, difference - below, difference + above)
+
+
+def excludes_zero(estimate: Estimate) -> bool:
+    """True when an interval for a difference lies wholly above or below 0."""
+    if estimate.low is None or estimate.high is None:
+        return False
+    return estimate.low > 0 or estimate.high < 0

@@ -4,8 +4,9 @@ Pure functions of data already fetched."""
 
 from dataclasses import dataclass
 
-from arp_portal.core.charts import PALETTE as COLOURS
-from arp_portal.core.charts import REFERENCE_COLOUR as PARITY_COLOUR
+import plotly.graph_objects as go
+
+from arp_portal.core import charts
 from arp_portal.statistics.front_door import ALL, UNKNOWN, FrontDoorRow, FrontDoorTable, Share
 from arp_portal.statistics.intervals import Estimate
 
@@ -126,99 +127,73 @@ def follow_up_table(table: FrontDoorTable, period: str) -> Table:
     )
 
 
-def _font() -> dict:
-    return {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"}
-
-
 def shares_figure(table: FrontDoorTable) -> dict:
+    """Grouped bars: the share of each group's contacts leading to early help and to a referral,
+    with 95% intervals."""
     groups = [r for r in table.rows if r.key not in (UNKNOWN,)]
-    data = []
+    bars = []
     for index, (name, attribute) in enumerate(
         [("Led to early help", "early_help"), ("Led to a referral", "referral")]
     ):
         shown = [(r, getattr(r, attribute)) for r in groups]
         shown = [(r, s) for r, s in shown if s is not None and s.estimate.value is not None]
-        data.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": name,
-                "y": [r.label for r, _ in shown],
-                "x": [round(s.estimate.value, 1) for _, s in shown],
-                "marker": {"color": COLOURS[index % len(COLOURS)]},
-                "error_x": {
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [round(s.estimate.high - s.estimate.value, 1) for _, s in shown],
-                    "arrayminus": [round(s.estimate.value - s.estimate.low, 1) for _, s in shown],
-                    "color": "#0b0c0c",
-                },
-                "hovertemplate": "%{y}: %{x}%<extra>" + name + "</extra>",
-            }
+        values = [round(s.estimate.value, 1) for _, s in shown]
+        colour, pattern = charts.category_style(index)
+        bars.append(
+            go.Bar(
+                orientation="h",
+                name=name,
+                y=[r.label for r, _ in shown],
+                x=values,
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                error_x=charts.error_bars(
+                    values,
+                    [s.estimate.low for _, s in shown],
+                    [s.estimate.high for _, s in shown],
+                    places=1,
+                ),
+                hovertemplate="%{y}: %{x}%<extra>" + name + "</extra>",
+            )
         )
-    return {
-        "data": data,
-        "layout": {
-            "font": _font(),
-            "barmode": "group",
-            "height": max(300, 48 * len(groups) + 120),
-            "margin": {"l": 200, "r": 20, "t": 10, "b": 60},
-            "xaxis": {"title": {"text": "% of contacts (95% confidence interval)"}},
-            "yaxis": {"autorange": "reversed"},
-            "legend": {"orientation": "h", "y": -0.15},
-        },
-    }
+    return charts.figure(
+        bars,
+        empty="There is nothing to draw: no group's decisions can be shown for this period.",
+        barmode="group",
+        height=max(300, 48 * len(groups) + 120),
+        xaxis={"title": {"text": "% of contacts (95% confidence interval)"}, "rangemode": "tozero"},
+        yaxis={"autorange": "reversed"},
+    )
 
 
 def ratio_figure(table: FrontDoorTable) -> dict:
+    """The decision-point ratio of each group against the reference, on a log axis with parity
+    (1) marked."""
     shown = [r for r in table.rows if r.decision_ratio.value is not None]
-    return {
-        "data": [
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "y": [r.label for r in shown],
-                "x": [round(r.decision_ratio.value, 2) for r in shown],
-                "marker": {"size": 11, "color": COLOURS[0]},
-                "error_x": {
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [
-                        round(r.decision_ratio.high - r.decision_ratio.value, 2) for r in shown
-                    ],
-                    "arrayminus": [
-                        round(r.decision_ratio.value - r.decision_ratio.low, 2) for r in shown
-                    ],
-                    "color": "#0b0c0c",
-                },  # fmt: skip
-                "hovertemplate": "%{y}: %{x}<extra></extra>",
-            }
-        ],
-        "layout": {
-            "font": _font(),
-            "height": max(280, 32 * len(shown) + 100),
-            "margin": {"l": 200, "r": 20, "t": 10, "b": 50},
-            "xaxis": {
-                "title": {
-                    "text": f"Early help rather than referral, against {table.reference.label}"
-                },
-                "type": "log",
-            },  # fmt: skip
-            "yaxis": {"autorange": "reversed"},
-            "shapes": [
-                {
-                    "type": "line",
-                    "x0": 1,
-                    "x1": 1,
-                    "yref": "paper",
-                    "y0": 0,
-                    "y1": 1,
-                    "line": {"color": PARITY_COLOUR, "dash": "dash", "width": 2},
-                }
-            ],  # fmt: skip
-            "showlegend": False,
-        },
-    }
+    values = [round(r.decision_ratio.value or 0.0, 2) for r in shown]
+    lows = [r.decision_ratio.low for r in shown]
+    highs = [r.decision_ratio.high for r in shown]
+    points = go.Scatter(
+        mode="markers",
+        y=[r.label for r in shown],
+        x=values,
+        marker={"size": 11, "color": charts.PALETTE[0]},
+        error_x=charts.error_bars(values, lows, highs),
+        hovertemplate="%{y}: %{x}<extra></extra>",
+        name="Early help rather than referral",
+    )
+    return charts.figure(
+        [points],
+        empty="There is no ratio to draw: no group can be compared with "
+        f"{table.reference.label} for this period.",
+        height=max(280, 32 * len(shown) + 100),
+        xaxis=charts.log_axis(
+            [*values, *lows, *highs],
+            f"Early help rather than referral, against {table.reference.label} (log scale)",
+        ),
+        yaxis={"autorange": "reversed"},
+        shapes=[charts.reference_line(x=1)],
+        showlegend=False,
+    )
 
 
 def summary_sentences(table: FrontDoorTable, period: str, group_phrase) -> list[str]:
@@ -243,10 +218,10 @@ def summary_sentences(table: FrontDoorTable, period: str, group_phrase) -> list[
     flagged = [
         r for r in table.rows if r.decision_ratio.excludes_one and r.key not in (UNKNOWN, ALL)
     ]
-    flagged.sort(key=lambda r: r.decision_ratio.value)
+    flagged.sort(key=lambda r: r.decision_ratio.value or 0.0)
     for row in flagged:
         e = row.decision_ratio
-        how = "less" if e.value < 1 else "more"
+        how = "less" if (e.value or 0.0) < 1 else "more"
         sentences.append(
             f"Contacts about {group_phrase(row)} were {e.value:.1f} times as likely as those "
             f"about {table.reference.label} to lead to early help rather than a referral "

@@ -44,6 +44,7 @@ ROUTES = [
     Route("surveys:delete_responses", DATA_MANAGERS, kwargs=_survey(status="closed")),
     Route("surveys:results", READERS, kwargs=_survey(status="closed")),
     Route("surveys:results_csv", READERS, kwargs=_survey(status="closed")),
+    Route("surveys:written_answers", READERS, kwargs=_survey(status="closed")),
     Route("surveys:results_xlsx", READERS, kwargs=_survey(status="closed")),
     # The intake is public: no sign-in.
     Route("surveys:start", PUBLIC, kwargs=_survey()),

@@ -110,3 +110,48 @@ def test_disproportionality_index_by_hand():
     # 20% of the cohort, 5% of the population -> 4.
     assert disproportionality_index(20, 100, 500, 10_000) == pytest.approx(4.0)
     assert disproportionality_index(1, 0, 5, 10) is None
+
+
+# Newcombe (1998), Statistics in Medicine 17:873-890, Table II, method 10 (the hybrid score
+# interval), the paper's eight examples: (a/m, b/n) -> (lower, upper), to four places.
+NEWCOMBE_TABLE_II = [
+    ((56, 70, 48, 80), (0.0524, 0.3339)),
+    ((9, 10, 3, 10), (0.1705, 0.8090)),
+    ((6, 7, 2, 7), (0.0582, 0.8062)),
+    ((5, 56, 0, 29), (-0.0381, 0.1926)),
+    ((0, 10, 0, 20), (-0.1611, 0.2775)),
+    ((0, 10, 0, 10), (-0.2775, 0.2775)),
+    ((10, 10, 0, 20), (0.6791, 1.0000)),
+    ((10, 10, 0, 10), (0.6075, 1.0000)),
+]
+
+
+@pytest.mark.parametrize(("counts", "expected"), NEWCOMBE_TABLE_II)
+def test_newcombe_difference_matches_the_papers_worked_examples(counts, expected):
+    from arp_portal.statistics.intervals import newcombe_difference
+
+    estimate = newcombe_difference(*counts)
+    a, m, b, n = counts
+    assert estimate.value == pytest.approx(a / m - b / n)
+    assert (round(estimate.low, 4), round(estimate.high, 4)) == expected
+
+
+def test_newcombe_difference_worked_by_hand():
+    """34 of 100 against 5 of 100, from the Wilson limits computed separately:
+    34/100: 0.25462 to 0.43722 (centre (0.34 + 1.9208/100) / 1.038415 = 0.34592; half-width
+    1.96 sqrt(0.002244 + 0.0000960) / 1.038415 = 0.09130). 5/100: 0.02154 to 0.11175.
+    Lower 0.29 - sqrt(0.08538^2 + 0.06175^2) = 0.1846; upper 0.29 + sqrt(0.09722^2 +
+    0.02846^2) = 0.3913."""
+    from arp_portal.statistics.intervals import excludes_zero, newcombe_difference
+
+    estimate = newcombe_difference(34, 100, 5, 100)
+    assert estimate.low == pytest.approx(0.1846, abs=2e-4)
+    assert estimate.high == pytest.approx(0.3913, abs=2e-4)
+    assert excludes_zero(estimate)
+    assert not excludes_zero(newcombe_difference(5, 56, 0, 29))
+
+
+def test_newcombe_difference_is_undefined_for_an_empty_group():
+    from arp_portal.statistics.intervals import newcombe_difference
+
+    assert newcombe_difference(0, 0, 3, 10).value is None

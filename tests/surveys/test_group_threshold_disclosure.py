@@ -276,7 +276,8 @@ def test_a_moderation_edit_reaches_the_cached_page_at_once(
     data_manager_client.post(
         url, {"moderated_text": "My manager [removed] in Northtown said it.", "status": "approved"}
     )
-    results_url = f"/surveys/{survey.slug}/results/"
+    # Written answers are on their own page (issue 12), which reads the moderated text live.
+    results_url = f"/surveys/{survey.slug}/results/written-answers/"
     assert "in Northtown said it" in service_manager_client.get(results_url).content.decode()
     # The data manager sees the place could identify them, and edits the approved answer.
     data_manager_client.post(

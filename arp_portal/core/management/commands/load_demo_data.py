@@ -2,12 +2,15 @@
 
 Each app that has something to show adds a `demo` module with `load_demo_data(*, log)`; this
 command runs the shared model's first, then each app's in INSTALLED_APPS order, in one
-transaction. Every loader is deterministic and idempotent: running the command twice leaves the
-same data, nothing doubled.
+transaction. A demo module may also offer `quoted_figures()`, the figures its pages show that
+another app's demo text quotes; a loader that takes `figures` gets every figure collected so
+far, so no app imports another's to quote it. Every loader is deterministic and idempotent:
+running the command twice leaves the same data, nothing doubled.
 """
 
 import importlib
 import importlib.util
+import inspect
 import time
 
 from django.apps import apps
@@ -30,10 +33,16 @@ class Command(BaseCommand):
                 loaders.append((app_config.label, importlib.import_module(module_name)))
 
         counts: dict[str, dict] = {}
+        figures: dict[str, str] = {}
         with transaction.atomic():
             for label, module in loaders:
                 self.stdout.write(f"Loading demo data: {label} ...")
-                counts[label] = module.load_demo_data(log=self.stdout.write) or {}
+                kwargs = {}
+                if "figures" in inspect.signature(module.load_demo_data).parameters:
+                    kwargs["figures"] = dict(figures)
+                counts[label] = module.load_demo_data(log=self.stdout.write, **kwargs) or {}
+                if hasattr(module, "quoted_figures"):
+                    figures.update(module.quoted_figures())
             ImportRun.objects.filter(kind=DEMO_IMPORT_KIND).delete()
             ImportRun.objects.create(
                 kind=DEMO_IMPORT_KIND,
