@@ -4,7 +4,11 @@ import datetime as dt
 
 import pytest
 
-from tests.dashboards_children.conftest import add_children, authority  # noqa: F401
+from tests.dashboards_children.conftest import (  # noqa: F401
+    add_children,
+    authority,
+    worker_has_prepared_every_date,
+)
 from tests.front_door.helpers import add_contacts
 
 pytestmark = pytest.mark.django_db
