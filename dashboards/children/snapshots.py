@@ -15,14 +15,18 @@ docs/adr/052-one-import-pipeline.md).
 """
 
 import datetime as dt
+import io
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+import pandas
 from django.db import connection, transaction
 from django.utils import timezone
 
 from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind, birth_number
+from dashboards.children import month_end_counts
 
 ON_DATE = "on_date"
 STARTS = "starts"
@@ -254,126 +258,106 @@ def month_end_targets() -> list[tuple[dt.date, str]]:
     return [(date, measure) for date in dates for measure in MEASURES]
 
 
-# Month-ends are built set-based, every month-end of a measure in one statement, from events
-# rather than by expanding each episode into the month-ends it covers (some 30 million rows at
-# national scale): each child's episodes are merged into disjoint spans of months per cohort and
-# area (so a child counts once), split where the child's age band changes, and turned into +1 at
-# a span's first month and -1 after its last; a running sum over the months then gives the
-# children in each group on each month-end. Months are indexes, year * 12 + month - 1.
-_MONTH_INDEX = "(extract(year from {d})::int * 12 + extract(month from {d})::int - 1)"
-_MONTH_END_OF = "(make_date({k} / 12, {k} %% 12 + 1, 1) + interval '1 month - 1 day')::date"
-# The month-ends an episode covers: from its start's month to its end's (the month before, if it
-# ends before that month's last day); to the last month-end asked for while it is open.
-_ON_DATE_SPAN = f"""
-    {_MONTH_INDEX.format(d="e.start_date")} AS a,
-    CASE WHEN e.end_date IS NULL THEN %(hi)s
-         ELSE {_MONTH_INDEX.format(d="e.end_date")}
-              - CASE WHEN extract(day from e.end_date + 1) = 1 THEN 0 ELSE 1 END
-    END AS b
+# Month-ends are built together, every month-end of a measure from one read of the episodes:
+# month_end_counts explains how (merged spans per child, cut at age bands, a running sum over
+# the months), and the rows go back with one COPY.
+_EPISODES = """
+    COPY (
+        SELECT e.child_id, array_position(%(kinds)s::text[], e.kind::text) - 1,
+               extract(year from e.start_date)::int * 12
+               + extract(month from e.start_date)::int - 1,
+               (extract(month from e.start_date) = 2 AND extract(day from e.start_date) = 29)::int,
+               -- the last month-end open on: the end's month, or the one before if it ends
+               -- before that month's last day; open, a month after every month asked for
+               CASE WHEN e.end_date IS NULL THEN 1000000
+                    ELSE extract(year from e.end_date)::int * 12
+                         + extract(month from e.end_date)::int - 1
+                         - CASE WHEN extract(day from e.end_date + 1) = 1 THEN 0 ELSE 1 END
+               END,
+               COALESCE(e.locality_id, -1), COALESCE(e.team_id, -1), e.child_ethnicity,
+               COALESCE(e.child_sex, -1), e.child_birth_ymd
+          FROM core_episode e
+         WHERE e.kind = ANY(%(kinds)s) AND e.child_birth_ymd IS NOT NULL
+    ) TO STDOUT
 """
-# The month-ends whose year to date holds a start: its month's and the eleven after.
-_STARTS_SPAN = f"""
-    {_MONTH_INDEX.format(d="e.start_date")} AS a,
-    {_MONTH_INDEX.format(d="e.start_date")} + 11 AS b
-"""
-# Cohorts by number (1-based, into the names passed with the statement).
-_ON_DATE_COHORTS = "(VALUES (1), (CASE e.kind WHEN 'CP' THEN 2 WHEN 'CIC' THEN 3 END)) c(cohort)"
-KIND_COHORTS = list(EpisodeKind.values)
-_STARTS_COHORTS = "(VALUES (array_position(%(kinds)s::text[], e.kind))) c(cohort)"
-BAND_NAMES = ("under1", "1-4", "5-9", "10-15", "16-17")
-# Months of age in each band (0-based): under 1 is 0 to 11, 16-17 is 192 to 215; a child's
-# months of age at a month-end are its month index less their birth month's.
-_BAND_MONTHS = "(VALUES (1, 0, 11), (2, 12, 59), (3, 60, 119), (4, 120, 191), (5, 192, 215))"
-# Ages are exact (from the full date of birth): at a month-end a child has had their birthday
-# that month, since the month's last day is on or after it, except a child born on 29 February
-# in a year with no 29 February, whose birthday falls on 1 March (as the one-date build counts
-# it): their n-th birthday moves their band a month later.
-_LEAP_DAY_DELAY = (
-    "(CASE WHEN i.leap_day AND NOT ((i.birth_year + {n}) %% 4 = 0"
-    " AND ((i.birth_year + {n}) %% 100 <> 0 OR (i.birth_year + {n}) %% 400 = 0)) THEN 1 ELSE 0 END)"
-)
-_BAND_STARTS_LATE = _LEAP_DAY_DELAY.format(n="band.first / 12")
-_BAND_ENDS_LATE = _LEAP_DAY_DELAY.format(n="(band.last + 1) / 12")
-# Memory for the sorts and hashes of a few million spans at national scale, and no JIT
-# (compiling the statement cost seconds, more than it saved).
-MONTH_END_WORK_MEM = "SET LOCAL work_mem = '256MB'"
+_EPISODE_COLUMNS = [
+    "child", "kind", "start", "start_leap_day", "last", "locality", "team", "ethnicity", "sex",
+    "birth_ymd",
+]  # fmt: skip
+
+
+def _read_episodes(cursor) -> month_end_counts.Episodes:
+    """Every episode of a child with a date of birth, as arrays (one COPY, a few seconds at
+    national scale)."""
+    kinds = list(EpisodeKind.values)
+    buffer = io.BytesIO()
+    cursor.copy_expert(cursor.mogrify(_EPISODES, {"kinds": kinds}).decode(), buffer)
+    if not buffer.tell():
+        return month_end_counts.Episodes.empty(tuple(kinds))
+    buffer.seek(0)
+    frame = pandas.read_csv(
+        buffer,
+        sep="\t",
+        header=None,
+        names=_EPISODE_COLUMNS,
+        dtype={name: "int64" for name in _EPISODE_COLUMNS if name != "ethnicity"}
+        | {"ethnicity": "category"},
+        na_values=["\\N"],
+        keep_default_na=False,
+        engine="c",
+    )
+    ethnicity = frame["ethnicity"].cat
+    return month_end_counts.Episodes(
+        child=frame["child"].to_numpy(),
+        kind=frame["kind"].to_numpy(),
+        kinds=tuple(kinds),
+        start=frame["start"].to_numpy(),
+        start_leap_day=frame["start_leap_day"].to_numpy().astype(bool),
+        last=frame["last"].to_numpy(),
+        locality=frame["locality"].to_numpy(),
+        team=frame["team"].to_numpy(),
+        ethnicity=ethnicity.codes.to_numpy().astype(np.int64),
+        ethnicities=tuple(str(code) for code in ethnicity.categories),
+        sex=frame["sex"].to_numpy(),
+        birth_ymd=frame["birth_ymd"].to_numpy(),
+    )
+
+
+def _text(value) -> str:
+    return "\\N" if value is None else str(value)
 
 
 def _build_month_ends(cursor, measure: str, indexes: list[int]) -> None:
-    """Snapshots of measure for the month-ends with these month indexes, in one statement."""
-    lo, hi = min(indexes), max(indexes)
-    span, cohorts = (
-        (_ON_DATE_SPAN, _ON_DATE_COHORTS) if measure == ON_DATE else (_STARTS_SPAN, _STARTS_COHORTS)
-    )
-    group = "cohort, scope, key, ethnicity, sex, band"
-    cursor.execute(
-        _INSERT
-        + f"""
-        WITH spans AS (
-            SELECT e.child_id, c.cohort, s.scope, s.key, e.child_ethnicity AS ethnicity,
-                   e.child_sex AS sex, e.child_birth_ymd AS ymd, r.a, r.b
-              FROM core_episode e
-              CROSS JOIN LATERAL (SELECT {span}) r
-              CROSS JOIN LATERAL {cohorts}
-              -- 1 locality, 2 team, 3 the whole authority
-              CROSS JOIN LATERAL (VALUES (1, e.locality_id::bigint), (2, e.team_id::bigint),
-                                         (3, NULL::bigint)) s(scope, key)
-             WHERE e.kind = ANY(%(kinds)s) AND c.cohort IS NOT NULL
-               AND r.a <= r.b AND r.b >= %(lo)s AND r.a <= %(hi)s
-        ), marked AS (
-            SELECT *, SUM(CASE WHEN a <= previous_end + 1 THEN 0 ELSE 1 END)
-                          OVER (PARTITION BY child_id, cohort, scope, key ORDER BY a, b
-                                ROWS UNBOUNDED PRECEDING) AS island
-              FROM (SELECT *, MAX(b) OVER (PARTITION BY child_id, cohort, scope, key
-                                           ORDER BY a, b
-                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                              AS previous_end
-                      FROM spans) ordered
-        ), islands AS (
-            SELECT cohort, scope, key, ethnicity, sex, ymd, MIN(a) AS a, MAX(b) AS b
-              FROM marked
-             GROUP BY child_id, cohort, scope, key, ethnicity, sex, ymd, island
-        ), aged AS (
-            SELECT *, (ymd / 10000) * 12 + (ymd / 100 %% 100) - 1 AS born,
-                   ymd %% 10000 = 229 AS leap_day, ymd / 10000 AS birth_year
-              FROM islands
-        ), pieces AS (
-            SELECT i.cohort, i.scope, i.key, i.ethnicity, i.sex, band.n AS band,
-                   GREATEST(i.a, i.born + band.first + {_BAND_STARTS_LATE}) AS a,
-                   LEAST(i.b, i.born + band.last + {_BAND_ENDS_LATE}) AS b
-              FROM aged i
-              JOIN {_BAND_MONTHS} band(n, first, last)
-                ON i.a <= i.born + band.last + {_BAND_ENDS_LATE}
-               AND i.b >= i.born + band.first + {_BAND_STARTS_LATE}
-        ), deltas AS (
-            SELECT {group}, k, SUM(d) AS d
-              FROM (SELECT {group}, a AS k, 1 AS d FROM pieces
-                    UNION ALL SELECT {group}, b + 1, -1 FROM pieces) events
-             GROUP BY {group}, k
-        ), running AS (
-            SELECT {group}, k, SUM(d) OVER g AS children, LEAD(k) OVER g AS next_k
-              FROM deltas
-            WINDOW g AS (PARTITION BY {group} ORDER BY k)
-        )
-        SELECT {_MONTH_END_OF.format(k="m.k")}, %(measure)s,
-               (%(cohort_names)s::text[])[r.cohort],
-               CASE r.scope WHEN 1 THEN 'locality' WHEN 2 THEN 'team' ELSE 'all' END,
-               CASE WHEN r.scope = 1 THEN r.key END, CASE WHEN r.scope = 2 THEN r.key END,
-               r.ethnicity, (%(band_names)s::text[])[r.band], r.sex, r.children
-          FROM running r
-          CROSS JOIN LATERAL generate_series(
-              GREATEST(r.k, %(lo)s), LEAST(COALESCE(r.next_k - 1, %(hi)s), %(hi)s)) m(k)
-         WHERE r.children > 0 AND m.k = ANY(%(indexes)s)
-        """,
-        {
-            "measure": measure,
-            "lo": lo,
-            "hi": hi,
-            "indexes": indexes,
-            "kinds": list(EpisodeKind.values),
-            "cohort_names": ["cin", "cp", "cic"] if measure == ON_DATE else KIND_COHORTS,
-            "band_names": list(BAND_NAMES),
-        },
+    """Snapshots of measure for the month-ends with these month indexes: one read of the
+    episodes, counted in numpy, one COPY of the rows."""
+    counts = month_end_counts.month_end_counts(_read_episodes(cursor), measure, indexes)
+    prefixes: dict[month_end_counts.Cell, str] = {}
+    dates: dict[int, str] = {}
+    buffer = io.StringIO()
+    for month, cell, children in counts:
+        prefix = prefixes.get(cell)
+        if prefix is None:
+            prefix = prefixes[cell] = "\t".join(
+                _text(value)
+                for value in (
+                    cell.cohort,
+                    cell.scope,
+                    cell.locality_id,
+                    cell.team_id,
+                    cell.ethnicity,
+                    cell.age_band,
+                    cell.sex,
+                )
+            )
+        date = dates.get(month)
+        if date is None:
+            date = dates[month] = f"{_month_end(month).isoformat()}\t{measure}\t"
+        buffer.write(f"{date}{prefix}\t{children}\n")
+    buffer.seek(0)
+    cursor.copy_expert(
+        "COPY core_cohortsnapshot (reference_date, measure, cohort, scope, locality_id, team_id,"
+        " ethnicity, age_band, sex, children) FROM STDIN",
+        buffer,
     )
 
 
@@ -396,8 +380,6 @@ def build_month_ends(dates: list[dt.date], measure: str) -> int:
         todo = sorted(set(dates) - built)
         if not todo:
             return 0
-        cursor.execute(MONTH_END_WORK_MEM)
-        cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             "DELETE FROM core_cohortsnapshot WHERE reference_date = ANY(%s) AND measure = %s",
             [todo, measure],
