@@ -20,10 +20,10 @@ Steps 2 to 4 are a few passes over arrays of some 6 million elements at national
 where the same in one SQL statement sorted and hashed rows of a hundred bytes for minutes.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import pandas
 
 ON_DATE_COHORTS = ("cin", "cp", "cic")
 BAND_NAMES = ("under1", "1-4", "5-9", "10-15", "16-17")
@@ -73,21 +73,35 @@ def _leap(year: np.ndarray) -> np.ndarray:
 
 
 def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the distinct values in order, each value's index among them)."""
-    distinct, index = np.unique(values, return_inverse=True)
-    return distinct, index.reshape(-1)
+    """(the distinct values, each value's index among them): by hashing, not sorting."""
+    index, distinct = pandas.factorize(values)
+    return np.asarray(distinct), index.astype(np.int64)
 
 
-def month_end_counts(
-    episodes: Episodes, measure: str, wanted: list[int]
-) -> Iterator[tuple[int, Cell, int]]:
-    """(month index, cell, children) for each month index wanted and each cell with children.
+@dataclass(frozen=True)
+class Counts:
+    """Children in cells[cell[i]] on the month-end with month index month[i]: children[i]."""
+
+    month: np.ndarray
+    cell: np.ndarray
+    children: np.ndarray
+    cells: list[Cell]
+
+    def __len__(self) -> int:
+        return len(self.month)
+
+
+_NO_COUNTS = Counts(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), [])
+
+
+def month_end_counts(episodes: Episodes, measure: str, wanted: list[int]) -> Counts:
+    """The children in each cell with any on each month-end wanted (by month index).
 
     measure "on_date": the cohorts cin (any episode), cp and cic (their kinds' episodes);
     "starts": one cohort a kind, the children starting an episode of it in the year to the date.
     """
     if not wanted or not len(episodes.child):
-        return
+        return _NO_COUNTS
     cohorts = ON_DATE_COHORTS if measure == "on_date" else episodes.kinds
     lo, hi = min(wanted), max(wanted)
     months = hi - lo + 1
@@ -147,7 +161,7 @@ def month_end_counts(
     # unless it begins by the month after the latest end so far in its group.
     n_areas, n_cohorts = len(areas), len(cohorts)
     group = ((identity[episode] * n_cohorts + cohort) * 3 + scope) * n_areas + area_key
-    order = np.argsort(group * (months + 1) + first, kind="stable")
+    order = np.argsort(group * (months + 1) + first)
     group, first, last = group[order], first[order], last[order]
     episode, cohort, scope, area_key = episode[order], cohort[order], scope[order], area_key[order]
     new_group = np.ones(len(group), dtype=bool)
@@ -158,7 +172,7 @@ def month_end_counts(
     begins[1:] |= first[1:] > reach[:-1] + 1
     at = np.flatnonzero(begins)
     if not len(at):
-        return
+        return _NO_COUNTS
     first = first[at]
     last = np.maximum.reduceat(last, at)
     episode, cohort, scope, area_key = episode[at], cohort[at], scope[at], area_key[at]
@@ -167,13 +181,16 @@ def month_end_counts(
     ymd = e.birth_ymd[episode].astype(np.int64)
     birth_year = ymd // 10000
     born = birth_year * 12 + (ymd // 100) % 100 - 1 - lo
-    leap_day = ymd % 10000 == 229
+    leap_day = np.flatnonzero(ymd % 10000 == 229)
+    leap_year = birth_year[leap_day]
     pieces = []
     for band, (low, high) in enumerate(_BAND_MONTHS):
-        begins_late = leap_day & ~_leap(birth_year + low // 12)
-        ends_late = leap_day & ~_leap(birth_year + (high + 1) // 12)
-        piece_first = np.maximum(first, born + low + begins_late)
-        piece_last = np.minimum(last, born + high + ends_late)
+        band_first = born + low
+        band_first[leap_day] += ~_leap(leap_year + low // 12)
+        band_last = born + high
+        band_last[leap_day] += ~_leap(leap_year + (high + 1) // 12)
+        piece_first = np.maximum(first, band_first)
+        piece_last = np.minimum(last, band_last)
         inside = np.flatnonzero(piece_first <= piece_last)
         pieces.append((inside, np.full(len(inside), band), piece_first[inside], piece_last[inside]))
     island = np.concatenate([p[0] for p in pieces])
@@ -181,7 +198,7 @@ def month_end_counts(
     first = np.concatenate([p[2] for p in pieces])
     last = np.concatenate([p[3] for p in pieces])
     if not len(island):
-        return
+        return _NO_COUNTS
 
     # 4. Cells, +1 from a piece's first month and -1 after its last, a running sum.
     n_ethnicities, n_sexes = len(e.ethnicities) + 1, int(e.sex.max(initial=0)) + 2
@@ -202,11 +219,11 @@ def month_end_counts(
     counts = np.cumsum(changes.reshape(len(cells), width), axis=1)
     columns = np.array(sorted(set(wanted)), dtype=np.int64) - lo
     taken = counts[:, columns]
-    cell_index, column_index = np.nonzero(taken > 0)
-
-    # decode each cell once
-    decoded: dict[int, Cell] = {}
-    for index in np.unique(cell_index).tolist():
+    rows, column_index = np.nonzero(taken > 0)
+    children = taken[rows, column_index]
+    used, cell_index = _dense(rows)
+    decoded = []
+    for index in used.tolist():
         key = int(cells[index])
         key, band_number = divmod(key, len(BAND_NAMES))
         key, sex_number = divmod(key, n_sexes)
@@ -215,20 +232,20 @@ def month_end_counts(
         cohort_number, scope_number = divmod(key, 3)
         area = int(areas[area_number])
         scope_name = SCOPES[scope_number]
-        decoded[index] = Cell(
-            cohort=cohorts[cohort_number],
-            scope=scope_name,
-            locality_id=area if scope_name == "locality" and area != NONE else None,
-            team_id=area if scope_name == "team" and area != NONE else None,
-            ethnicity=e.ethnicities[ethnicity_number - 1] if ethnicity_number else None,
-            age_band=BAND_NAMES[band_number],
-            sex=sex_number - 1 if sex_number else None,
+        decoded.append(
+            Cell(
+                cohort=cohorts[cohort_number],
+                scope=scope_name,
+                locality_id=area if scope_name == "locality" and area != NONE else None,
+                team_id=area if scope_name == "team" and area != NONE else None,
+                ethnicity=e.ethnicities[ethnicity_number - 1] if ethnicity_number else None,
+                age_band=BAND_NAMES[band_number],
+                sex=sex_number - 1 if sex_number else None,
+            )
         )
-    month_of = (columns + lo).tolist()
-    for index, column, children in zip(
-        cell_index.tolist(),
-        column_index.tolist(),
-        taken[cell_index, column_index].tolist(),
-        strict=True,
-    ):
-        yield month_of[column], decoded[index], children
+    return Counts(
+        month=(columns + lo)[column_index],
+        cell=cell_index,
+        children=children,
+        cells=decoded,
+    )

@@ -21,11 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas
 from django.db import connection, transaction
 from django.utils import timezone
 
-from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind, birth_number
+from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind, Ethnicity, birth_number
 from dashboards.children import month_end_counts
 
 ON_DATE = "on_date"
@@ -263,63 +262,89 @@ def month_end_targets() -> list[tuple[dt.date, str]]:
 # the months), and the rows go back with one COPY.
 _EPISODES = """
     COPY (
-        SELECT e.child_id, array_position(%(kinds)s::text[], e.kind::text) - 1,
-               extract(year from e.start_date)::int * 12
-               + extract(month from e.start_date)::int - 1,
-               (extract(month from e.start_date) = 2 AND extract(day from e.start_date) = 29)::int,
-               -- the last month-end open on: the end's month, or the one before if it ends
-               -- before that month's last day; open, a month after every month asked for
-               CASE WHEN e.end_date IS NULL THEN 1000000
-                    ELSE extract(year from e.end_date)::int * 12
-                         + extract(month from e.end_date)::int - 1
-                         - CASE WHEN extract(day from e.end_date + 1) = 1 THEN 0 ELSE 1 END
-               END,
-               COALESCE(e.locality_id, -1), COALESCE(e.team_id, -1), e.child_ethnicity,
-               COALESCE(e.child_sex, -1), e.child_birth_ymd
+        SELECT e.child_id, COALESCE(e.locality_id, -1), COALESCE(e.team_id, -1),
+               array_position(%(kinds)s::text[], e.kind::text) - 1,
+               e.start_date - DATE '1970-01-01',
+               COALESCE(e.end_date - DATE '1970-01-01', %(open)s),
+               -- 0 for none; a code the ethnicity table lacks stands out as -1
+               COALESCE(array_position(%(codes)s::text[], e.child_ethnicity::text),
+                        CASE WHEN e.child_ethnicity IS NULL THEN 0 ELSE -1 END),
+               COALESCE(e.child_sex, -1)::int, e.child_birth_ymd
           FROM core_episode e
          WHERE e.kind = ANY(%(kinds)s) AND e.child_birth_ymd IS NOT NULL
-    ) TO STDOUT
+    ) TO STDOUT WITH (FORMAT binary)
 """
-_EPISODE_COLUMNS = [
-    "child", "kind", "start", "start_leap_day", "last", "locality", "team", "ethnicity", "sex",
-    "birth_ymd",
-]  # fmt: skip
+# One tuple of the binary COPY: its field count, then each field's length and value (big-endian;
+# a NULL would have length -1, so the lengths are checked).
+_EPISODE_TUPLE = np.dtype(
+    [("fields", ">i2")]
+    + [
+        item
+        for name, kind in (
+            ("child", ">i8"),
+            ("locality", ">i8"),
+            ("team", ">i8"),
+            ("kind", ">i4"),
+            ("start", ">i4"),
+            ("end", ">i4"),
+            ("ethnicity", ">i4"),
+            ("sex", ">i4"),
+            ("birth_ymd", ">i4"),
+        )  # fmt: skip
+        for item in ((f"{name}_length", ">i4"), (name, kind))
+    ]
+)
+_OPEN = 2**30  # days: an open episode's end
+
+
+def _months(days: np.ndarray) -> np.ndarray:
+    """Month indexes (year * 12 + month - 1) of days since 1 January 1970."""
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + 1970 * 12
 
 
 def _read_episodes(cursor) -> month_end_counts.Episodes:
-    """Every episode of a child with a date of birth, as arrays (one COPY, a few seconds at
-    national scale)."""
+    """Every episode of a child with a date of birth, as arrays: one binary COPY (a second or
+    two at national scale), no parsing in Python."""
     kinds = list(EpisodeKind.values)
+    codes = list(Ethnicity.objects.order_by("code").values_list("code", flat=True))
     buffer = io.BytesIO()
-    cursor.copy_expert(cursor.mogrify(_EPISODES, {"kinds": kinds}).decode(), buffer)
-    if not buffer.tell():
-        return month_end_counts.Episodes.empty(tuple(kinds))
-    buffer.seek(0)
-    frame = pandas.read_csv(
+    cursor.copy_expert(
+        cursor.mogrify(_EPISODES, {"kinds": kinds, "codes": codes, "open": _OPEN}).decode(),
         buffer,
-        sep="\t",
-        header=None,
-        names=_EPISODE_COLUMNS,
-        dtype={name: "int64" for name in _EPISODE_COLUMNS if name != "ethnicity"}
-        | {"ethnicity": "category"},
-        na_values=["\\N"],
-        keep_default_na=False,
-        engine="c",
     )
-    ethnicity = frame["ethnicity"].cat
+    data = buffer.getbuffer()
+    # header: signature (11 bytes), flags (4), extension length (4) and extension; trailer: -1
+    start = 19 + int.from_bytes(data[15:19], "big")
+    rows = np.frombuffer(data[start : len(data) - 2], dtype=_EPISODE_TUPLE)
+    lengths = [rows[name] for name in _EPISODE_TUPLE.names if name.endswith("_length")]
+    widths = [_EPISODE_TUPLE.fields[name][0].itemsize for name in _EPISODE_TUPLE.names[2::2]]
+    if not all((length == width).all() for length, width in zip(lengths, widths, strict=True)):
+        raise ValueError("core_episode read back with a NULL or a different width")
+    if (rows["ethnicity"] < 0).any():
+        raise ValueError("core_episode holds an ethnicity code the ethnicity table does not")
+    start_days = rows["start"].astype(np.int64)
+    start_month = _months(start_days)
+    end_days = rows["end"].astype(np.int64)
+    is_open = end_days == _OPEN
+    end_days = np.where(is_open, 0, end_days)
+    # the last month-end an episode is open on: its end's month, or the month before if it
+    # ends before that month's last day
+    last = _months(end_days) - (_months(end_days + 1) == _months(end_days))
+    first_of_month = (start_month - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]")
+    day_of_month = start_days - first_of_month.astype(np.int64)
     return month_end_counts.Episodes(
-        child=frame["child"].to_numpy(),
-        kind=frame["kind"].to_numpy(),
+        child=rows["child"].astype(np.int64),
+        kind=rows["kind"].astype(np.int64),
         kinds=tuple(kinds),
-        start=frame["start"].to_numpy(),
-        start_leap_day=frame["start_leap_day"].to_numpy().astype(bool),
-        last=frame["last"].to_numpy(),
-        locality=frame["locality"].to_numpy(),
-        team=frame["team"].to_numpy(),
-        ethnicity=ethnicity.codes.to_numpy().astype(np.int64),
-        ethnicities=tuple(str(code) for code in ethnicity.categories),
-        sex=frame["sex"].to_numpy(),
-        birth_ymd=frame["birth_ymd"].to_numpy(),
+        start=start_month,
+        start_leap_day=(start_month % 12 == 1) & (day_of_month == 28),
+        last=np.where(is_open, _OPEN, last),
+        locality=rows["locality"].astype(np.int64),
+        team=rows["team"].astype(np.int64),
+        ethnicity=rows["ethnicity"].astype(np.int64) - 1,
+        ethnicities=tuple(codes),
+        sex=rows["sex"].astype(np.int64),
+        birth_ymd=rows["birth_ymd"].astype(np.int64),
     )
 
 
@@ -331,33 +356,36 @@ def _build_month_ends(cursor, measure: str, indexes: list[int]) -> None:
     """Snapshots of measure for the month-ends with these month indexes: one read of the
     episodes, counted in numpy, one COPY of the rows."""
     counts = month_end_counts.month_end_counts(_read_episodes(cursor), measure, indexes)
-    prefixes: dict[month_end_counts.Cell, str] = {}
-    dates: dict[int, str] = {}
-    buffer = io.StringIO()
-    for month, cell, children in counts:
-        prefix = prefixes.get(cell)
-        if prefix is None:
-            prefix = prefixes[cell] = "\t".join(
-                _text(value)
-                for value in (
-                    cell.cohort,
-                    cell.scope,
-                    cell.locality_id,
-                    cell.team_id,
-                    cell.ethnicity,
-                    cell.age_band,
-                    cell.sex,
-                )
+    cells = [
+        "\t".join(
+            _text(value)
+            for value in (
+                cell.cohort,
+                cell.scope,
+                cell.locality_id,
+                cell.team_id,
+                cell.ethnicity,
+                cell.age_band,
+                cell.sex,
             )
-        date = dates.get(month)
-        if date is None:
-            date = dates[month] = f"{_month_end(month).isoformat()}\t{measure}\t"
-        buffer.write(f"{date}{prefix}\t{children}\n")
-    buffer.seek(0)
+        )
+        for cell in counts.cells
+    ]
+    months = np.unique(counts.month)
+    dates = dict(
+        zip(months.tolist(), (f"{_month_end(m).isoformat()}\t{measure}\t" for m in months.tolist()),
+            strict=True)
+    )  # fmt: skip
+    text = "".join(
+        f"{dates[month]}{cells[cell]}\t{children}\n"
+        for month, cell, children in zip(
+            counts.month.tolist(), counts.cell.tolist(), counts.children.tolist(), strict=True
+        )
+    )
     cursor.copy_expert(
         "COPY core_cohortsnapshot (reference_date, measure, cohort, scope, locality_id, team_id,"
         " ethnicity, age_band, sex, children) FROM STDIN",
-        buffer,
+        io.StringIO(text),
     )
 
 
