@@ -79,6 +79,107 @@ def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
+class _People:
+    """What the episodes copied of each distinct child (identity), one element each."""
+
+    ethnicity: np.ndarray
+    sex: np.ndarray
+    birth_ymd: np.ndarray
+
+
+def _identities(e: Episodes) -> tuple[np.ndarray, _People]:
+    """Each episode's child as a number from 0, and what it copied of them. A child is the child
+    and what their episodes copied (always the same in practice: triggers keep the copies in
+    step); a child whose episodes disagree counts once per version, as a GROUP BY of child_id
+    with ethnicity, sex and birth would."""
+    identity, _children = pandas.factorize(e.child)
+    identity = identity.astype(np.int64)
+    n = int(identity.max(initial=-1)) + 1
+    firsts = np.full(n, len(identity), dtype=np.int64)
+    np.minimum.at(firsts, identity, np.arange(len(identity)))
+    columns = (e.ethnicity, e.sex, e.birth_ymd)
+    if all((column == column[firsts][identity]).all() for column in columns):
+        return identity, _People(*(column[firsts].astype(np.int64) for column in columns))
+    order = np.lexsort((e.birth_ymd, e.sex, e.ethnicity, e.child))
+    keys = [column[order] for column in (e.child, *columns)]
+    change = np.ones(len(order), dtype=bool)
+    change[1:] = np.logical_or.reduce([key[1:] != key[:-1] for key in keys])
+    identity = np.empty(len(order), dtype=np.int64)
+    identity[order] = np.cumsum(change) - 1
+    firsts = order[change]
+    return identity, _People(*(column[firsts].astype(np.int64) for column in columns))
+
+
+# The first and last month of age (from 0) in each band, and each month of age's band.
+_BAND_FIRST = np.array([low for low, _high in _BAND_MONTHS], dtype=np.int64)
+_BAND_LAST = np.array([high for _low, high in _BAND_MONTHS], dtype=np.int64)
+_BAND_OF_AGE = np.repeat(np.arange(len(_BAND_MONTHS)), _BAND_LAST - _BAND_FIRST + 1)
+
+
+def _band_pieces(
+    first: np.ndarray, last: np.ndarray, birth_ymd: np.ndarray, lo: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Islands (months first to last, relative to lo) cut where the child's age band changes:
+    (band, first, last, island) of each piece aged 0 to 17. Months of age at a month-end: its
+    index less the birth month's, since the month's last day is on or after the birthday;
+    except that a child born on 29 February has their birthday on 1 March in a year without
+    one, so their band changes a month later then."""
+    birth_year = birth_ymd // 10000
+    born = birth_year * 12 + (birth_ymd // 100) % 100 - 1 - lo
+    leap_day = birth_ymd % 10000 == 229
+    pieces = []
+    # Most children: the bands of the island's first and last month, and those between.
+    ordinary = np.flatnonzero(~leap_day)
+    age_first = first[ordinary] - born[ordinary]
+    age_last = last[ordinary] - born[ordinary]
+    aged = np.flatnonzero((age_last >= 0) & (age_first <= _BAND_LAST[-1]))
+    ordinary, age_first, age_last = ordinary[aged], age_first[aged], age_last[aged]
+    band_first = _BAND_OF_AGE[np.clip(age_first, 0, _BAND_LAST[-1])]
+    band_last = _BAND_OF_AGE[np.clip(age_last, 0, _BAND_LAST[-1])]
+    spans = band_last - band_first + 1
+    island = np.repeat(ordinary, spans)
+    starts = np.cumsum(spans) - spans
+    band = np.repeat(band_first - starts, spans) + np.arange(len(island))
+    pieces.append(
+        (
+            band,
+            np.maximum(first[island], born[island] + _BAND_FIRST[band]),
+            np.minimum(last[island], born[island] + _BAND_LAST[band]),
+            island,
+        )
+    )
+    # Born on 29 February: band by band.
+    leap = np.flatnonzero(leap_day)
+    leap_year = birth_year[leap]
+    for number, (low, high) in enumerate(_BAND_MONTHS):
+        piece_first = np.maximum(first[leap], born[leap] + low + ~_leap(leap_year + low // 12))
+        piece_last = np.minimum(
+            last[leap], born[leap] + high + ~_leap(leap_year + (high + 1) // 12)
+        )
+        inside = np.flatnonzero(piece_first <= piece_last)
+        pieces.append(
+            (
+                np.full(len(inside), number, dtype=np.int64),
+                piece_first[inside],
+                piece_last[inside],
+                leap[inside],
+            )
+        )
+    return tuple(np.concatenate([piece[i] for piece in pieces]) for i in range(4))  # type: ignore[return-value]
+
+
+def _compact(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct keys, each key's index among them), keys being non-negative: by counting
+    where the keys' range is small enough, else by hashing."""
+    top = int(keys.max(initial=0)) + 1
+    if top > 50_000_000:
+        return _dense(keys)
+    present = np.bincount(keys, minlength=top) > 0
+    index = np.cumsum(present) - 1
+    return np.flatnonzero(present), index[keys]
+
+
+@dataclass(frozen=True)
 class Counts:
     """Children in cells[cell[i]] on the month-end with month index month[i]: children[i]."""
 
@@ -106,15 +207,7 @@ def month_end_counts(episodes: Episodes, measure: str, wanted: list[int]) -> Cou
     lo, hi = min(wanted), max(wanted)
     months = hi - lo + 1
     e = episodes
-    # A child is the child and what the episode copied of them (always the same in practice:
-    # triggers keep the copies in step); counted once per distinct identity, as a GROUP BY of
-    # child_id with ethnicity, sex and birth would.
-    order = np.lexsort((e.birth_ymd, e.sex, e.ethnicity, e.child))
-    keys = [column[order] for column in (e.child, e.ethnicity, e.sex, e.birth_ymd)]
-    change = np.ones(len(order), dtype=bool)
-    change[1:] = np.logical_or.reduce([key[1:] != key[:-1] for key in keys])
-    identity = np.empty(len(order), dtype=np.int64)
-    identity[order] = np.cumsum(change) - 1
+    identity, person = _identities(e)
 
     # 1. Spans: (episode, cohort, first month, last month), relative to lo.
     start = e.start.astype(np.int64) - lo
@@ -122,10 +215,10 @@ def month_end_counts(episodes: Episodes, measure: str, wanted: list[int]) -> Cou
         # every episode puts the child in need (cohort 0); CP and CIC in their own cohorts too
         picks = [np.arange(len(start))]
         cohort_of = [np.zeros(len(start), dtype=np.int64)]
-        for cohort, kind in ((1, "CP"), (2, "CIC")):
+        for number, kind in ((1, "CP"), (2, "CIC")):
             index = np.flatnonzero(e.kind == e.kinds.index(kind))
             picks.append(index)
-            cohort_of.append(np.full(len(index), cohort, dtype=np.int64))
+            cohort_of.append(np.full(len(index), number, dtype=np.int64))
         episode = np.concatenate(picks)
         cohort = np.concatenate(cohort_of)
         first = start[episode]
@@ -141,78 +234,50 @@ def month_end_counts(episodes: Episodes, measure: str, wanted: list[int]) -> Cou
     episode, cohort = episode[keep], cohort[keep]
     first, last = np.maximum(first[keep], 0), np.minimum(last[keep], months - 1)
 
-    # ... once per scope: locality, team, the whole authority (key 0).
-    areas, locality_key = _dense(np.concatenate([e.locality, e.team, [NONE]]))
+    # ... once per scope: locality, team, the whole authority (no area).
+    areas, area_of = _dense(np.concatenate([e.locality, e.team, [NONE]]))
     n_episodes = len(e.locality)
-    area_key = np.stack(
+    area_key = np.concatenate(
         [
-            locality_key[:n_episodes][episode],
-            locality_key[n_episodes : 2 * n_episodes][episode],
-            np.full(len(episode), locality_key[-1]),
+            area_of[:n_episodes][episode],
+            area_of[n_episodes : 2 * n_episodes][episode],
+            np.full(len(episode), area_of[-1]),
         ]
-    ).reshape(-1)
-    scope = np.repeat(np.arange(3, dtype=np.int64), len(episode))
-    episode = np.tile(episode, 3)
-    cohort = np.tile(cohort, 3)
-    first = np.tile(first, 3)
-    last = np.tile(last, 3)
+    )
+    n_areas, n_cohorts = len(areas), len(cohorts)
+    base = (identity[episode] * n_cohorts + cohort) * 3
+    group = np.concatenate([base, base + 1, base + 2]) * n_areas + area_key
+    first, last = np.tile(first, 3), np.tile(last, 3)
 
     # 2. Islands: sort by (child, cohort, scope, area, first month); a span starts a new island
     # unless it begins by the month after the latest end so far in its group.
-    n_areas, n_cohorts = len(areas), len(cohorts)
-    group = ((identity[episode] * n_cohorts + cohort) * 3 + scope) * n_areas + area_key
-    order = np.argsort(group * (months + 1) + first)
+    width = months + 1
+    order = np.argsort(group * width + first)
     group, first, last = group[order], first[order], last[order]
-    episode, cohort, scope, area_key = episode[order], cohort[order], scope[order], area_key[order]
-    new_group = np.ones(len(group), dtype=bool)
-    new_group[1:] = group[1:] != group[:-1]
+    begins = np.ones(len(group), dtype=bool)
     # the running maximum of last within a group (groups ascend, so earlier groups' are lower)
-    reach = np.maximum.accumulate(group * (months + 1) + last) - group * (months + 1)
-    begins = new_group.copy()
-    begins[1:] |= first[1:] > reach[:-1] + 1
+    reach = np.maximum.accumulate(group * width + last) - group * width
+    begins[1:] = (group[1:] != group[:-1]) | (first[1:] > reach[:-1] + 1)
     at = np.flatnonzero(begins)
-    if not len(at):
-        return _NO_COUNTS
-    first = first[at]
-    last = np.maximum.reduceat(last, at)
-    episode, cohort, scope, area_key = episode[at], cohort[at], scope[at], area_key[at]
+    first, last, group = first[at], np.maximum.reduceat(last, at), group[at]
+    rest, area_key = np.divmod(group, n_areas)
+    rest, scope = np.divmod(rest, 3)
+    who, cohort = np.divmod(rest, n_cohorts)
 
-    # 3. Cut at the age bands. Months of age at a month-end: its index less the birth month's.
-    ymd = e.birth_ymd[episode].astype(np.int64)
-    birth_year = ymd // 10000
-    born = birth_year * 12 + (ymd // 100) % 100 - 1 - lo
-    leap_day = np.flatnonzero(ymd % 10000 == 229)
-    leap_year = birth_year[leap_day]
-    pieces = []
-    for band, (low, high) in enumerate(_BAND_MONTHS):
-        band_first = born + low
-        band_first[leap_day] += ~_leap(leap_year + low // 12)
-        band_last = born + high
-        band_last[leap_day] += ~_leap(leap_year + (high + 1) // 12)
-        piece_first = np.maximum(first, band_first)
-        piece_last = np.minimum(last, band_last)
-        inside = np.flatnonzero(piece_first <= piece_last)
-        pieces.append((inside, np.full(len(inside), band), piece_first[inside], piece_last[inside]))
-    island = np.concatenate([p[0] for p in pieces])
-    band = np.concatenate([p[1] for p in pieces]).astype(np.int64)
-    first = np.concatenate([p[2] for p in pieces])
-    last = np.concatenate([p[3] for p in pieces])
+    # 3. Cut at the age bands.
+    band, first, last, island = _band_pieces(first, last, person.birth_ymd[who], lo)
     if not len(island):
         return _NO_COUNTS
+    cohort, scope, area_key, who = cohort[island], scope[island], area_key[island], who[island]
 
     # 4. Cells, +1 from a piece's first month and -1 after its last, a running sum.
     n_ethnicities, n_sexes = len(e.ethnicities) + 1, int(e.sex.max(initial=0)) + 2
-    episode = episode[island]
     cell_key = (
-        (
-            ((cohort[island] * 3 + scope[island]) * n_areas + area_key[island]) * n_ethnicities
-            + (e.ethnicity[episode].astype(np.int64) + 1)
-        )
+        (((cohort * 3 + scope) * n_areas + area_key) * n_ethnicities + (person.ethnicity[who] + 1))
         * n_sexes
-        + (e.sex[episode].astype(np.int64) + 1)
+        + (person.sex[who] + 1)
     ) * len(BAND_NAMES) + band
-    cells, cell = _dense(cell_key)
-    width = months + 1
+    cells, cell = _compact(cell_key)
     changes = np.bincount(cell * width + first, minlength=len(cells) * width) - np.bincount(
         cell * width + last + 1, minlength=len(cells) * width
     )

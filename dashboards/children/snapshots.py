@@ -352,10 +352,8 @@ def _text(value) -> str:
     return "\\N" if value is None else str(value)
 
 
-def _build_month_ends(cursor, measure: str, indexes: list[int]) -> None:
-    """Snapshots of measure for the month-ends with these month indexes: one read of the
-    episodes, counted in numpy, one COPY of the rows."""
-    counts = month_end_counts.month_end_counts(_read_episodes(cursor), measure, indexes)
+def _write_month_ends(cursor, measure: str, counts: month_end_counts.Counts) -> None:
+    """The counts of one measure into core_cohortsnapshot, in one COPY."""
     cells = [
         "\t".join(
             _text(value)
@@ -371,11 +369,8 @@ def _build_month_ends(cursor, measure: str, indexes: list[int]) -> None:
         )
         for cell in counts.cells
     ]
-    months = np.unique(counts.month)
-    dates = dict(
-        zip(months.tolist(), (f"{_month_end(m).isoformat()}\t{measure}\t" for m in months.tolist()),
-            strict=True)
-    )  # fmt: skip
+    months = np.unique(counts.month).tolist()
+    dates = {month: f"{_month_end(month).isoformat()}\t{measure}\t" for month in months}
     text = "".join(
         f"{dates[month]}{cells[cell]}\t{children}\n"
         for month, cell, children in zip(
@@ -390,49 +385,61 @@ def _build_month_ends(cursor, measure: str, indexes: list[int]) -> None:
 
 
 @transaction.atomic
-def build_month_ends(dates: list[dt.date], measure: str) -> int:
-    """(Re)build the month-ends of dates not built yet, in one transaction; how many. Takes the
-    per-date locks build() takes, in date order, so the two never build the same date twice."""
+def build_month_ends(dates: list[dt.date], measures: tuple[str, ...] = MEASURES) -> int:
+    """(Re)build the snapshots of dates not built yet, every measure, in one transaction: one
+    read of the episodes, counted in numpy (month_end_counts), one COPY a measure. How many
+    snapshots were built. Takes the per-date locks build() takes, in the same order, so the
+    two never build the same snapshot twice."""
     with connection.cursor() as cursor:
         cursor.execute(DATA_LOCK)
         for date in sorted(dates):
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s)",
-                [zlib.crc32(f"cohort-snapshot {date} {measure}".encode())],
-            )
+            for measure in measures:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s)",
+                    [zlib.crc32(f"cohort-snapshot {date} {measure}".encode())],
+                )
         built = set(
             CohortSnapshotBuild.objects.filter(
-                reference_date__in=dates, measure=measure
-            ).values_list("reference_date", flat=True)
+                reference_date__in=dates, measure__in=measures
+            ).values_list("reference_date", "measure")
         )
-        todo = sorted(set(dates) - built)
-        if not todo:
+        todo = {
+            measure: sorted(date for date in set(dates) if (date, measure) not in built)
+            for measure in measures
+        }
+        if not any(todo.values()):
             return 0
-        cursor.execute(
-            "DELETE FROM core_cohortsnapshot WHERE reference_date = ANY(%s) AND measure = %s",
-            [todo, measure],
-        )
-        _build_month_ends(cursor, measure, [_month_index(date) for date in todo])
-        cursor.execute(
-            "INSERT INTO core_cohortsnapshotbuild (reference_date, measure, built_at)"
-            " SELECT d, %s, now() FROM unnest(%s::date[]) d",
-            [measure, todo],
-        )
-    return len(todo)
+        episodes = _read_episodes(cursor)
+        for measure, missing in todo.items():
+            if not missing:
+                continue
+            cursor.execute(
+                "DELETE FROM core_cohortsnapshot WHERE reference_date = ANY(%s) AND measure = %s",
+                [missing, measure],
+            )
+            counts = month_end_counts.month_end_counts(
+                episodes, measure, [_month_index(date) for date in missing]
+            )
+            _write_month_ends(cursor, measure, counts)
+            cursor.execute(
+                "INSERT INTO core_cohortsnapshotbuild (reference_date, measure, built_at)"
+                " SELECT d, %s, now() FROM unnest(%s::date[]) d",
+                [measure, missing],
+            )
+    return sum(len(missing) for missing in todo.values())
 
 
 def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> int:
     """Build the snapshots of every month-end (both measures) not built: after an import, the
-    month-ends its changes touched (it expired only those). One statement per measure, on-date
-    counts first (the default view). progress(done, total) counts month-ends with both measures
-    built. Returns how many snapshots were built."""
+    month-ends its changes touched (it expired only those), in one transaction
+    (build_month_ends). progress(done, total) counts month-ends with both measures built,
+    before and after. Returns how many snapshots were built."""
     targets = month_end_targets()
     dates = sorted({date for date, _ in targets})
     if not dates:
         return 0
-    count = 0
-    for measure in MEASURES:
-        count += build_month_ends(dates, measure)
+
+    def report() -> None:
         if progress is not None:
             built = set(
                 CohortSnapshotBuild.objects.filter(reference_date__in=dates).values_list(
@@ -442,6 +449,10 @@ def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> 
             progress(
                 sum(1 for date in dates if all((date, m) in built for m in MEASURES)), len(dates)
             )
+
+    report()
+    count = build_month_ends(dates)
+    report()
     return count
 
 
