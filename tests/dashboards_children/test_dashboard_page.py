@@ -141,11 +141,14 @@ def test_the_page_aggregates_in_a_fixed_number_of_queries(
     snapshots.prepare(
         (date, measure) for date in trend_dates(MARCH_31) for measure in snapshots.MEASURES
     )
-    # Prepared dates are read, whatever the filters: no statement per row, group or team.
-    with django_assert_max_num_queries(30):
+    # Prepared dates are read, whatever the filters: no statement per row, group, team or
+    # trend year (20 at most, session and permissions included).
+    with django_assert_max_num_queries(20):
         get(service_manager_client, cohort="cin", detail="detailed")
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(20):
         response = get(service_manager_client, cohort="cic", locality="North", sex="1")
+    with django_assert_max_num_queries(20):
+        get(service_manager_client, cohort="cp", measure="starts", team="North care")
     assert response.status_code == 200
 
 
