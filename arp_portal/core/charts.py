@@ -216,7 +216,8 @@ def figure(traces: Sequence[BaseTraceType], *, empty: str, **layout) -> dict:
 def _grid(rows: int, columns: int, panels: int) -> str:
     """The layout of a grid of panels sharing their axes (make_subplots: each panel's axes and
     domain, its title's place), as JSON: made once per shape, since make_subplots and the
-    update_*axes calls over its panels took most of a dashboard page's time (ADR 053)."""
+    update_*axes calls over its panels took most of a dashboard page's time
+    (docs/adr/053-month-ends-counted-in-numpy.md)."""
     fig = make_subplots(
         rows=rows,
         cols=columns,

@@ -8,10 +8,11 @@ Reading is a SUM over a few hundred rows. Any write to children or episodes expi
 counted live until it is built again: a snapshot is never stale.
 
 After each children's import the month-ends it touched are built again by a background task
-(tasks.prepare_after_import, refresh_after_import below: set-based, a chunk of month-ends per
-statement); a view of any other date counts live and queues a task that builds that date's
+(tasks.prepare_after_import, refresh_after_import below: every month-end and both measures from
+one binary COPY of the episodes, counted in numpy by month_end_counts, written with one COPY a
+measure); a view of any other date counts live and queues a task that builds that date's
 snapshots (docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md,
-docs/adr/052-one-import-pipeline.md).
+docs/adr/052-one-import-pipeline.md, docs/adr/053-month-ends-counted-in-numpy.md).
 """
 
 import datetime as dt
