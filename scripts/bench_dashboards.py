@@ -406,6 +406,7 @@ def main() -> None:
             built = snapshots.refresh_after_import()
             preparation_seconds = time.perf_counter() - started
             preparation_cpu = time.process_time() - cpu
+            preparation_rss = peak_rss_mb()  # the process's peak so far: the preparation's
             month_ends = len({date for date, _ in snapshots.month_end_targets()})
             read_seconds, write_seconds, rows_written = preparation_floor()
             # Reference, the same run: the build of one date at a time (as before ADR 052) for
@@ -420,7 +421,8 @@ def main() -> None:
             print(
                 f"Preparation after the full import: {month_ends} month-ends ({built} snapshots) "
                 f"in {preparation_seconds:.1f} s (target <= 30 s; {preparation_cpu:.1f} s of it "
-                f"this process's CPU); reference, one date at a time as before: {per_date:.0f} s "
+                f"this process's CPU, peak memory {preparation_rss:,.0f} MB); reference, one "
+                f"date at a time as before: {per_date:.0f} s "
                 f"for them all (from {len(sample)} month-ends timed), ratio "
                 f"{preparation_seconds / per_date:.2f}"
             )
