@@ -488,11 +488,12 @@ def main() -> None:
         # month-end) is counted live inside the timed request and a task is queued to build it
         # (the database backend: the worker is not running here, so it stays queued).
         client.get("/dashboards/children/", {"date": "2026-03-31"})
-        timings = []
+        timings, cpu = [], []
         for params in combos:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get("/dashboards/children/", params)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             assert response.status_code == 200, (params, response.status_code)
         p50, p95 = percentile(timings, 50), percentile(timings, 95)
         trivial_p95 = trivial_view_p95(client, len(combos))
@@ -535,8 +536,10 @@ def main() -> None:
                 reference.append((time.perf_counter() - started) * 1000)
         print(
             f"Dashboard page over {len(timings)} filter combinations: p50 {p50:.0f} ms, "
-            f"p95 {p95:.0f} ms, max {max(timings):.0f} ms (target p95 <= 300 ms); reference, "
-            f"the same run: a trivial view (/healthz) p95 {trivial_p95:.1f} ms"
+            f"p95 {p95:.0f} ms, max {max(timings):.0f} ms (target p95 <= 300 ms); the web "
+            f"process's own CPU per page p50 {percentile(cpu, 50):.0f} ms, p95 "
+            f"{percentile(cpu, 95):.0f} ms; reference, the same run: a trivial view (/healthz) "
+            f"p95 {trivial_p95:.1f} ms"
         )
         print(
             f"First views of {len(answered)} days that are not month-ends (not among the 50): "

@@ -226,18 +226,20 @@ def main() -> None:
         ]
         combinations = combinations[: args.requests]
         client.get("/dashboards/front-door/", combinations[0])  # warm up the process
-        timings = []
+        timings, cpu = [], []
         for params in combinations:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get("/dashboards/front-door/", params)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             assert response.status_code == 200, params
         trivial_p95 = trivial_view_p95(client, len(timings))
         print(
             f"Front door dashboard: {len(timings)} filter combinations, p50 "
             f"{percentile(timings, 50):.0f} ms, p95 {percentile(timings, 95):.0f} ms "
             f"(target p95 <= 300 ms), max {max(timings):.0f} ms, mean "
-            f"{statistics.mean(timings):.0f} ms; reference, the same run: a trivial view "
+            f"{statistics.mean(timings):.0f} ms; the web process's own CPU per page p95 "
+            f"{percentile(cpu, 95):.0f} ms; reference, the same run: a trivial view "
             f"(/healthz) p95 {trivial_p95:.1f} ms"
         )
     finally:
