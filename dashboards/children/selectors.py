@@ -295,25 +295,20 @@ def _population_from(
     latest: dict[tuple[int, str], int] = {}
     for pk, year, source, _code, _band, _count in held:
         latest[(year, source)] = max(pk, latest.get((year, source), 0))
-    vintages = [
-        {"year": year, "source": source}
-        for (year, source), _pk in sorted(latest.items(), key=lambda v: (-v[0][0], -v[1]))
-    ]
+    vintages = [vintage for vintage, _pk in sorted(latest.items(), key=lambda v: (-v[0][0], -v[1]))]
     if not vintages:
         return PopulationSelection(area=area_name, note=f"No population estimate for {area_name}.")
-    usable = [v for v in vintages if dt.date(v["year"], 6, 30) <= date]
+    usable = [v for v in vintages if dt.date(v[0], 6, 30) <= date]
     note = ""
     if usable:
         chosen = usable[0]
     else:
         chosen = vintages[-1]
-        note = (
-            f"No estimate is as old as {date:%-d %B %Y}: the earliest, mid-{chosen['year']}, "
-            "is used."
-        )
+        note = f"No estimate is as old as {date:%-d %B %Y}: the earliest, mid-{chosen[0]}, is used."
+    chosen_year, chosen_source = chosen
     by_band: dict[str, dict[str, int]] = {}
     for _pk, year, source, code, band, count in held:
-        if year == chosen["year"] and source == chosen["source"]:
+        if year == chosen_year and source == chosen_source:
             by_band.setdefault(band, {})[code] = count
     if age_band == AgeBand.ALL:
         bands = [band for band in by_band if band != AgeBand.ALL]
@@ -328,14 +323,14 @@ def _population_from(
         counts = by_band.get(age_band, {})
         if not counts:
             return PopulationSelection(
-                year=chosen["year"],
-                source=chosen["source"],
+                year=chosen_year,
+                source=chosen_source,
                 area=area_name,
                 note=f"The population estimate has no {AgeBand(age_band).label.lower()} band, "
                 "so rates cannot be given for this age band.",
             )
     counts = {code: count for code, count in counts.items() if code not in UNKNOWN_CODES}
-    return PopulationSelection(counts, chosen["year"], chosen["source"], area_name, note)
+    return PopulationSelection(counts, chosen_year, chosen_source, area_name, note)
 
 
 def ethnic_groups(detail: str) -> list[Group]:

@@ -247,7 +247,7 @@ def month_end_targets() -> list[tuple[dt.date, str]]:
     from dashboards.children.selectors import episode_date_range
 
     first, latest = episode_date_range()
-    if latest is not None:
+    if first is not None and latest is not None:
         # A case system may hold planned starts; no view asks for a date after today.
         latest = min(latest, timezone.localdate())
         first = min(first, latest)
@@ -277,23 +277,20 @@ _EPISODES = """
 """
 # One tuple of the binary COPY: its field count, then each field's length and value (big-endian;
 # a NULL would have length -1, so the lengths are checked).
+_EPISODE_FIELDS = (
+    ("child", ">i8"),
+    ("locality", ">i8"),
+    ("team", ">i8"),
+    ("kind", ">i4"),
+    ("start", ">i4"),
+    ("end", ">i4"),
+    ("ethnicity", ">i4"),
+    ("sex", ">i4"),
+    ("birth_ymd", ">i4"),
+)
 _EPISODE_TUPLE = np.dtype(
     [("fields", ">i2")]
-    + [
-        item
-        for name, kind in (
-            ("child", ">i8"),
-            ("locality", ">i8"),
-            ("team", ">i8"),
-            ("kind", ">i4"),
-            ("start", ">i4"),
-            ("end", ">i4"),
-            ("ethnicity", ">i4"),
-            ("sex", ">i4"),
-            ("birth_ymd", ">i4"),
-        )  # fmt: skip
-        for item in ((f"{name}_length", ">i4"), (name, kind))
-    ]
+    + [item for name, kind in _EPISODE_FIELDS for item in ((f"{name}_length", ">i4"), (name, kind))]
 )
 _OPEN = 2**30  # days: an open episode's end
 
@@ -317,9 +314,9 @@ def _read_episodes(cursor) -> month_end_counts.Episodes:
     # header: signature (11 bytes), flags (4), extension length (4) and extension; trailer: -1
     start = 19 + int.from_bytes(data[15:19], "big")
     rows = np.frombuffer(data[start : len(data) - 2], dtype=_EPISODE_TUPLE)
-    lengths = [rows[name] for name in _EPISODE_TUPLE.names if name.endswith("_length")]
-    widths = [_EPISODE_TUPLE.fields[name][0].itemsize for name in _EPISODE_TUPLE.names[2::2]]
-    if not all((length == width).all() for length, width in zip(lengths, widths, strict=True)):
+    if not all(
+        (rows[f"{name}_length"] == np.dtype(kind).itemsize).all() for name, kind in _EPISODE_FIELDS
+    ):
         raise ValueError("core_episode read back with a NULL or a different width")
     if (rows["ethnicity"] < 0).any():
         raise ValueError("core_episode holds an ethnicity code the ethnicity table does not")
