@@ -17,6 +17,7 @@ One house style for all of them, so a fix lands everywhere at once:
   which the template shows in its place. Every chart has a data table beside it on the page.
 """
 
+import functools
 import json
 import math
 import textwrap
@@ -24,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.basedatatypes import BaseTraceType
 from plotly.subplots import make_subplots
 
@@ -172,16 +174,26 @@ def _house_layout(layout: dict) -> dict:
     return merged
 
 
-def _has_points(trace: BaseTraceType) -> bool:
+def _points(plain: dict) -> bool:
+    """Whether a trace (as plain JSON) has a point to draw: a value on its numeric axis."""
     values = []
     for attribute in ("x", "y"):
-        value = getattr(trace, attribute, None)
+        value = plain.get(attribute)
         if value is not None:
             values.append([v for v in value if v is not None])
     numeric = values[-1] if values else []
-    if getattr(trace, "orientation", None) == "h" and values:
+    if plain.get("orientation") == "h" and values:
         numeric = values[0]
     return bool(numeric)
+
+
+def _has_points(trace: BaseTraceType) -> bool:
+    return _points(trace.to_plotly_json())
+
+
+def _plain(value: dict) -> dict:
+    """JSON-ready dicts, as plotly encodes them (lists for tuples and arrays, ISO dates)."""
+    return json.loads(pio.to_json(value, validate=False))
 
 
 def serialise(fig: go.Figure, empty: str) -> dict:
@@ -200,6 +212,44 @@ def figure(traces: Sequence[BaseTraceType], *, empty: str, **layout) -> dict:
     return serialise(fig, empty)
 
 
+@functools.cache
+def _grid(rows: int, columns: int, panels: int) -> str:
+    """The layout of a grid of panels sharing their axes (make_subplots: each panel's axes and
+    domain, its title's place), as JSON: made once per shape, since make_subplots and the
+    update_*axes calls over its panels took most of a dashboard page's time
+    (docs/adr/055-month-ends-counted-in-numpy.md)."""
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        subplot_titles=[str(index) for index in range(panels)],
+        vertical_spacing=min(0.25, 0.5 / rows),
+        horizontal_spacing=0.04,
+        figure=go.Figure(layout={"template": go.layout.Template()}),
+    )
+    return fig.layout.to_json()
+
+
+# Properties that are objects in plotly's schema: set to None, plotly leaves them empty.
+_OBJECTS = frozenset({"title", "font", "tickfont", "line", "marker", "legend", "margin"})
+
+
+def _merge(target: dict, update: dict) -> None:
+    """update into target as plotly's update_layout does: nested dicts merge, the rest replace,
+    None clears."""
+    for key, value in update.items():
+        if value is None:
+            if key in _OBJECTS:
+                target[key] = {}
+            else:
+                target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
+
+
 def small_multiples(
     panels: Sequence[tuple[str, Sequence[BaseTraceType]]],
     *,
@@ -210,27 +260,32 @@ def small_multiples(
     xaxis: dict | None = None,
     shapes_per_panel: Sequence[dict] = (),
 ) -> dict:
-    """One small panel per series, sharing axes, instead of one chart with too many colours."""
-    panels = [(title, traces) for title, traces in panels if any(_has_points(t) for t in traces)]
-    if not panels:
+    """One small panel per series, sharing axes, instead of one chart with too many colours.
+
+    The traces are plotly's; the grid comes from make_subplots (once per shape, _grid) and the
+    house style is merged into its plain layout, which gives what make_subplots, add_trace and
+    update_layout/update_xaxes/update_yaxes/update_annotations gave, in a fraction of the time
+    (tests/test_charts.py holds the two equal)."""
+    drawn = [
+        (title, plain)
+        for title, plain in (
+            (title, [trace.to_plotly_json() for trace in traces]) for title, traces in panels
+        )
+        if any(_points(trace) for trace in plain)
+    ]
+    if not drawn:
         return {"data": [], "layout": {}, "empty": empty}
-    rows = math.ceil(len(panels) / columns)
-    fig = make_subplots(
-        rows=rows,
-        cols=columns,
-        shared_xaxes=True,
-        shared_yaxes=True,
-        subplot_titles=[title for title, _ in panels],
-        vertical_spacing=min(0.25, 0.5 / rows),
-        horizontal_spacing=0.04,
-    )
+    rows = math.ceil(len(drawn) / columns)
+    layout = json.loads(_grid(rows, columns, len(drawn)))
+    data = []
     shapes = []
-    for index, (_title, traces) in enumerate(panels):
-        row, col = divmod(index, columns)
-        for trace in traces:
-            trace.showlegend = False
-            fig.add_trace(trace, row=row + 1, col=col + 1)
+    for index, (title, traces) in enumerate(drawn):
         suffix = "" if index == 0 else str(index + 1)
+        layout["annotations"][index]["text"] = title
+        for trace in traces:
+            data.append(
+                {**trace, "showlegend": False, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+            )
         for shape in shapes_per_panel:
             panel_shape = dict(shape)
             if panel_shape.get("xref") == "paper":
@@ -240,18 +295,24 @@ def small_multiples(
             panel_shape["xref"] = panel_shape.get("xref", f"x{suffix}")
             panel_shape["yref"] = panel_shape.get("yref", f"y{suffix}")
             shapes.append(panel_shape)
-    layout = _house_layout(
+    house = _house_layout(
         {"height": 80 + rows * panel_height, "showlegend": False, "shapes": shapes}
     )
-    layout.pop("xaxis")
-    layout.pop("yaxis")
-    fig.update_layout(**layout)
-    for axis, update in ((yaxis, fig.update_yaxes), (xaxis, fig.update_xaxes)):
+    house.pop("xaxis")
+    house.pop("yaxis")
+    house["template"] = {}
+    _merge(layout, house)
+    for axis, prefix in ((yaxis, "yaxis"), (xaxis, "xaxis")):
         settings = {"automargin": True, "gridcolor": GRID_COLOUR, **(axis or {})}
         _wrap_axis_title(settings)
-        update(**settings)
-    fig.update_annotations(font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR})
-    return serialise(fig, empty)
+        for name in [name for name in layout if name.startswith(prefix)]:
+            _merge(layout[name], json.loads(json.dumps(settings)))
+    for annotation in layout["annotations"]:
+        _merge(
+            annotation, {"font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR}}
+        )
+    plain = _plain({"data": data, "layout": layout})
+    return {"data": plain["data"], "layout": plain["layout"], "config": CONFIG, "empty": ""}
 
 
 def error_bars(values, lows, highs, *, places: int = 2) -> dict:

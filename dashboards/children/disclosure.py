@@ -1,6 +1,6 @@
 """Which of the children's dashboard's counts are hidden ("c"), decided once per date for every
 view a reader can open together (arp_portal/statistics/disclosure/children.py has the policy
-and the model; docs/adr/050-one-disclosure-engine.md the reasons).
+and the model; docs/adr/054-one-disclosure-engine.md the reasons).
 
 A release is one (reference date, measure, cohort): its decision covers the whole authority,
 each locality and each team at all ages, and the whole authority in each age band, at both

@@ -427,10 +427,12 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
     Dates whose snapshots are not built are counted live and added to unprepared, if given."""
     groups = selectors.ethnic_groups(filters.detail)
     reference = selectors.REFERENCES[filters.reference]
-    population = selectors.population_for(
-        area=filters.area, date=filters.reference_date, age_band=filters.age_band
-    )
     dates = trend_dates(filters.reference_date)
+    # One query for the populations of every trend date.
+    year_populations = selectors.populations_for(
+        area=filters.area, dates=[filters.reference_date, *dates], age_band=filters.age_band
+    )
+    population = year_populations[filters.reference_date]
     trend_counts = selectors.trend_counts(filters, dates, unprepared)
     counts_now = trend_counts[filters.reference_date]
     cohort = snapshot_cohort(filters)
@@ -443,12 +445,7 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
     being_prepared: list[dt.date] = []
     populations = {population.year: population}
     for date in dates:
-        if date == filters.reference_date:
-            year_population = population
-        else:
-            year_population = selectors.population_for(
-                area=filters.area, date=date, age_band=filters.age_band
-            )
+        year_population = year_populations[date]
         populations.setdefault(year_population.year, year_population)
         hidden = hidden_cells(filters, date, trend_counts[date], found)
         if hidden is disclosure.UNDECIDED:

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Max
 from django.utils import timezone
 
 from arp_portal.core.dates import latest_31_march, same_day_years_before
@@ -267,28 +266,44 @@ def population_for(
     Where several sources cover the same year, the one imported last is used. An authority's
     file may give age bands or only 0-17; bands are added up for 0-17 where they exist.
     """
-    area_name = area.name if area else "the whole authority"
-    rows = PopulationEstimate.objects.filter(locality=area)
-    vintages = list(
-        rows.values("year", "source").annotate(latest=Max("id")).order_by("-year", "-latest")
+    return populations_for(area=area, dates=[date], age_band=age_band)[date]
+
+
+def populations_for(
+    *, area: Locality | None, dates: list[dt.date], age_band: str = AgeBand.ALL
+) -> dict[dt.date, PopulationSelection]:
+    """population_for each of the dates (a trend's), from one query: every estimate of the
+    area (a few hundred rows), chosen from in Python."""
+    held = list(
+        PopulationEstimate.objects.filter(locality=area).values_list(
+            "id", "year", "source", "ethnicity_id", "age_band", "count"
+        )
     )
+    area_name = area.name if area else "the whole authority"
+    return {date: _population_from(held, area_name, date, age_band) for date in dates}
+
+
+def _population_from(
+    held: list[tuple], area_name: str, date: dt.date, age_band: str
+) -> PopulationSelection:
+    latest: dict[tuple[int, str], int] = {}
+    for pk, year, source, _code, _band, _count in held:
+        latest[(year, source)] = max(pk, latest.get((year, source), 0))
+    vintages = [vintage for vintage, _pk in sorted(latest.items(), key=lambda v: (-v[0][0], -v[1]))]
     if not vintages:
         return PopulationSelection(area=area_name, note=f"No population estimate for {area_name}.")
-    usable = [v for v in vintages if dt.date(v["year"], 6, 30) <= date]
+    usable = [v for v in vintages if dt.date(v[0], 6, 30) <= date]
     note = ""
     if usable:
         chosen = usable[0]
     else:
         chosen = vintages[-1]
-        note = (
-            f"No estimate is as old as {date:%-d %B %Y}: the earliest, mid-{chosen['year']}, "
-            "is used."
-        )
+        note = f"No estimate is as old as {date:%-d %B %Y}: the earliest, mid-{chosen[0]}, is used."
+    chosen_year, chosen_source = chosen
     by_band: dict[str, dict[str, int]] = {}
-    for code, band, count in rows.filter(year=chosen["year"], source=chosen["source"]).values_list(
-        "ethnicity_id", "age_band", "count"
-    ):
-        by_band.setdefault(band, {})[code] = count
+    for _pk, year, source, code, band, count in held:
+        if year == chosen_year and source == chosen_source:
+            by_band.setdefault(band, {})[code] = count
     if age_band == AgeBand.ALL:
         bands = [band for band in by_band if band != AgeBand.ALL]
         if bands:
@@ -302,14 +317,14 @@ def population_for(
         counts = by_band.get(age_band, {})
         if not counts:
             return PopulationSelection(
-                year=chosen["year"],
-                source=chosen["source"],
+                year=chosen_year,
+                source=chosen_source,
                 area=area_name,
                 note=f"The population estimate has no {AgeBand(age_band).label.lower()} band, "
                 "so rates cannot be given for this age band.",
             )
     counts = {code: count for code, count in counts.items() if code not in UNKNOWN_CODES}
-    return PopulationSelection(counts, chosen["year"], chosen["source"], area_name, note)
+    return PopulationSelection(counts, chosen_year, chosen_source, area_name, note)
 
 
 def ethnic_groups(detail: str) -> list[Group]:

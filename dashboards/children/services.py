@@ -450,12 +450,16 @@ def _episodes_first_load(cursor, keyed: str, source: str) -> dict:
     rebuilt = _drop_indexes_for_bulk_load(cursor, incoming)
     cursor.execute(_INSERT_EPISODES + f" FROM ({keyed}) k", [source])
     added = cursor.rowcount
-    # Every row is new: the dates they cover, merged, rather than a copy of each row.
+    # Every row is new: the dates they cover, merged, rather than a copy of each row, and each
+    # distinct start as a day of its own (a merged range keeps only its first start, and the
+    # starts of the year after every start change).
     cursor.execute(
         f"""
         INSERT INTO import_touched (start_date, end_date)
         SELECT lower(r), upper(r) - 1
           FROM unnest((SELECT range_agg({_COVERED}) FROM import_episode)) r
+        UNION ALL
+        SELECT DISTINCT start_date, start_date FROM import_episode
         """
     )
     for _name, definition in rebuilt:

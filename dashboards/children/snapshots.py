@@ -8,23 +8,27 @@ Reading is a SUM over a few hundred rows. Any write to children or episodes expi
 counted live until it is built again: a snapshot is never stale.
 
 After each children's import the month-ends it touched are built again by a background task
-(tasks.prepare_after_import, refresh_after_import below: set-based, a chunk of month-ends per
-statement); a view of any other date counts live and queues a task that builds that date's
+(tasks.prepare_after_import, refresh_after_import below: every month-end and both measures from
+one binary COPY of the episodes, counted in numpy by month_end_counts, written with one COPY a
+measure); a view of any other date counts live and queues a task that builds that date's
 snapshots (docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md,
-docs/adr/052-one-import-pipeline.md).
+docs/adr/052-one-import-pipeline.md, docs/adr/055-month-ends-counted-in-numpy.md).
 """
 
 import datetime as dt
+import io
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
 from arp_portal.core.dates import month_ends as month_ends_between
 from arp_portal.core.dates import month_index, same_day_years_before
-from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind, birth_number
+from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind, Ethnicity, birth_number
+from dashboards.children import month_end_counts
 
 ON_DATE = "on_date"
 STARTS = "starts"
@@ -241,7 +245,7 @@ def month_end_targets() -> list[tuple[dt.date, str]]:
     """Every (month-end, measure) an import prepares, in the order it prepares them: the 31
     Marches first (the default view and its trend), then the latest months first."""
     first, latest = episode_date_range()
-    if latest is not None:
+    if first is not None and latest is not None:
         # A case system may hold planned starts; no view asks for a date after today.
         latest = min(latest, timezone.localdate())
         first = min(first, latest)
@@ -252,175 +256,186 @@ def month_end_targets() -> list[tuple[dt.date, str]]:
     return [(date, measure) for date in dates for measure in MEASURES]
 
 
-# Month-ends are built set-based, every month-end of a measure in one statement, from events
-# rather than by expanding each episode into the month-ends it covers (some 30 million rows at
-# national scale): each child's episodes are merged into disjoint spans of months per cohort and
-# area (so a child counts once), split where the child's age band changes, and turned into +1 at
-# a span's first month and -1 after its last; a running sum over the months then gives the
-# children in each group on each month-end. Months are indexes, year * 12 + month - 1.
-_MONTH_INDEX = "(extract(year from {d})::int * 12 + extract(month from {d})::int - 1)"
-_MONTH_END_OF = "(make_date({k} / 12, {k} %% 12 + 1, 1) + interval '1 month - 1 day')::date"
-# The month-ends an episode covers: from its start's month to its end's (the month before, if it
-# ends before that month's last day); to the last month-end asked for while it is open.
-_ON_DATE_SPAN = f"""
-    {_MONTH_INDEX.format(d="e.start_date")} AS a,
-    CASE WHEN e.end_date IS NULL THEN %(hi)s
-         ELSE {_MONTH_INDEX.format(d="e.end_date")}
-              - CASE WHEN extract(day from e.end_date + 1) = 1 THEN 0 ELSE 1 END
-    END AS b
+# Month-ends are built together, every month-end of a measure from one read of the episodes:
+# month_end_counts explains how (merged spans per child, cut at age bands, a running sum over
+# the months), and the rows go back with one COPY.
+_EPISODES = """
+    COPY (
+        SELECT e.child_id, COALESCE(e.locality_id, -1), COALESCE(e.team_id, -1),
+               array_position(%(kinds)s::text[], e.kind::text) - 1,
+               e.start_date - DATE '1970-01-01',
+               COALESCE(e.end_date - DATE '1970-01-01', %(open)s),
+               -- 0 for none; a code the ethnicity table lacks stands out as -1
+               COALESCE(array_position(%(codes)s::text[], e.child_ethnicity::text),
+                        CASE WHEN e.child_ethnicity IS NULL THEN 0 ELSE -1 END),
+               COALESCE(e.child_sex, -1)::int, e.child_birth_ymd
+          FROM core_episode e
+         WHERE e.kind = ANY(%(kinds)s) AND e.child_birth_ymd IS NOT NULL
+    ) TO STDOUT WITH (FORMAT binary)
 """
-# The month-ends whose year to date holds a start: its month's and the eleven after.
-_STARTS_SPAN = f"""
-    {_MONTH_INDEX.format(d="e.start_date")} AS a,
-    {_MONTH_INDEX.format(d="e.start_date")} + 11 AS b
-"""
-# Cohorts by number (1-based, into the names passed with the statement).
-_ON_DATE_COHORTS = "(VALUES (1), (CASE e.kind WHEN 'CP' THEN 2 WHEN 'CIC' THEN 3 END)) c(cohort)"
-KIND_COHORTS = list(EpisodeKind.values)
-_STARTS_COHORTS = "(VALUES (array_position(%(kinds)s::text[], e.kind))) c(cohort)"
-BAND_NAMES = ("under1", "1-4", "5-9", "10-15", "16-17")
-# Months of age in each band (0-based): under 1 is 0 to 11, 16-17 is 192 to 215; a child's
-# months of age at a month-end are its month index less their birth month's.
-_BAND_MONTHS = "(VALUES (1, 0, 11), (2, 12, 59), (3, 60, 119), (4, 120, 191), (5, 192, 215))"
-# Ages are exact (from the full date of birth): at a month-end a child has had their birthday
-# that month, since the month's last day is on or after it, except a child born on 29 February
-# in a year with no 29 February, whose birthday falls on 1 March (as the one-date build counts
-# it): their n-th birthday moves their band a month later.
-_LEAP_DAY_DELAY = (
-    "(CASE WHEN i.leap_day AND NOT ((i.birth_year + {n}) %% 4 = 0"
-    " AND ((i.birth_year + {n}) %% 100 <> 0 OR (i.birth_year + {n}) %% 400 = 0)) THEN 1 ELSE 0 END)"
+# One tuple of the binary COPY: its field count, then each field's length and value (big-endian;
+# a NULL would have length -1, so the lengths are checked).
+_EPISODE_FIELDS = (
+    ("child", ">i8"),
+    ("locality", ">i8"),
+    ("team", ">i8"),
+    ("kind", ">i4"),
+    ("start", ">i4"),
+    ("end", ">i4"),
+    ("ethnicity", ">i4"),
+    ("sex", ">i4"),
+    ("birth_ymd", ">i4"),
 )
-_BAND_STARTS_LATE = _LEAP_DAY_DELAY.format(n="band.first / 12")
-_BAND_ENDS_LATE = _LEAP_DAY_DELAY.format(n="(band.last + 1) / 12")
-# Memory for the sorts and hashes of a few million spans at national scale, and no JIT
-# (compiling the statement cost seconds, more than it saved).
-MONTH_END_WORK_MEM = "SET LOCAL work_mem = '256MB'"
+_EPISODE_TUPLE = np.dtype(
+    [("fields", ">i2")]
+    + [item for name, kind in _EPISODE_FIELDS for item in ((f"{name}_length", ">i4"), (name, kind))]
+)
+_OPEN = 2**30  # days: an open episode's end
 
 
-def _build_month_ends(cursor, measure: str, indexes: list[int]) -> None:
-    """Snapshots of measure for the month-ends with these month indexes, in one statement."""
-    lo, hi = min(indexes), max(indexes)
-    span, cohorts = (
-        (_ON_DATE_SPAN, _ON_DATE_COHORTS) if measure == ON_DATE else (_STARTS_SPAN, _STARTS_COHORTS)
+def _months(days: np.ndarray) -> np.ndarray:
+    """Month indexes (year * 12 + month - 1) of days since 1 January 1970."""
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) + 1970 * 12
+
+
+def _read_episodes(cursor) -> month_end_counts.Episodes:
+    """Every episode of a child with a date of birth, as arrays: one binary COPY (a second or
+    two at national scale), no parsing in Python."""
+    kinds = list(EpisodeKind.values)
+    codes = list(Ethnicity.objects.order_by("code").values_list("code", flat=True))
+    buffer = io.BytesIO()
+    cursor.copy_expert(
+        cursor.mogrify(_EPISODES, {"kinds": kinds, "codes": codes, "open": _OPEN}).decode(),
+        buffer,
     )
-    group = "cohort, scope, key, ethnicity, sex, band"
-    cursor.execute(
-        _INSERT
-        + f"""
-        WITH spans AS (
-            SELECT e.child_id, c.cohort, s.scope, s.key, e.child_ethnicity AS ethnicity,
-                   e.child_sex AS sex, e.child_birth_ymd AS ymd, r.a, r.b
-              FROM core_episode e
-              CROSS JOIN LATERAL (SELECT {span}) r
-              CROSS JOIN LATERAL {cohorts}
-              -- 1 locality, 2 team, 3 the whole authority
-              CROSS JOIN LATERAL (VALUES (1, e.locality_id::bigint), (2, e.team_id::bigint),
-                                         (3, NULL::bigint)) s(scope, key)
-             WHERE e.kind = ANY(%(kinds)s) AND c.cohort IS NOT NULL
-               AND r.a <= r.b AND r.b >= %(lo)s AND r.a <= %(hi)s
-        ), marked AS (
-            SELECT *, SUM(CASE WHEN a <= previous_end + 1 THEN 0 ELSE 1 END)
-                          OVER (PARTITION BY child_id, cohort, scope, key ORDER BY a, b
-                                ROWS UNBOUNDED PRECEDING) AS island
-              FROM (SELECT *, MAX(b) OVER (PARTITION BY child_id, cohort, scope, key
-                                           ORDER BY a, b
-                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                              AS previous_end
-                      FROM spans) ordered
-        ), islands AS (
-            SELECT cohort, scope, key, ethnicity, sex, ymd, MIN(a) AS a, MAX(b) AS b
-              FROM marked
-             GROUP BY child_id, cohort, scope, key, ethnicity, sex, ymd, island
-        ), aged AS (
-            SELECT *, (ymd / 10000) * 12 + (ymd / 100 %% 100) - 1 AS born,
-                   ymd %% 10000 = 229 AS leap_day, ymd / 10000 AS birth_year
-              FROM islands
-        ), pieces AS (
-            SELECT i.cohort, i.scope, i.key, i.ethnicity, i.sex, band.n AS band,
-                   GREATEST(i.a, i.born + band.first + {_BAND_STARTS_LATE}) AS a,
-                   LEAST(i.b, i.born + band.last + {_BAND_ENDS_LATE}) AS b
-              FROM aged i
-              JOIN {_BAND_MONTHS} band(n, first, last)
-                ON i.a <= i.born + band.last + {_BAND_ENDS_LATE}
-               AND i.b >= i.born + band.first + {_BAND_STARTS_LATE}
-        ), deltas AS (
-            SELECT {group}, k, SUM(d) AS d
-              FROM (SELECT {group}, a AS k, 1 AS d FROM pieces
-                    UNION ALL SELECT {group}, b + 1, -1 FROM pieces) events
-             GROUP BY {group}, k
-        ), running AS (
-            SELECT {group}, k, SUM(d) OVER g AS children, LEAD(k) OVER g AS next_k
-              FROM deltas
-            WINDOW g AS (PARTITION BY {group} ORDER BY k)
+    data = buffer.getbuffer()
+    # header: signature (11 bytes), flags (4), extension length (4) and extension; trailer: -1
+    start = 19 + int.from_bytes(data[15:19], "big")
+    rows = np.frombuffer(data[start : len(data) - 2], dtype=_EPISODE_TUPLE)
+    if not all(
+        (rows[f"{name}_length"] == np.dtype(kind).itemsize).all() for name, kind in _EPISODE_FIELDS
+    ):
+        raise ValueError("core_episode read back with a NULL or a different width")
+    if (rows["ethnicity"] < 0).any():
+        raise ValueError("core_episode holds an ethnicity code the ethnicity table does not")
+    start_days = rows["start"].astype(np.int64)
+    start_month = _months(start_days)
+    end_days = rows["end"].astype(np.int64)
+    is_open = end_days == _OPEN
+    end_days = np.where(is_open, 0, end_days)
+    # the last month-end an episode is open on: its end's month, or the month before if it
+    # ends before that month's last day
+    last = _months(end_days) - (_months(end_days + 1) == _months(end_days))
+    first_of_month = (start_month - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]")
+    day_of_month = start_days - first_of_month.astype(np.int64)
+    return month_end_counts.Episodes(
+        child=rows["child"].astype(np.int64),
+        kind=rows["kind"].astype(np.int64),
+        kinds=tuple(kinds),
+        start=start_month,
+        start_leap_day=(start_month % 12 == 1) & (day_of_month == 28),
+        last=np.where(is_open, _OPEN, last),
+        locality=rows["locality"].astype(np.int64),
+        team=rows["team"].astype(np.int64),
+        ethnicity=rows["ethnicity"].astype(np.int64) - 1,
+        ethnicities=tuple(codes),
+        sex=rows["sex"].astype(np.int64),
+        birth_ymd=rows["birth_ymd"].astype(np.int64),
+    )
+
+
+def _text(value) -> str:
+    return "\\N" if value is None else str(value)
+
+
+def _write_month_ends(cursor, measure: str, counts: month_end_counts.Counts) -> None:
+    """The counts of one measure into core_cohortsnapshot, in one COPY."""
+    cells = [
+        "\t".join(
+            _text(value)
+            for value in (
+                cell.cohort,
+                cell.scope,
+                cell.locality_id,
+                cell.team_id,
+                cell.ethnicity,
+                cell.age_band,
+                cell.sex,
+            )
         )
-        SELECT {_MONTH_END_OF.format(k="m.k")}, %(measure)s,
-               (%(cohort_names)s::text[])[r.cohort],
-               CASE r.scope WHEN 1 THEN 'locality' WHEN 2 THEN 'team' ELSE 'all' END,
-               CASE WHEN r.scope = 1 THEN r.key END, CASE WHEN r.scope = 2 THEN r.key END,
-               r.ethnicity, (%(band_names)s::text[])[r.band], r.sex, r.children
-          FROM running r
-          CROSS JOIN LATERAL generate_series(
-              GREATEST(r.k, %(lo)s), LEAST(COALESCE(r.next_k - 1, %(hi)s), %(hi)s)) m(k)
-         WHERE r.children > 0 AND m.k = ANY(%(indexes)s)
-        """,
-        {
-            "measure": measure,
-            "lo": lo,
-            "hi": hi,
-            "indexes": indexes,
-            "kinds": list(EpisodeKind.values),
-            "cohort_names": ["cin", "cp", "cic"] if measure == ON_DATE else KIND_COHORTS,
-            "band_names": list(BAND_NAMES),
-        },
+        for cell in counts.cells
+    ]
+    months = np.unique(counts.month).tolist()
+    dates = {month: f"{_month_end(month).isoformat()}\t{measure}\t" for month in months}
+    text = "".join(
+        f"{dates[month]}{cells[cell]}\t{children}\n"
+        for month, cell, children in zip(
+            counts.month.tolist(), counts.cell.tolist(), counts.children.tolist(), strict=True
+        )
+    )
+    cursor.copy_expert(
+        "COPY core_cohortsnapshot (reference_date, measure, cohort, scope, locality_id, team_id,"
+        " ethnicity, age_band, sex, children) FROM STDIN",
+        io.StringIO(text),
     )
 
 
 @transaction.atomic
-def build_month_ends(dates: list[dt.date], measure: str) -> int:
-    """(Re)build the month-ends of dates not built yet, in one transaction; how many. Takes the
-    per-date locks build() takes, in date order, so the two never build the same date twice."""
+def build_month_ends(dates: list[dt.date], measures: tuple[str, ...] = MEASURES) -> int:
+    """(Re)build the snapshots of dates not built yet, every measure, in one transaction: one
+    read of the episodes, counted in numpy (month_end_counts), one COPY a measure. How many
+    snapshots were built. Takes the per-date locks build() takes, in the same order, so the
+    two never build the same snapshot twice."""
     with connection.cursor() as cursor:
         cursor.execute(DATA_LOCK)
         for date in sorted(dates):
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s)",
-                [zlib.crc32(f"cohort-snapshot {date} {measure}".encode())],
-            )
+            for measure in measures:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s)",
+                    [zlib.crc32(f"cohort-snapshot {date} {measure}".encode())],
+                )
         built = set(
             CohortSnapshotBuild.objects.filter(
-                reference_date__in=dates, measure=measure
-            ).values_list("reference_date", flat=True)
+                reference_date__in=dates, measure__in=measures
+            ).values_list("reference_date", "measure")
         )
-        todo = sorted(set(dates) - built)
-        if not todo:
+        todo = {
+            measure: sorted(date for date in set(dates) if (date, measure) not in built)
+            for measure in measures
+        }
+        if not any(todo.values()):
             return 0
-        cursor.execute(MONTH_END_WORK_MEM)
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(
-            "DELETE FROM core_cohortsnapshot WHERE reference_date = ANY(%s) AND measure = %s",
-            [todo, measure],
-        )
-        _build_month_ends(cursor, measure, [month_index(date) for date in todo])
-        cursor.execute(
-            "INSERT INTO core_cohortsnapshotbuild (reference_date, measure, built_at)"
-            " SELECT d, %s, now() FROM unnest(%s::date[]) d",
-            [measure, todo],
-        )
-    return len(todo)
+        episodes = _read_episodes(cursor)
+        for measure, missing in todo.items():
+            if not missing:
+                continue
+            cursor.execute(
+                "DELETE FROM core_cohortsnapshot WHERE reference_date = ANY(%s) AND measure = %s",
+                [missing, measure],
+            )
+            counts = month_end_counts.month_end_counts(
+                episodes, measure, [month_index(date) for date in missing]
+            )
+            _write_month_ends(cursor, measure, counts)
+            cursor.execute(
+                "INSERT INTO core_cohortsnapshotbuild (reference_date, measure, built_at)"
+                " SELECT d, %s, now() FROM unnest(%s::date[]) d",
+                [measure, missing],
+            )
+    return sum(len(missing) for missing in todo.values())
 
 
 def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> int:
     """Build the snapshots of every month-end (both measures) not built: after an import, the
-    month-ends its changes touched (it expired only those). One statement per measure, on-date
-    counts first (the default view). progress(done, total) counts month-ends with both measures
-    built. Returns how many snapshots were built."""
+    month-ends its changes touched (it expired only those), in one transaction
+    (build_month_ends). progress(done, total) counts month-ends with both measures built,
+    before and after. Returns how many snapshots were built."""
     targets = month_end_targets()
     dates = sorted({date for date, _ in targets})
     if not dates:
         return 0
-    count = 0
-    for measure in MEASURES:
-        count += build_month_ends(dates, measure)
+
+    def report() -> None:
         if progress is not None:
             built = set(
                 CohortSnapshotBuild.objects.filter(reference_date__in=dates).values_list(
@@ -430,6 +445,10 @@ def refresh_after_import(progress: Callable[[int, int], None] | None = None) -> 
             progress(
                 sum(1 for date in dates if all((date, m) in built for m in MEASURES)), len(dates)
             )
+
+    report()
+    count = build_month_ends(dates)
+    report()
     return count
 
 

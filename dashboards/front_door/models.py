@@ -113,7 +113,18 @@ class EarlyHelpEpisode(models.Model):
                 name="early_help_closure_needs_end",
             ),
         ]
-        indexes = [models.Index(fields=["start_date"]), models.Index(fields=["end_date"])]
+        # The dashboard's counts of a year's starts and ends by ethnicity (and team): index-only
+        # scans of a period, no visit to the table.
+        indexes = [
+            models.Index(
+                fields=["start_date"], include=["ethnicity", "team"], name="early_help_starts"
+            ),
+            models.Index(
+                fields=["end_date"],
+                include=["ethnicity", "team", "closure_reason"],
+                name="early_help_ends",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_ref} early help {self.start_date}"

@@ -8,7 +8,7 @@ last day); "employed during" a period means in post on any day of it; an event i
 when its date is on or between the period's first and last days. Unknown ethnicity (REFU, NOBT)
 is its own group, "Unknown". A workforce is some 1,500 people, so counting them here is a few
 milliseconds; what cost the time was the 75 to 138 queries of a page that asked Postgres once a
-year and measure (docs/adr/053-the-workforce-page-in-one-shape.md).
+year and measure (docs/adr/053-the-workforce-page-in-one-shape-and-the-caches-that-stay.md).
 """
 
 import bisect

@@ -148,13 +148,16 @@ def test_the_page_aggregates_in_a_fixed_number_of_queries(
         (date, measure) for date in trend_dates(MARCH_31) for measure in snapshots.MEASURES
     )
     assert disclosure.decide_prepared() == 5 * 3 + 5 * 4  # every cohort of every build
-    # Prepared dates are read, whatever the filters: no statement per row, group or team, and
-    # the disclosure decisions in two (the trend's dates; the pathway's stages).
-    with django_assert_max_num_queries(32):
+    # Prepared dates are read, whatever the filters: no statement per row, group, team or
+    # trend year, and the disclosure decisions in two (the trend's dates; the pathway's stages):
+    # 20 at most, session and permissions included.
+    with django_assert_max_num_queries(20):
         response = get(service_manager_client, cohort="cin", detail="detailed")
     assert not response.context["being_prepared"]
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(20):
         response = get(service_manager_client, cohort="cic", locality="North", sex="1")
+    with django_assert_max_num_queries(20):
+        get(service_manager_client, cohort="cp", measure="starts", team="North care")
     assert response.status_code == 200
     assert not response.context["being_prepared"]
 

@@ -258,3 +258,24 @@ def test_the_clean_up_command_clears_expired_uploads(data_manager_client, db):
     call_command("clear_expired_imports", stdout=out)
     assert "1 expired upload(s) cleared." in out.getvalue()
     assert not Path(pending.folder).exists()
+
+
+def test_a_first_import_of_a_source_expires_the_starts_of_the_year_after_each_start(
+    data_manager_client, authority, django_capture_on_commit_callbacks
+):
+    """A first load records its dates merged (one range for overlapping episodes): the starts
+    snapshots of the year after every start in it expire too, not only after the range's
+    first, or the dashboard would read starts counted before the import (as it did)."""
+    later = CASES + b"C3,2016-01-01,1,WBRI,CIN,2025-06-01,,North care\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_cases(data_manager_client, data=later)  # month-ends to May 2025 prepared
+    built = set(CohortSnapshotBuild.objects.values_list("reference_date", "measure"))
+    assert (dt.date(2024, 9, 30), "starts") in built
+    # A first SSDA903 return: care from 15 May 2023 (open) and 1 September 2023.
+    with django_capture_on_commit_callbacks(execute=False):
+        upload_903(data_manager_client)
+    expired = built - set(CohortSnapshotBuild.objects.values_list("reference_date", "measure"))
+    starts = {date for date, measure in expired if measure == "starts"}
+    # Starts of 15 May 2023 count to 30 April 2024, of 1 September 2023 to 31 August 2024.
+    assert dt.date(2024, 7, 31) in starts and dt.date(2023, 5, 31) in starts
+    assert dt.date(2023, 4, 30) not in starts and dt.date(2024, 9, 30) not in starts

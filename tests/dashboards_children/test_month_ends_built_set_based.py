@@ -77,6 +77,23 @@ def _random_children(authority, how_many=120, seed=7):
         )
         Episode.objects.create(child=child, kind="CIN", start_date=dt.date(2020, 6, 1))
 
+    # Episodes starting on 29 February 2024: the year to 28 February 2025 starts that day, so
+    # the start counts on thirteen month-ends; one child with two overlapping episodes in the
+    # same team, one in no team at all, and one turning 18 while open.
+    child = Child.objects.create(child_ref="S0", birth_year=2015, birth_month=5, birth_day=3,
+                                 sex=1, ethnicity_id="WBRI")  # fmt: skip
+    team = authority["teams"]["north"]
+    for kind, end in (("CIN", None), ("CP", dt.date(2024, 8, 31)), ("CIC", dt.date(2025, 3, 1))):
+        Episode.objects.create(child=child, kind=kind, start_date=dt.date(2024, 2, 29),
+                               end_date=end, team=team)  # fmt: skip
+    Episode.objects.create(child=child, kind="CIN", start_date=dt.date(2024, 6, 1),
+                           end_date=dt.date(2025, 2, 28), team=team)  # fmt: skip
+    child = Child.objects.create(child_ref="S1", birth_year=2006, birth_month=7, birth_day=31,
+                                 sex=9, ethnicity_id="BAFR")  # fmt: skip
+    Episode.objects.create(child=child, kind="CIC", start_date=dt.date(2024, 2, 29))
+    # (and data on to mid-2025, so that February 2025 is among the month-ends prepared)
+    Episode.objects.create(child=child, kind="CIN", start_date=dt.date(2025, 6, 1))
+
 
 @pytest.mark.parametrize("seed", [7, 11])
 def test_every_month_end_holds_what_a_build_of_that_date_alone_holds(authority, seed):

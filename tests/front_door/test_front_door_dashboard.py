@@ -92,3 +92,15 @@ def test_the_decision_ratio_reads_as_a_linked_measure():
     assert reading.verdict == "improving"
     share = measure_status("front_door:early_help:all").reading
     assert share.display_value == f"{220 / 601 * 100:.1f}%"
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(
+    service_manager_client, django_assert_max_num_queries
+):
+    """Whatever the filters: the monthly counts, two early help counts, the pathway's stages,
+    the population and the form's choices; 20 at most, session and permissions included."""
+    _population()
+    _contacts()
+    for query in ("year=2026&detail=detailed", "year=2025&source=6&reference=all", "year=2026"):
+        with django_assert_max_num_queries(20):
+            assert service_manager_client.get(f"/dashboards/front-door/?{query}").status_code == 200

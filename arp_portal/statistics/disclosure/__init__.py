@@ -1,6 +1,6 @@
 """Disclosure control: one engine for every published number (docs/adr/050).
 
-The ADR is docs/adr/050-one-disclosure-engine.md.
+The ADR is docs/adr/054-one-disclosure-engine.md.
 
 The engine:
 
