@@ -133,7 +133,8 @@ SURVEY_SESSION_SECONDS = env_int("ARP_SURVEY_SESSION_SECONDS", 2 * 60 * 60)
 # Computed (suppressed) survey results are cached under a key that changes with the data.
 SURVEY_RESULTS_CACHE_SECONDS = env_int("ARP_SURVEY_RESULTS_CACHE_SECONDS", 3600)
 # The workforce page's disclosure decisions, cached under a digest of their counts (never stale);
-# 0 decides afresh on every request (docs/adr/053-the-workforce-page-in-one-shape-and-the-caches-that-stay.md).
+# 0 decides afresh on every request (docs/adr/053-the-workforce-page-in-one-shape-and-the-
+# caches-that-stay.md).
 WORKFORCE_DECISION_CACHE_SECONDS = env_int("ARP_WORKFORCE_DECISION_CACHE_SECONDS", 24 * 3600)
 
 # --- Background work: a task queue in the database (django-tasks with its database backend).

@@ -25,8 +25,8 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from arp_portal.core.dates import month_end, month_index, same_day_years_before
 from arp_portal.core.dates import month_ends as month_ends_between
-from arp_portal.core.dates import month_index, same_day_years_before
 from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind, Ethnicity, birth_number
 from dashboards.children import month_end_counts
 
@@ -366,7 +366,7 @@ def _write_month_ends(cursor, measure: str, counts: month_end_counts.Counts) -> 
         for cell in counts.cells
     ]
     months = np.unique(counts.month).tolist()
-    dates = {month: f"{_month_end(month).isoformat()}\t{measure}\t" for month in months}
+    dates = {month: f"{month_end(month).isoformat()}\t{measure}\t" for month in months}
     text = "".join(
         f"{dates[month]}{cells[cell]}\t{children}\n"
         for month, cell, children in zip(

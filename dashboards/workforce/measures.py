@@ -100,8 +100,8 @@ def suppress_counts(
     """_suppress_counts's decision, kept in Django's cache under a digest of everything it is
     made from (the counts, the partitions, the authority's counts), so a key can never name a
     stale decision: changed data makes a new key. The engine's linear programmes are most of a
-    page's time (some 40 decisions a page); docs/adr/053-the-workforce-page-in-one-shape-and-the-caches-that-stay.md has
-    the benchmark with and without. WORKFORCE_DECISION_CACHE_SECONDS = 0 turns it off."""
+    page's time (some 40 decisions a page); ADR 053 (the workforce page in one shape) has the
+    benchmark with and without. WORKFORCE_DECISION_CACHE_SECONDS = 0 turns it off."""
     tables = [dict(table) for table in tables]
     outside = [dict(table) for table in outside] if outside else None
     seconds = settings.WORKFORCE_DECISION_CACHE_SECONDS
