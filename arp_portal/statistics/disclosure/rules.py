@@ -37,7 +37,12 @@ from arp_portal.statistics.disclosure.protection import (
     unprotected,
 )
 from arp_portal.statistics.disclosure.publication import Publication
-from arp_portal.statistics.disclosure.suppression import Cost, _nearest_shown, information
+from arp_portal.statistics.disclosure.suppression import (
+    Cost,
+    _nearest_shown,
+    _prepared,
+    information,
+)
 
 
 @dataclass(frozen=True)
@@ -122,16 +127,7 @@ def protect(
 ) -> Protected:
     """Primary cells, the line rules' secondary cells, and more only where an exact check of an
     independent block finds a cell short. See the module docstring."""
-    values = publication.values
-    primary = frozenset(primary)
-    unknown = [key for key in primary if key not in values]
-    if unknown:
-        raise ValueError(f"Primary cells {unknown!r} are not in the publication")
-    hideable = {key for key in publication.cells if key not in publication.known_totals}
-
-    def order(key: Hashable) -> tuple[bool, float, str]:
-        return (values[key] == 0, cost(key, values[key]), repr(key))
-
+    primary, hideable, order = _prepared(publication, primary, cost)
     hidden = line_rules(publication, primary, protection=protection, hideable=hideable, cost=cost)
     # Each independent block's verdict stands until a cell joins or leaves it.
     verdicts: dict[frozenset[Hashable], frozenset[Hashable]] = {}

@@ -55,6 +55,25 @@ class Decision:
         return self.hidden - self.primary
 
 
+def _prepared(
+    publication: Publication, primary: Collection[Hashable], cost: Cost
+) -> tuple[frozenset[Hashable], set[Hashable], Callable[[Hashable], tuple[bool, float, str]]]:
+    """What `suppress` and `rules.protect` both start from: the primary cells (each checked to
+    be in the publication), the cells that may be hidden (not a known total), and the order in
+    which shown cells are hidden (zeros last, then the cheapest)."""
+    values = publication.values
+    checked = frozenset(primary)
+    unknown = [key for key in checked if key not in values]
+    if unknown:
+        raise ValueError(f"Primary cells {unknown!r} are not in the publication")
+    hideable = {key for key in publication.cells if key not in publication.known_totals}
+
+    def order(key: Hashable) -> tuple[bool, float, str]:
+        return (values[key] == 0, cost(key, values[key]), repr(key))
+
+    return checked, hideable, order
+
+
 def suppress(
     publication: Publication,
     primary: Collection[Hashable],
@@ -69,15 +88,7 @@ def suppress(
     int for every hidden non-zero cell. cost: what hiding a cell loses (default: its value).
     reshow: step 5 of the module docstring (on by default).
     """
-    values = publication.values
-    primary = frozenset(primary)
-    unknown = [key for key in primary if key not in values]
-    if unknown:
-        raise ValueError(f"Primary cells {unknown!r} are not in the publication")
-    hideable = {key for key in publication.cells if key not in publication.known_totals}
-
-    def order(key):
-        return (values[key] == 0, cost(key, values[key]), repr(key))
+    primary, hideable, order = _prepared(publication, primary, cost)
 
     # Audits of groups of hidden cells that share no relation are independent: each group's
     # verdict is kept until a cell joins or leaves it.
