@@ -329,3 +329,39 @@ def error_bars(values, lows, highs, *, places: int = 2) -> dict:
         "color": TEXT_COLOUR,
         "thickness": 1.5,
     }
+
+
+def ratio_figure(
+    labels: Sequence[str],
+    values: Sequence[float],
+    lows: Sequence[float | None],
+    highs: Sequence[float | None],
+    *,
+    name: str,
+    axis_title: str,
+    empty: str,
+    marker: dict,
+    height: int,
+    annotations: Sequence[dict] = (),
+) -> dict:
+    """One point per group on a log axis ticked at doublings, with its 95% interval and parity
+    (1) dashed: the children's relative rate index and the front door's decision-point ratio."""
+    points = go.Scatter(
+        mode="markers",
+        y=list(labels),
+        x=list(values),
+        marker=marker,
+        error_x=error_bars(values, lows, highs),
+        hovertemplate="%{y}: %{x}<extra></extra>",
+        name=name,
+    )
+    return figure(
+        [points],
+        empty=empty,
+        height=height,
+        xaxis=log_axis([*values, *lows, *highs], axis_title),
+        yaxis={"autorange": "reversed"},
+        shapes=[reference_line(x=1)],
+        **({"annotations": list(annotations)} if annotations else {}),
+        showlegend=False,
+    )

@@ -176,35 +176,23 @@ def rate_figure(table: CohortTable) -> dict:
 
 def rri_figure(table: CohortTable) -> dict:
     shown = [row for row in table.rows if row.rri.value is not None]
-    values = [round(row.rri.value, 2) for row in shown]
     # Over-represented groups differ in colour and in shape (diamond), not colour alone.
     over = [row.over_represented for row in shown]
-    points = go.Scatter(
-        mode="markers",
-        y=[row.group.label for row in shown],
-        x=values,
+    return charts.ratio_figure(
+        [row.group.label for row in shown],
+        [round(row.rri.value, 2) for row in shown],
+        [r.rri.low for r in shown],
+        [r.rri.high for r in shown],
+        name="Relative rate index",
+        axis_title=f"Relative rate index against {table.reference.label} (log scale)",
+        empty="There is no ratio to draw: no group can be compared with "
+        f"{table.reference.label} children here.",
         marker={
             "size": 12,
             "color": [charts.PALETTE[1] if flag else charts.PALETTE[0] for flag in over],
             "symbol": ["diamond" if flag else "circle" for flag in over],
         },
-        error_x=charts.error_bars(values, [r.rri.low for r in shown], [r.rri.high for r in shown]),
-        hovertemplate="%{y}: %{x}<extra></extra>",
-        name="Relative rate index",
-    )
-    lows = [r.rri.low for r in shown]
-    highs = [r.rri.high for r in shown]
-    return charts.figure(
-        [points],
-        empty="There is no ratio to draw: no group can be compared with "
-        f"{table.reference.label} children here.",
         height=max(280, 40 * len(shown) + 120),
-        xaxis=charts.log_axis(
-            [*values, *lows, *highs],
-            f"Relative rate index against {table.reference.label} (log scale)",
-        ),
-        yaxis={"autorange": "reversed"},
-        shapes=[charts.reference_line(x=1)],
         annotations=[
             {
                 "x": 0,
@@ -217,7 +205,6 @@ def rri_figure(table: CohortTable) -> dict:
                 "font": {"color": charts.REFERENCE_COLOUR},
             }
         ],
-        showlegend=False,
     )
 
 

@@ -169,30 +169,17 @@ def ratio_figure(table: FrontDoorTable) -> dict:
     """The decision-point ratio of each group against the reference, on a log axis with parity
     (1) marked."""
     shown = [r for r in table.rows if r.decision_ratio.value is not None]
-    values = [round(r.decision_ratio.value or 0.0, 2) for r in shown]
-    lows = [r.decision_ratio.low for r in shown]
-    highs = [r.decision_ratio.high for r in shown]
-    points = go.Scatter(
-        mode="markers",
-        y=[r.label for r in shown],
-        x=values,
-        marker={"size": 11, "color": charts.PALETTE[0]},
-        error_x=charts.error_bars(values, lows, highs),
-        hovertemplate="%{y}: %{x}<extra></extra>",
+    return charts.ratio_figure(
+        [r.label for r in shown],
+        [round(r.decision_ratio.value or 0.0, 2) for r in shown],
+        [r.decision_ratio.low for r in shown],
+        [r.decision_ratio.high for r in shown],
         name="Early help rather than referral",
-    )
-    return charts.figure(
-        [points],
+        axis_title=f"Early help rather than referral, against {table.reference.label} (log scale)",
         empty="There is no ratio to draw: no group can be compared with "
         f"{table.reference.label} for this period.",
+        marker={"size": 11, "color": charts.PALETTE[0]},
         height=max(280, 32 * len(shown) + 100),
-        xaxis=charts.log_axis(
-            [*values, *lows, *highs],
-            f"Early help rather than referral, against {table.reference.label} (log scale)",
-        ),
-        yaxis={"autorange": "reversed"},
-        shapes=[charts.reference_line(x=1)],
-        showlegend=False,
     )
 
 
