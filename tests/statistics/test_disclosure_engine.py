@@ -208,8 +208,21 @@ def test_after_suppression_no_hidden_cell_is_narrower_than_its_protection(table)
 
 
 def _brute_force(values, relations, hidden, cap):
+    """Each hidden cell's least and greatest value over every assignment of 0..cap to the
+    hidden cells that satisfies the relations; a cell whose greatest value grows when the cap
+    does is unbounded (a cell can be bounded only through another that the cap bounds)."""
+    low_cap, high_cap = _enumerate(values, relations, hidden, cap), _enumerate(
+        values, relations, hidden, cap + 2
+    )
+    return {
+        key: (low, math.inf if high_cap[key][1] > high else high)
+        for key, (low, high) in low_cap.items()
+    }
+
+
+def _enumerate(values, relations, hidden, cap):
     """Every assignment of 0..cap to the hidden cells that satisfies the relations (numpy
-    enumerates them all at once)."""
+    enumerates them all at once): each cell's least and greatest value among them."""
     hidden = sorted(hidden, key=repr)
     grid = np.indices((cap + 1,) * len(hidden)).reshape(len(hidden), -1)
     trial = {key: np.full(grid.shape[1], value) for key, value in values.items()}
@@ -220,7 +233,7 @@ def _brute_force(values, relations, hidden, cap):
     found = {}
     for key, column in zip(hidden, grid, strict=True):
         low, high = int(column[fits].min()), int(column[fits].max())
-        found[key] = (low, math.inf if high == cap else high)
+        found[key] = (low, high)
     return found
 
 
@@ -241,7 +254,6 @@ def test_intervals_match_brute_force_on_small_tables(data):
     ]
     hidden = data.draw(st.sets(st.sampled_from(sorted(values)), min_size=1, max_size=4))
     publication = Publication(values, [Relation(t, p) for t, p in relations])
-    # A bounded cell is at most a sum of two shown cells, so at most 2T: reaching the cap
-    # means unbounded.
+    # A bounded cell is at most a sum of two shown cells, so at most 2T.
     cap = 2 * values["T"] + 1
     assert protection_intervals(publication, hidden) == _brute_force(values, relations, hidden, cap)
