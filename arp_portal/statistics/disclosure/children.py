@@ -27,7 +27,7 @@ itself needs no protection, since no page names it.
 A rate, ratio or share is shown only beside a shown count, and so reveals nothing more.
 """
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,13 +179,3 @@ def decide(
     publication, latent = release_publication(counts, structure)
     primary = {key for key, value in publication.cells.items() if is_small(value)} - latent
     return protect(publication, primary | latent, protection=width)
-
-
-def hidden_in_view(decision: Protected, area: Area, band: str) -> set[Hashable]:
-    """The nodes hidden in one view: codes, ("major", key), KNOWN, UNKNOWN, TOTAL."""
-    cells = [key for key in decision.hidden if isinstance(key, tuple) and not is_latent(key)]
-    return {key[2] for key in cells if key[:2] == (area, band)}
-
-
-def published_cells(keys: Iterable[Hashable]) -> list[Hashable]:
-    return [key for key in keys if not is_latent(key)]

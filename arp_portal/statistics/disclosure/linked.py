@@ -78,13 +78,13 @@ def suppress_linked(
             if key not in fixed and is_small(total - counts[key], threshold)
         }
 
-    def free(keys):
+    def free(keys: Iterable[Hashable]) -> list[Hashable]:
         return [key for key in keys if key not in fixed and key not in hidden]
 
-    keep = keep or (lambda key: 0)
+    rank = keep or (lambda key: 0)
 
-    def order(key):
-        return (keep(key), counts[key], repr(key))
+    def order(key: Hashable) -> tuple[int, int, str]:
+        return (rank(key), counts[key], repr(key))
 
     _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict, order)
     if not audit:
@@ -139,7 +139,16 @@ def exposed_cells(
     }
 
 
-def _apply_rules(counts, constraints, threshold, fixed, hidden, free, strict, order) -> None:
+def _apply_rules(
+    counts: Mapping[Hashable, int],
+    constraints: list[Constraint],
+    threshold: int,
+    fixed: Mapping[Hashable, bool],
+    hidden: set[Hashable],
+    free: Callable[[Iterable[Hashable]], list[Hashable]],
+    strict: bool,
+    order: Callable[[Hashable], tuple[int, int, str]],
+) -> None:
     changed = True
     while changed:
         changed = False

@@ -458,3 +458,227 @@ def unprotected(
     hidden = set(hidden)
     required = _requirements(publication, hidden, protection)
     return _failures(_intervals(publication, hidden, required, exact), required)
+
+
+class Witnesses:
+    """Proof, cell by cell, that the hidden cells stay protected while others are shown again.
+
+    For each hidden cell that needs protection, a witness is two assignments of non-negative
+    integers to the hidden cells, each consistent with everything published, whose values of
+    that cell differ by at least the width it needs: its interval is then at least that wide.
+    A witness is kept as the cells it moves (its support: where either assignment differs from
+    the true values), and is chosen to move as few children as it can (`_Scope.least_move`), so
+    that it moves few cells. Showing a cell fixes it at its true value, so every witness that
+    does not move it still holds, and only the cells whose witness moves it need a new one.
+
+    A witness is sought over the cell's whole block (`hidden_block`: the cells of other blocks
+    share no relation with it), so finding none means the cell's exact interval is too narrow.
+    `show` therefore answers exactly what `unprotected` of the touched blocks would, at the
+    cost of a few programmes for the cells whose witness moved the cell shown, rather than up
+    to two for every cell of its block.
+    """
+
+    def __init__(
+        self, publication: Publication, hidden: Collection[Hashable], protection: Protection
+    ):
+        self.publication = publication
+        self.values = publication.values
+        self.protection = protection
+        self.hidden: set[Hashable] = set()
+        self.required: dict[Hashable, int] = {}
+        self.support: dict[Hashable, frozenset[Hashable] | None] = {}
+        self.hide(hidden)
+
+    @property
+    def short(self) -> frozenset[Hashable]:
+        """The hidden cells with no witness: their exact interval is narrower than needed."""
+        return frozenset(key for key, support in self.support.items() if support is None)
+
+    def hide(self, cells: Collection[Hashable]) -> None:
+        """Hide `cells` too. A witness still holds (the new cells at their true values), so
+        only the new cells and those short so far are sought a witness."""
+        new = set(cells) - self.hidden
+        self.hidden |= new
+        for key in new:
+            self.required[key] = required_protection(self.protection, key, self.values[key])
+        wanted = {key for key in new if self.required[key] > 0} | self.short
+        scopes: dict[frozenset[Hashable], _Scope] = {}
+        for key in sorted(wanted, key=repr):
+            self.support[key] = self._witness(key, self.hidden, scopes)
+
+    def show(self, key: Hashable) -> bool:
+        """Show `key` again if every hidden cell stays protected; whether it was shown."""
+        hidden = self.hidden - {key}
+        renewed: dict[Hashable, frozenset[Hashable] | None] = {}
+        scopes: dict[frozenset[Hashable], _Scope] = {}
+        for other, support in sorted(self.support.items(), key=lambda item: repr(item[0])):
+            if other == key:
+                continue
+            if support is None:  # short already: a block that holds it stays short
+                if key in hidden_block(self.publication, self.hidden, other):
+                    return False
+                continue
+            if key not in support:
+                continue
+            renewed[other] = self._witness(other, hidden, scopes)
+            if renewed[other] is None:
+                return False
+        self.hidden = hidden
+        self.support.pop(key, None)
+        self.support.update(renewed)
+        return True
+
+    def _witness(
+        self, key: Hashable, hidden: set[Hashable], scopes: dict[frozenset[Hashable], "_Scope"]
+    ) -> frozenset[Hashable] | None:
+        """The support of a witness for `key` among `hidden`, or None if there is none."""
+        if key in self.publication.known_totals:
+            return None
+        scope = next((scope for cells, scope in scopes.items() if key in cells), None)
+        if scope is None:
+            block = hidden_block(self.publication, hidden, key)
+            scope = scopes[block] = _Scope(self.publication, self.values, block)
+        return scope.witness(key, self.required[key])
+
+
+class _Scope:
+    """The equations of one block of hidden cells, and a programme for each of its components
+    (built when a witness first needs it)."""
+
+    def __init__(
+        self,
+        publication: Publication,
+        values: Mapping[Hashable, int],
+        cells: Collection[Hashable],
+    ):
+        self.values = values
+        variables = {cell for cell in cells if cell not in publication.known_totals}
+        self.pinned, equations = _peel(_equations(publication, variables), values)
+        self.component_of: dict[Hashable, int] = {}
+        self.components = _components(variables - self.pinned, equations)
+        for i, (keys, _) in enumerate(self.components):
+            for key in keys:
+                self.component_of[key] = i
+        self.programmes: dict[int, tuple[_Programme, np.ndarray, Any]] = {}
+
+    def witness(self, key: Hashable, required: int) -> frozenset[Hashable] | None:
+        if key in self.pinned:
+            return None
+        i = self.component_of[key]
+        keys, equations = self.components[i]
+        if not equations:
+            return frozenset([key])  # in no equation: free
+        if i not in self.programmes:
+            programme = _Programme(keys, equations)
+            truth = np.array([self.values[cell] for cell in keys], dtype=float)
+            self.programmes[i] = (programme, truth, _least_move_model(programme, truth))
+        programme, truth, model = self.programmes[i]
+        column = programme.index[key]
+        # Usually the cell can rise by the whole width: the fewest children moved to let it.
+        moved = _least_move(programme, model, truth, column, required)
+        if moved is not None:
+            return frozenset(keys[j] for j in moved)
+        # Else it must fall too: by how much at most each way, then the least moves for those.
+        value = self.values[key]
+        high_point = _bounded_optimum(programme, column, -1.0, value + required)
+        low_point = _bounded_optimum(programme, column, 1.0, math.inf)
+        if high_point is None or low_point is None:  # pragma: no cover - truth is feasible
+            return None
+        rise, fall = int(high_point[column]) - value, value - int(low_point[column])
+        if rise + fall < required:
+            return None
+        cells: set[int] = set()
+        for step in (rise, -fall):
+            if step:
+                move = _least_move(programme, model, truth, column, step)
+                if move is None:  # pragma: no cover - each optimum is such a move
+                    return None
+                cells |= move
+        return frozenset(keys[j] for j in cells)
+
+
+def _least_move_model(programme: "_Programme", truth: np.ndarray) -> Any:
+    """HiGHS model of the rises u and falls w of a component's cells: M (u - w) = 0 (the
+    relations still hold), 0 <= w <= truth (no cell below 0), minimising the children moved,
+    sum(u + w). `_least_move` fixes one cell's rise or fall."""
+    if _core is None:
+        return None
+    n = len(truth)
+    matrix = sparse.hstack([programme.matrix, -programme.matrix], format="csc")
+    highs = _highs_model(matrix, np.zeros(matrix.shape[0]))
+    columns = np.arange(2 * n, dtype=np.int32)
+    upper = np.concatenate([np.full(n, _core.kHighsInf), truth])
+    highs.changeColsBounds(2 * n, columns, np.zeros(2 * n), upper)
+    highs.changeColsCost(2 * n, columns, np.ones(2 * n))
+    return highs
+
+
+def _least_move(
+    programme: "_Programme", model: Any, truth: np.ndarray, column: int, step: int
+) -> set[int] | None:
+    """The cells moved by an integer point consistent with everything published that differs
+    from the true values by `step` at `column`, moving the fewest children in all, or None if
+    there is none."""
+    n = len(truth)
+    rise, fall = (step, 0) if step > 0 else (0, -step)
+    x = None
+    if model is not None:
+        model.changeColBounds(column, rise, rise)
+        model.changeColBounds(n + column, fall, fall)
+        model.run()
+        status = model.getModelStatus()
+        model.changeColBounds(column, 0.0, _core.kHighsInf)
+        model.changeColBounds(n + column, 0.0, float(truth[column]))
+        if status == _core.HighsModelStatus.kInfeasible:
+            return None
+        if status == _core.HighsModelStatus.kOptimal:
+            x = np.array(model.getSolution().col_value)
+            if not np.all(np.abs(x - np.round(x)) < INTEGRAL):
+                x = None
+    if x is None:
+        matrix = sparse.hstack([programme.matrix, -programme.matrix], format="csc")
+        zeros = np.zeros(matrix.shape[0])
+        lower = np.zeros(2 * n)
+        upper = np.concatenate([np.full(n, np.inf), truth])
+        lower[column] = upper[column] = rise
+        lower[n + column] = upper[n + column] = fall
+        result = milp(
+            np.ones(2 * n),
+            constraints=LinearConstraint(matrix, zeros, zeros),
+            integrality=np.ones(2 * n),
+            bounds=Bounds(lower, upper),
+        )
+        if result.status != 0 or result.x is None:
+            return None
+        x = result.x
+    x = np.round(x)
+    return {int(i) for i in np.flatnonzero(x[:n] + x[n:])}
+
+
+def _bounded_optimum(
+    programme: "_Programme", column: int, sign: float, upper: float
+) -> np.ndarray | None:
+    """An integer point optimising sign * x[column] with x[column] <= upper."""
+    objective = np.zeros(len(programme.keys))
+    objective[column] = sign
+    highs = programme.highs
+    if highs is not None:
+        highs.changeColBounds(column, 0.0, _core.kHighsInf if upper == math.inf else upper)
+        status, _, x = programme._relaxation(objective)
+        highs.changeColBounds(column, 0.0, _core.kHighsInf)
+        if status == "optimal" and x is not None and np.all(np.abs(x - np.round(x)) < INTEGRAL):
+            return np.round(x)
+        if status not in ("optimal", "unbounded"):
+            return None
+    upper_bounds = np.full(len(programme.keys), np.inf)
+    upper_bounds[column] = upper
+    result = milp(
+        objective,
+        constraints=LinearConstraint(programme.matrix, programme.rhs, programme.rhs),
+        integrality=np.ones(len(programme.keys)),
+        bounds=Bounds(0, upper_bounds),
+    )
+    if result.status != 0 or result.x is None:
+        return None
+    point: np.ndarray = np.round(result.x)
+    return point

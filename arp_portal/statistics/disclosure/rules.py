@@ -17,12 +17,18 @@ one statisticians apply by hand (DfE, ONS):
 3. Repeat until no line breaks 1 or 2 (each step hides a cell, so this ends).
 
 The rules are necessary, not sufficient (a cell can still be pinned by several lines at once),
-so the result is then checked exactly, one independent block at a time (`hidden_components`:
-hidden cells sharing no relation cannot narrow each other), with the same protection
-intervals as `audit` (`unprotected`, integer programmes where the relaxation is fractional). A
-block found short gets the search of `suppress` (the nearest shown cell), then the rules again,
-and only that block is checked again. The outcome has the guarantee `suppress` gives: when
-`ok`, every hidden cell's exact integer protection interval is at least as wide as required.
+so the result is then checked exactly, cell by cell, with `protection.Witnesses`: for each
+hidden cell that needs protection, two integer assignments consistent with everything published
+whose values of that cell differ by at least the width it needs, sought over the cell's
+independent block (`hidden_block`: hidden cells sharing no relation cannot narrow each other),
+so that finding none means the cell's exact integer interval is too narrow. A cell found short
+gets the search of `suppress` (the nearest shown cell), then the rules again; hiding more cells
+keeps every witness, so only the short cells are sought one again. Then each secondary cell is
+tried shown again, most costly first, where the rules still hold without it; a witness that does
+not move the cell stays valid with it shown, so only the cells whose witness moved it are
+re-proved (few: each witness moves as few children as it can). The outcome has the guarantee
+`suppress` gives: when `ok`, every hidden cell's exact integer protection interval is at least
+as wide as required.
 """
 
 from collections import deque
@@ -31,10 +37,8 @@ from dataclasses import dataclass
 
 from arp_portal.statistics.disclosure.protection import (
     Protection,
-    hidden_block,
-    hidden_components,
+    Witnesses,
     required_protection,
-    unprotected,
 )
 from arp_portal.statistics.disclosure.publication import Publication
 from arp_portal.statistics.disclosure.suppression import (
@@ -129,42 +133,25 @@ def protect(
     independent block finds a cell short. See the module docstring."""
     primary, hideable, order = _prepared(publication, primary, cost)
     hidden = line_rules(publication, primary, protection=protection, hideable=hideable, cost=cost)
-    # Each independent block's verdict stands until a cell joins or leaves it.
-    verdicts: dict[frozenset[Hashable], frozenset[Hashable]] = {}
-
-    def short_of(cells: set[Hashable]) -> set[Hashable]:
-        short: set[Hashable] = set()
-        for block in hidden_components(publication, cells):
-            if block not in verdicts:
-                verdicts[block] = unprotected(publication, block, protection=protection)
-            short |= verdicts[block]
-        return short
-
-    while True:
-        short = short_of(hidden)
-        if not short:
-            break
+    witnesses = Witnesses(publication, hidden, protection)
+    while witnesses.short:
         added: set[Hashable] = set()
-        for key in sorted(short, key=repr):
-            choice: Hashable | None = _nearest_shown(  # type: ignore[no-untyped-call]
-                publication, key, hidden | added, hideable, order
-            )
+        for key in sorted(witnesses.short, key=repr):
+            choice = _nearest_shown(publication, key, witnesses.hidden | added, hideable, order)
             if choice is not None:
                 added.add(choice)
         if not added:
             break  # nothing left to hide that could help: `failures` says what fails
         hidden = line_rules(
-            publication, hidden | added, protection=protection, hideable=hideable, cost=cost
+            publication,
+            witnesses.hidden | added,
+            protection=protection,
+            hideable=hideable,
+            cost=cost,
         )
-
-    def block_short(cells: set[Hashable], seed: Hashable) -> bool:
-        block = hidden_block(publication, cells, seed)
-        if block not in verdicts:
-            verdicts[block] = unprotected(publication, block, protection=protection)
-        return bool(verdicts[block])
-
-    hidden = _reshow(publication, hidden, primary, protection, order, block_short)
-    return Protected(frozenset(hidden), primary, frozenset(short_of(hidden)))
+        witnesses.hide(hidden - witnesses.hidden)
+    _reshow(publication, witnesses, primary, protection, order)
+    return Protected(frozenset(witnesses.hidden), primary, witnesses.short)
 
 
 def _lines_hold(
@@ -187,28 +174,14 @@ def _lines_hold(
 
 def _reshow(
     publication: Publication,
-    hidden: set[Hashable],
+    witnesses: Witnesses,
     primary: frozenset[Hashable],
     protection: Protection,
     order: Callable[[Hashable], tuple[bool, float, str]],
-    block_short: Callable[[set[Hashable], Hashable], bool],
-) -> set[Hashable]:
+) -> None:
     """Show again, most costly first, each secondary cell whose return keeps the line rules
-    (a check in Python) and leaves protected the blocks it touched (the exact check, only
-    then, and only of those blocks: the others' cells share no relation with it)."""
-    hidden = set(hidden)
-    relations = publication.relations
-    for key in sorted(hidden - primary, key=order, reverse=True):
-        hidden.discard(key)
-        if not _lines_hold(publication, hidden, key, protection):
-            hidden.add(key)
-            continue
-        neighbours = {
-            other
-            for i in publication.relations_of.get(key, ())
-            for other in relations[i].keys
-            if other in hidden
-        }
-        if any(block_short(hidden, other) for other in neighbours):
-            hidden.add(key)
-    return hidden
+    (a check in Python) and leaves every hidden cell protected (exactly: `Witnesses` re-proves
+    only the cells whose proof moved the cell being shown)."""
+    for key in sorted(witnesses.hidden - primary, key=order, reverse=True):
+        if _lines_hold(publication, witnesses.hidden - {key}, key, protection):
+            witnesses.show(key)

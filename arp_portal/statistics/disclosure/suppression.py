@@ -46,12 +46,12 @@ def information(key: Hashable, value: int) -> float:
 
 @dataclass(frozen=True)
 class Decision:
-    hidden: frozenset  # primary and secondary
-    primary: frozenset
+    hidden: frozenset[Hashable]  # primary and secondary
+    primary: frozenset[Hashable]
     audit: Audit
 
     @property
-    def secondary(self) -> frozenset:
+    def secondary(self) -> frozenset[Hashable]:
         return self.hidden - self.primary
 
 
@@ -92,10 +92,10 @@ def suppress(
 
     # Audits of groups of hidden cells that share no relation are independent: each group's
     # verdict is kept until a cell joins or leaves it.
-    verdicts: dict[frozenset, frozenset] = {}
+    verdicts: dict[frozenset[Hashable], frozenset[Hashable]] = {}
 
-    def short_of(hidden: set) -> set:
-        short: set = set()
+    def short_of(hidden: set[Hashable]) -> set[Hashable]:
+        short: set[Hashable] = set()
         for group in hidden_components(publication, hidden):
             if group not in verdicts:
                 verdicts[group] = unprotected(
@@ -135,7 +135,13 @@ def suppress(
     return Decision(frozenset(hidden), primary, audit(publication, hidden, protection=protection))
 
 
-def _nearest_shown(publication, start, hidden, hideable, order):
+def _nearest_shown(
+    publication: Publication,
+    start: Hashable,
+    hidden: Collection[Hashable],
+    hideable: Collection[Hashable],
+    order: Callable[[Hashable], tuple[bool, float, str]],
+) -> Hashable | None:
     """The cheapest hideable shown cell sharing a relation with `start`, or failing that with
     the hidden cells around it (breadth first through hidden cells)."""
     relations = publication.relations
@@ -143,8 +149,8 @@ def _nearest_shown(publication, start, hidden, hideable, order):
     frontier = {start}
     reached = {start}
     while frontier:
-        candidates = set()
-        next_frontier = set()
+        candidates: set[Hashable] = set()
+        next_frontier: set[Hashable] = set()
         for key in frontier:
             for i in publication.relations_of.get(key, ()):
                 if i in seen_relations:
