@@ -211,8 +211,9 @@ def _brute_force(values, relations, hidden, cap):
     """Each hidden cell's least and greatest value over every assignment of 0..cap to the
     hidden cells that satisfies the relations; a cell whose greatest value grows when the cap
     does is unbounded (a cell can be bounded only through another that the cap bounds)."""
-    low_cap, high_cap = _enumerate(values, relations, hidden, cap), _enumerate(
-        values, relations, hidden, cap + 2
+    low_cap, high_cap = (
+        _enumerate(values, relations, hidden, cap),
+        _enumerate(values, relations, hidden, cap + 2),
     )
     return {
         key: (low, math.inf if high_cap[key][1] > high else high)

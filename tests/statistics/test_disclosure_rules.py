@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from arp_portal.statistics.disclosure import Publication, Relation
 from arp_portal.statistics.disclosure import children as policy
+from arp_portal.statistics.disclosure.protection import Witnesses, hidden_block
 from arp_portal.statistics.disclosure.rules import line_rules, protect
 from tests.statistics.attacker import deduce
 from tests.statistics.test_disclosure_engine import tables
@@ -99,3 +100,55 @@ def test_a_childrens_release_leaves_no_count_of_1_to_5_narrower_than_three_value
     assert not _short(publication, decision.hidden, policy.protection)
     small = {k for k, v in publication.cells.items() if policy.is_small(v)} - latent
     assert small <= decision.hidden
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.data())
+def test_witnesses_say_exactly_which_cells_the_intruder_narrows(table, data):
+    # Witnesses is the exact check rules.protect relies on: its short cells are the
+    # intruder's, on any hidden set, and after hiding more.
+    publication, small, width = table
+
+    def protection(key, value):
+        return width if value > 0 else 0
+
+    cells = sorted(set(publication.cells) - publication.known_totals.keys(), key=repr)
+    hidden = data.draw(st.sets(st.sampled_from(cells), min_size=1, max_size=len(cells)))
+    witnesses = Witnesses(publication, hidden, protection)
+    assert set(witnesses.short) == _short(publication, witnesses.hidden, protection)
+    witnesses.hide(data.draw(st.sets(st.sampled_from(cells))))
+    assert set(witnesses.short) == _short(publication, witnesses.hidden, protection)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.data())
+def test_witnesses_show_a_cell_again_only_if_no_cell_is_then_narrowed(table, data):
+    # From a protected suppression and some needless cells more, every hidden cell is tried
+    # shown again in a random order: a cell is shown exactly when the intruder would then
+    # narrow no cell that was protected.
+    publication, small, width = table
+
+    def protection(key, value):
+        return width if value > 0 else 0
+
+    primary = {k for k, v in publication.cells.items() if 1 <= v <= small}
+    decision = protect(publication, primary, protection=protection)
+    cells = sorted(set(publication.cells) - publication.known_totals.keys(), key=repr)
+    witnesses = Witnesses(publication, decision.hidden, protection)
+    witnesses.hide(data.draw(st.sets(st.sampled_from(cells), max_size=3)))
+    # Eight cells at most, each costing the intruder a programme per hidden cell, twice.
+    for key in data.draw(st.permutations(sorted(witnesses.hidden, key=repr)))[:8]:
+        before = set(witnesses.hidden)
+        short_before = _short(publication, before, protection)
+        newly_short = _short(publication, before - {key}, protection) - {key} - short_before
+        if witnesses.show(key):
+            assert witnesses.hidden == before - {key}
+            assert not newly_short
+            assert set(witnesses.short) == _short(publication, witnesses.hidden, protection)
+        else:
+            assert witnesses.hidden == before
+            # Refused only if a cell would become short, or one already short shares the
+            # cell's block (a short block keeps its cells hidden, as its exact check did).
+            assert newly_short or any(
+                key in hidden_block(publication, before, other) for other in short_before
+            )
