@@ -6,8 +6,8 @@ while signed in leaves that session untouched, and sending answers deletes only 
 
 - cookie SURVEY_SESSION_COOKIE, for /surveys/ only, HttpOnly, SameSite=Lax, Secure when the
   site is, ending with the browser;
-- table surveys_intakesession (surveys.models.IntakeSession), through the same lean store as
-  sign-in sessions (ADR 013);
+- table surveys_intakesession (IntakeSession, below: surveys.models imports it so Django
+  registers it), through the same lean store as sign-in sessions (ADR 013);
 - lifetime settings.SURVEY_SESSION_SECONDS from the last answer saved; expired rows are deleted
   by the worker's housekeeping task (arp_portal.core.tasks) or `manage.py clear_expired_sessions`.
 """
@@ -15,6 +15,8 @@ while signed in leaves that session untouched, and sending answers deletes only 
 import functools
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.utils import timezone
 
 from arp_portal.core.session_store import SessionStore
 
@@ -22,11 +24,19 @@ SURVEY_SESSION_COOKIE = "arp_survey_session"
 SURVEY_SESSION_PATH = "/surveys/"
 
 
+class IntakeSession(AbstractBaseSession):
+    """The anonymous survey's own sessions, apart from sign-in sessions (django_session): a
+    signed-in member of staff who answers gets one of these too, so answers never sit beside
+    an account."""
+
+    @classmethod
+    def get_session_store_class(cls) -> type["IntakeSessionStore"]:
+        return IntakeSessionStore
+
+
 class IntakeSessionStore(SessionStore):
     @classmethod
-    def get_model_class(cls):
-        from surveys.models import IntakeSession
-
+    def get_model_class(cls) -> type[IntakeSession]:
         return IntakeSession
 
     def get_session_cookie_age(self) -> int:
@@ -34,10 +44,6 @@ class IntakeSessionStore(SessionStore):
 
 
 def clear_expired_intake_sessions() -> int:
-    from django.utils import timezone
-
-    from surveys.models import IntakeSession
-
     deleted, _ = IntakeSession.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
 
