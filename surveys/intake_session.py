@@ -13,9 +13,12 @@ while signed in leaves that session untouched, and sending answers deletes only 
 """
 
 import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, cast
 
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from arp_portal.core.session_store import SessionStore
@@ -48,15 +51,27 @@ def clear_expired_intake_sessions() -> int:
     return deleted
 
 
-def with_intake_session(view):
+class IntakeRequest(HttpRequest):
+    """A request to a view under with_intake_session: it carries the survey's own session."""
+
+    intake_session: IntakeSessionStore
+
+
+P = ParamSpec("P")
+
+
+def with_intake_session(
+    view: Callable[Concatenate[IntakeRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """Gives the view request.intake_session, and saves it (or forgets it) afterwards, as
     Django's SessionMiddleware does for request.session."""
 
     @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         store = IntakeSessionStore(request.COOKIES.get(SURVEY_SESSION_COOKIE))
-        request.intake_session = store
-        response = view(request, *args, **kwargs)
+        intake_request = cast(IntakeRequest, request)
+        intake_request.intake_session = store
+        response = view(intake_request, *args, **kwargs)
         if store.is_empty():
             if SURVEY_SESSION_COOKIE in request.COOKIES:
                 response.delete_cookie(
@@ -64,6 +79,7 @@ def with_intake_session(view):
                 )
         elif store.modified and response.status_code < 500:
             store.save()
+            assert store.session_key is not None  # save() gives a new session its key
             response.set_cookie(
                 SURVEY_SESSION_COOKIE,
                 store.session_key,

@@ -189,7 +189,9 @@ def approved_free_text(survey: Survey) -> list[tuple[int, str, str]]:
 
 def survey_waves(survey: Survey) -> list[Survey]:
     """This survey and the waves before it, oldest first."""
-    waves, seen, current = [], set(), survey
+    waves: list[Survey] = []
+    seen: set[int] = set()
+    current: Survey | None = survey
     while current is not None and current.pk not in seen:
         waves.append(current)
         seen.add(current.pk)

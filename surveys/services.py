@@ -139,13 +139,15 @@ def _ensure_editable(survey: Survey) -> None:
 
 
 def _option_list(kind: str, options: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
-    fixed = standard_options(kind)
+    if kind == QuestionKind.FREE_TEXT:
+        return []
     if kind in KINDS_WITH_OWN_OPTIONS:
         if not options or len(options) < 2:
             raise ValidationError({"options": "Enter at least 2 options, one on each line"})
-        fixed = options
-    if kind == QuestionKind.FREE_TEXT:
-        return []
+        return with_prefer_not_to_say(options)
+    fixed = standard_options(kind)
+    if fixed is None:
+        raise ValueError(f"Unknown kind of question: {kind!r}")
     return with_prefer_not_to_say(fixed)
 
 
@@ -403,9 +405,10 @@ def validate_answers(questions, answers: Mapping[str, object]) -> dict[int, list
             if text:
                 clean[question.pk] = text
             continue
-        codes = value if isinstance(value, list) else [value] if value else []
+        given = value if isinstance(value, list) else [value] if value else []
         valid = {o.code for o in question.options.all()}
-        if not codes or any(c not in valid for c in codes):
+        codes = [c for c in given if isinstance(c, str) and c in valid]
+        if not given or len(codes) != len(given):
             raise ValidationError(f"Question “{question.text}” has not been answered.")
         if len(codes) > 1 and (not question.is_multiple or EXCLUSIVE_OPTION_CODES & set(codes)):
             raise ValidationError(
@@ -444,12 +447,14 @@ def _response_write(
     response.full_clean(exclude={"id", "survey"}, validate_unique=False)
     response.save(force_insert=True)
 
-    rows, texts = [], []
+    rows: list[Answer] = []
+    texts: list[FreeTextAnswer] = []
     for question in questions:
         value = clean.get(question.pk)
         if value is None:
             continue
         if question.is_free_text:
+            assert isinstance(value, str)  # validate_answers gives a free-text answer as text
             texts.append(FreeTextAnswer(response=response, question=question, text=value))
             continue
         by_code = {o.code: o for o in question.options.all()}
@@ -894,7 +899,7 @@ def _release_advance(survey: Survey, release, questions):
         return None
     sizes = publication.lattice_sizes(respondents, groups, values)
     texts = {publication.key_text(k): n for k, n in sizes.items()}
-    update = {"checked_version": survey.results_version}
+    update: dict[str, object] = {"checked_version": survey.results_version}
 
     def decide():
         counts = {dim: selectors.live_answer_counts(survey, by=dim) for dim in [None, *values]}

@@ -60,7 +60,7 @@ class EpisodeRecord:
     end_rule: str = ""
     recorded_end_date: dt.date | None = None
 
-    def end_by_rule(self, end: dt.date, rule: str) -> None:
+    def end_by_rule(self, end: dt.date | None, rule: str) -> None:
         if not self.end_rule:
             self.recorded_end_date = self.end_date
             self.end_rule = rule
