@@ -199,10 +199,6 @@ def survey_waves(survey: Survey) -> list[Survey]:
     return list(reversed(waves))
 
 
-def has_responses(survey: Survey) -> bool:
-    return Response.objects.filter(survey=survey).exists()
-
-
 def unused_invitations(survey: Survey) -> dict[str, int]:
     counts = survey.invitations.aggregate(
         unused=Count("pk", filter=Q(used=False)), used=Count("pk", filter=Q(used=True))

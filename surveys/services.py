@@ -817,7 +817,7 @@ def results_release_current(*, survey: Survey, questions=None, seen: bool = True
         version = release.checked_version
     else:
         version = Survey.objects.values_list("results_version", flat=True).get(pk=survey.pk)
-        release = _current_release(survey)
+        release = selectors.current_release(survey)
         if release is None:
             return None
     if seen and not release.seen:
@@ -842,7 +842,7 @@ def results_release_prepare(*, survey: Survey, questions=None):
     version, threshold = Survey.objects.values_list("results_version", "reporting_threshold").get(
         pk=survey.pk
     )
-    release = _current_release(survey)
+    release = selectors.current_release(survey)
     if release is None or release.checked_version != version or release.threshold != threshold:
         outermost = not connection.in_atomic_block
         with transaction.atomic():
@@ -853,7 +853,7 @@ def results_release_prepare(*, survey: Survey, questions=None):
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RELEASE_LOCK, survey.pk])
             fresh = Survey.objects.get(pk=survey.pk)
-            release = _current_release(fresh)
+            release = selectors.current_release(fresh)
             if release is None or not _release_is_current(release, fresh):
                 release = _release_advance(fresh, release, questions)
     return release
@@ -869,10 +869,6 @@ def prepare_release(survey_id: int) -> int | None:
         return None
     release = results_release_prepare(survey=survey)
     return None if release is None else release.number
-
-
-def _current_release(survey: Survey):
-    return ResultsRelease.objects.filter(survey=survey).order_by("-number").first()
 
 
 def _release_is_current(release, survey: Survey) -> bool:

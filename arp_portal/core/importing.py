@@ -293,12 +293,6 @@ def _excel_rows(upload: UploadedData) -> Iterator[list[str]]:
         yield [_excel_cell(None if value is pandas.NaT else value) for value in values]
 
 
-def raw_rows(upload: UploadedData) -> Iterator[list[str]]:
-    """A flat file's rows as lists of strings, header first: a CSV read as a stream, or the
-    first sheet of an .xlsx workbook."""
-    yield from _reader(upload)
-
-
 def _checked_header(
     reader, upload: UploadedData, required: Sequence[str], collector: ProblemCollector
 ) -> list[str] | None:

@@ -222,7 +222,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     form = AuditModerationForm(
         request.POST if request.method == "POST" else None,
         recorded_grade=case.grade,
-        initial={"grade": case.moderated_grade or case.grade, "note": case.moderation_note},
+        initial={"grade": case.final_grade, "note": case.moderation_note},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -1139,10 +1139,6 @@ class _UkDates:
             self.bad.setdefault(field, []).extend(self.problems.problems[before:])
         return date
 
-    @property
-    def any_bad(self) -> bool:
-        return bool(self.bad)
-
     def summarise(self) -> None:
         """Replace the rows' messages of a column with many bad dates by one line."""
         for field, rows in self.bad.items():

@@ -264,22 +264,6 @@ def parse_uk_date(
         return None
 
 
-def check_child_consistent(
-    existing: ChildRecord, new: ChildRecord, problems: ProblemCollector, fields: dict[str, str]
-) -> None:
-    """Rows for one child must agree on birth, sex and ethnicity."""
-    for attribute, field in fields.items():
-        old_value, new_value = getattr(existing, attribute), getattr(new, attribute)
-        if old_value != new_value:
-            problems.add(
-                new.place.file,
-                new.place.location,
-                field,
-                f"child {new.child_ref} has {field} '{new_value}' here but '{old_value}' at "
-                f"{existing.place.location}",
-            )
-
-
 class _Reporter:
     """Adds problems for episodes whose place may be a bare line number of `file_name`."""
 
