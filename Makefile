@@ -83,15 +83,19 @@ test: install browser
 test-fast: install
 	DJANGO_CONN_MAX_AGE=0 $(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
+# Type checks (mypy with django-stubs; strict on arp_portal/statistics; pyproject.toml). The
+# django-stubs plugin loads the settings, which need DJANGO_DEBUG=true (or production's secrets)
+# to load: set here whatever the environment says, as the checks never serve a request.
+MYPY := DJANGO_DEBUG=true $(BIN)/mypy arp_portal surveys dashboards actions
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(MYPY)
 
-# Type checks (mypy with django-stubs; strict on arp_portal/statistics). Not yet part of `make lint`:
-# about 270 errors remain, mostly in code other branches are rebuilding (issue 14).
 typecheck: install
-	$(BIN)/mypy arp_portal surveys dashboards actions
+	$(MYPY)
 
 check-deploy: install
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
@@ -120,7 +124,7 @@ bench-front-door: install
 	$(PY) scripts/bench_front_door.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
 
 # Disclosure control's information loss and cost on the demo data (issue 15; docs/adr/050):
 # load the demo data into a database of its own (DATABASE_URL) first, as `make demo` does.

@@ -21,7 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from actions import rag as rag_rules
-from actions.models import Action, Outcome, Plan, ProgressUpdate, Status
+from actions.models import Action, ActionQuerySet, Outcome, Plan, ProgressUpdate, Status
 
 RAG_ORDER = [rag_rules.RED, rag_rules.AMBER, rag_rules.GREEN, rag_rules.NONE]
 RAG_LABELS = {
@@ -38,7 +38,7 @@ def _latest_update() -> QuerySet:
     return ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-id")
 
 
-def with_last_update(actions: QuerySet) -> QuerySet:
+def with_last_update(actions: ActionQuerySet) -> ActionQuerySet:
     """The latest update's narrative; its date is Action.last_update_at."""
     return actions.annotate(last_update_text=Subquery(_latest_update().values("narrative")[:1]))
 
@@ -50,7 +50,7 @@ def _rag_rank():
     )
 
 
-def actions_for_listing(plan: Plan | None = None, today: dt.date | None = None) -> QuerySet:
+def actions_for_listing(plan: Plan | None = None, today: dt.date | None = None) -> ActionQuerySet:
     """Actions ready for a table: RAG, last update, owner, area and outcomes in fixed queries."""
     actions = Action.objects.all() if plan is None else plan.actions.all()
     return with_last_update(
@@ -100,8 +100,8 @@ class ActionFilters:
 
 
 def filter_actions(
-    actions: QuerySet, filters: ActionFilters, today: dt.date | None = None
-) -> QuerySet:
+    actions: ActionQuerySet, filters: ActionFilters, today: dt.date | None = None
+) -> ActionQuerySet:
     today = today or timezone.localdate()
     if filters.owner:
         actions = actions.filter(owner_id=filters.owner)

@@ -9,7 +9,7 @@ changed meanwhile (from the history) so the person can decide what to do.
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -67,7 +67,7 @@ class StaleEditError(Exception):
         super().__init__(f"{current} changed since the form was loaded")
 
 
-def _by(instance, user: AbstractBaseUser):
+def _by(instance, user: User):
     instance._history_user = user
     return instance
 
@@ -91,7 +91,7 @@ def plan_create(
     period_end: dt.date,
     governing_board: str,
     template: str,
-    by: AbstractBaseUser,
+    by: User,
 ) -> Plan:
     plan = Plan(
         name=name.strip(),
@@ -111,7 +111,7 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, plan_id: int, expected_version: int, by: AbstractBaseUser, **fields) -> Plan:
+def plan_update(*, plan_id: int, expected_version: int, by: User, **fields) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     _check_version(plan, expected_version, plan.history.all())
     for name in PLAN_FIELDS:
@@ -125,7 +125,7 @@ def plan_update(*, plan_id: int, expected_version: int, by: AbstractBaseUser, **
 
 
 @transaction.atomic
-def outcome_add(*, plan: Plan, title: str, by: AbstractBaseUser) -> Outcome:
+def outcome_add(*, plan: Plan, title: str, by: User) -> Outcome:
     Plan.objects.select_for_update().filter(pk=plan.pk).first()
     number = (plan.outcomes.aggregate(top=Max("number"))["top"] or 0) + 1
     outcome = Outcome(plan=plan, number=number, title=title.strip())
@@ -135,9 +135,7 @@ def outcome_add(*, plan: Plan, title: str, by: AbstractBaseUser) -> Outcome:
 
 
 @transaction.atomic
-def outcome_update(
-    *, outcome_id: int, expected_version: int, title: str, by: AbstractBaseUser
-) -> Outcome:
+def outcome_update(*, outcome_id: int, expected_version: int, title: str, by: User) -> Outcome:
     outcome = Outcome.objects.select_for_update().get(pk=outcome_id)
     _check_version(outcome, expected_version, outcome.history.all())
     outcome.title = title.strip()
@@ -148,7 +146,7 @@ def outcome_update(
 
 
 @transaction.atomic
-def area_update(*, area_id: int, expected_version: int, name: str, by: AbstractBaseUser) -> Area:
+def area_update(*, area_id: int, expected_version: int, name: str, by: User) -> Area:
     area = Area.objects.select_for_update().get(pk=area_id)
     _check_version(area, expected_version, area.history.all())
     area.name = name.strip()
@@ -159,7 +157,7 @@ def area_update(*, area_id: int, expected_version: int, name: str, by: AbstractB
 
 
 @transaction.atomic
-def area_add(*, plan: Plan, name: str, by: AbstractBaseUser) -> Area:
+def area_add(*, plan: Plan, name: str, by: User) -> Area:
     area = Area(plan=plan, name=name.strip())
     area.full_clean()
     _by(area, by).save()
@@ -170,9 +168,7 @@ def area_add(*, plan: Plan, name: str, by: AbstractBaseUser) -> Area:
 
 
 @transaction.atomic
-def action_create(
-    *, plan: Plan, outcomes: Iterable[Outcome], by: AbstractBaseUser, **fields
-) -> Action:
+def action_create(*, plan: Plan, outcomes: Iterable[Outcome], by: User, **fields) -> Action:
     # Lock the plan so two actions created at once cannot take the same number.
     Plan.objects.select_for_update().filter(pk=plan.pk).first()
     top = Action.objects.filter(plan=plan).aggregate(top=Max("number"))["top"] or 0
@@ -193,7 +189,7 @@ def _normalise(action: Action) -> None:
         action.rag_override_reason = ""
 
 
-def _set_outcomes(action: Action, outcomes: Iterable[Outcome], by: AbstractBaseUser) -> None:
+def _set_outcomes(action: Action, outcomes: Iterable[Outcome], by: User) -> None:
     outcomes = list(outcomes)
     if any(outcome.plan_id != action.plan_id for outcome in outcomes):
         raise ValueError("An action's outcomes must belong to its own plan")
@@ -208,7 +204,7 @@ def action_update(
     *,
     action_id: int,
     expected_version: int,
-    by: AbstractBaseUser,
+    by: User,
     outcomes: Iterable[Outcome] | None = None,
     **fields,
 ) -> Action:
@@ -232,7 +228,7 @@ def progress_update_post(
     *,
     action_id: int,
     expected_version: int,
-    by: AbstractBaseUser,
+    by: User,
     narrative: str,
     status: str,
     percent_complete: int,
@@ -253,7 +249,8 @@ def progress_update_post(
     action.updated_at = when or timezone.now()
     action.last_update_at = max(filter(None, [action.last_update_at, action.updated_at]))
     if when:
-        action._history_date = when
+        # simple_history's hook for the history row's date; the package has no type stubs.
+        action._history_date = when  # type: ignore[attr-defined]
     _by(action, by).save()
 
     update = ProgressUpdate(
@@ -270,7 +267,8 @@ def progress_update_post(
     )
     update.full_clean()
     if when:
-        update._history_date = when
+        # simple_history's hook for the history row's date; the package has no type stubs.
+        update._history_date = when  # type: ignore[attr-defined]
     _by(update, by).save()
     return update
 
@@ -279,9 +277,7 @@ def progress_update_post(
 
 
 @transaction.atomic
-def milestone_add(
-    *, action: Action, title: str, due_date: dt.date, by: AbstractBaseUser
-) -> Milestone:
+def milestone_add(*, action: Action, title: str, due_date: dt.date, by: User) -> Milestone:
     milestone = Milestone(action=action, title=title.strip(), due_date=due_date)
     milestone.full_clean()
     _by(milestone, by).save()
@@ -290,7 +286,7 @@ def milestone_add(
 
 @transaction.atomic
 def milestone_set_completed(
-    *, milestone: Milestone, completed_on: dt.date | None, by: AbstractBaseUser
+    *, milestone: Milestone, completed_on: dt.date | None, by: User
 ) -> Milestone:
     milestone.completed_on = completed_on
     milestone.full_clean()
@@ -299,7 +295,7 @@ def milestone_set_completed(
 
 
 @transaction.atomic
-def measure_link_add(*, action: Action, key: str, label: str, by: AbstractBaseUser) -> MeasureLink:
+def measure_link_add(*, action: Action, key: str, label: str, by: User) -> MeasureLink:
     key = str(MeasureKey.parse(key))  # raises ValueError with a message for the person
     link = MeasureLink(action=action, key=key, label=label.strip() or SUGGESTED_LABELS.get(key, ""))
     link.full_clean()
@@ -308,7 +304,7 @@ def measure_link_add(*, action: Action, key: str, label: str, by: AbstractBaseUs
 
 
 @transaction.atomic
-def measure_link_remove(*, link: MeasureLink, by: AbstractBaseUser) -> None:
+def measure_link_remove(*, link: MeasureLink, by: User) -> None:
     _by(link, by).delete()
 
 
@@ -321,7 +317,7 @@ def reflection_add(
     plan: Plan,
     kind: str,
     text: str,
-    by: AbstractBaseUser,
+    by: User,
     recorded_on: dt.date | None = None,
 ) -> Reflection:
     reflection = Reflection(

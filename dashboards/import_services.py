@@ -135,6 +135,7 @@ def pending_import_confirm(*, pending: PendingImport) -> ImportRun:
         run = result.run
         preparation_enqueue(kind, result)
     pending_import_discard(pending=pending)
+    assert run is not None  # not a check: run_import logged the run, written or rejected
     return run
 
 

@@ -42,8 +42,6 @@ def imports(request: HttpRequest) -> HttpResponse:
     )
     latest_by_kind = {slug: list(runs.filter(kind=slug)[:RUNS_PER_KIND]) for slug in slugs}
     page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
-    for run in page.object_list:
-        run.kind_title = _kind_title(run.kind)
     return render(
         request,
         "dashboards/imports.html",
@@ -51,6 +49,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             "kinds": [(kind, latest_by_kind[kind.slug]) for kind in kinds],
             "demo": runs.filter(kind=DEMO_IMPORT_KIND).first(),
             "page": page,
+            "log": [(run, _kind_title(run.kind)) for run in page.object_list],
             "pending": import_selectors.pending_imports(request.user),
         },
     )

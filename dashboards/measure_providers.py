@@ -89,11 +89,12 @@ def children_measure(key: MeasureKey) -> MeasureReading | None:
             and not (table.unknown_suppressed or table.total_suppressed)
         )
         date, table = tables[-1]
-        hidden = table.unknown_suppressed or table.total_suppressed or table.unknown_pct is None
+        hidden = table.unknown_suppressed or table.total_suppressed
+        pct = None if hidden else table.unknown_pct
         return MeasureReading(
             label=f"Children {COHORTS[parts[1]]} whose ethnicity is unknown (%)",
-            value=None if hidden else round(table.unknown_pct, 1),
-            display_value="c" if hidden else f"{table.unknown_pct:.1f}%",
+            value=None if pct is None else round(pct, 1),
+            display_value="c" if pct is None else f"{pct:.1f}%",
             as_of=long_date(date),
             trend=trend,
             better="down",
@@ -327,21 +328,21 @@ def audit_measure(key: MeasureKey) -> MeasureReading | None:
         if yes is not None and yes.estimate.value is not None
     )
     name, latest = readings[-1]
-    shown = latest is not None and latest.estimate.value is not None
+    value = None if latest is None else latest.estimate.value
     who = "audited cases" if group == ALL_GROUPS else f"audited cases of {group} children"
     return MeasureReading(
         label=f"“{question.text}” Yes, {who} (%)",
-        value=round(latest.estimate.value, 1) if shown else None,
-        display_value=f"{latest.estimate.value:.1f}%" if shown else "c",
+        value=None if value is None else round(value, 1),
+        display_value="c" if value is None else f"{value:.1f}%",
         as_of=name,
         trend=trend,
         better="up",
         url=reverse("dashboards:audit_results") + f"?template={question.template_id}",
         note=(
-            f"{latest.count} of {latest.total} cases; 95% confidence interval "
+            ""
+            if latest is None or value is None
+            else f"{latest.count} of {latest.total} cases; 95% confidence interval "
             f"{latest.estimate.low:.1f}% to {latest.estimate.high:.1f}%"
-            if shown
-            else ""
         ),
     )
 
@@ -390,19 +391,19 @@ def front_door_measure(key: MeasureKey) -> MeasureReading | None:
         if e is not None and e.value is not None
     )
     period, latest = readings[-1]
-    shown = latest is not None and latest.value is not None
+    value = None if latest is None else latest.value
     who = "all children" if row_key == "*" else row_key
     if row_key != "*":
         who = next((g.label for g in children_selectors.ethnic_groups(detail)
                     if g.key == row_key), row_key)  # fmt: skip
     note = ""
-    if shown and latest.low is not None:
+    if latest is not None and value is not None and latest.low is not None:
         note = f"95% confidence interval {latest.low:.{places}f}{suffix} to " \
                f"{latest.high:.{places}f}{suffix}"  # fmt: skip
     return MeasureReading(
         label=f"Front door, {who}: {label}",
-        value=round(latest.value, places) if shown else None,
-        display_value=f"{latest.value:.{places}f}{suffix}" if shown else "c",
+        value=None if value is None else round(value, places),
+        display_value="c" if value is None else f"{value:.{places}f}{suffix}",
         as_of=period,
         trend=trend,
         better=better,

@@ -6,15 +6,20 @@ while signed in leaves that session untouched, and sending answers deletes only 
 
 - cookie SURVEY_SESSION_COOKIE, for /surveys/ only, HttpOnly, SameSite=Lax, Secure when the
   site is, ending with the browser;
-- table surveys_intakesession (surveys.models.IntakeSession), through the same lean store as
-  sign-in sessions (ADR 013);
+- table surveys_intakesession (IntakeSession, below: surveys.models imports it so Django
+  registers it), through the same lean store as sign-in sessions (ADR 013);
 - lifetime settings.SURVEY_SESSION_SECONDS from the last answer saved; expired rows are deleted
   by the worker's housekeeping task (arp_portal.core.tasks) or `manage.py clear_expired_sessions`.
 """
 
 import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, cast
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from arp_portal.core.session_store import SessionStore
 
@@ -22,11 +27,19 @@ SURVEY_SESSION_COOKIE = "arp_survey_session"
 SURVEY_SESSION_PATH = "/surveys/"
 
 
+class IntakeSession(AbstractBaseSession):
+    """The anonymous survey's own sessions, apart from sign-in sessions (django_session): a
+    signed-in member of staff who answers gets one of these too, so answers never sit beside
+    an account."""
+
+    @classmethod
+    def get_session_store_class(cls) -> type["IntakeSessionStore"]:
+        return IntakeSessionStore
+
+
 class IntakeSessionStore(SessionStore):
     @classmethod
-    def get_model_class(cls):
-        from surveys.models import IntakeSession
-
+    def get_model_class(cls) -> type[IntakeSession]:
         return IntakeSession
 
     def get_session_cookie_age(self) -> int:
@@ -34,23 +47,31 @@ class IntakeSessionStore(SessionStore):
 
 
 def clear_expired_intake_sessions() -> int:
-    from django.utils import timezone
-
-    from surveys.models import IntakeSession
-
     deleted, _ = IntakeSession.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
 
 
-def with_intake_session(view):
+class IntakeRequest(HttpRequest):
+    """A request to a view under with_intake_session: it carries the survey's own session."""
+
+    intake_session: IntakeSessionStore
+
+
+P = ParamSpec("P")
+
+
+def with_intake_session(
+    view: Callable[Concatenate[IntakeRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """Gives the view request.intake_session, and saves it (or forgets it) afterwards, as
     Django's SessionMiddleware does for request.session."""
 
     @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         store = IntakeSessionStore(request.COOKIES.get(SURVEY_SESSION_COOKIE))
-        request.intake_session = store
-        response = view(request, *args, **kwargs)
+        intake_request = cast(IntakeRequest, request)
+        intake_request.intake_session = store
+        response = view(intake_request, *args, **kwargs)
         if store.is_empty():
             if SURVEY_SESSION_COOKIE in request.COOKIES:
                 response.delete_cookie(
@@ -58,6 +79,7 @@ def with_intake_session(view):
                 )
         elif store.modified and response.status_code < 500:
             store.save()
+            assert store.session_key is not None  # save() gives a new session its key
             response.set_cookie(
                 SURVEY_SESSION_COOKIE,
                 store.session_key,

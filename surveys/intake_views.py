@@ -30,7 +30,7 @@ from surveys.forms import (
     field_anchor,
     initial_from_answers,
 )
-from surveys.intake_session import with_intake_session
+from surveys.intake_session import IntakeRequest, with_intake_session
 from surveys.models import Survey, SurveyAccess
 
 
@@ -38,11 +38,11 @@ def _session_key(survey: Survey) -> str:
     return f"survey-{survey.pk}"
 
 
-def _state(request: HttpRequest, survey: Survey) -> dict:
+def _state(request: IntakeRequest, survey: Survey) -> dict:
     return request.intake_session.get(_session_key(survey), {"answers": {}})
 
 
-def _save_state(request: HttpRequest, survey: Survey, state: dict) -> None:
+def _save_state(request: IntakeRequest, survey: Survey, state: dict) -> None:
     request.intake_session[_session_key(survey)] = state
 
 
@@ -72,7 +72,7 @@ def _closed(request: HttpRequest, survey: Survey) -> HttpResponse:
     )
 
 
-def _may_answer(request: HttpRequest, survey: Survey) -> bool:
+def _may_answer(request: IntakeRequest, survey: Survey) -> bool:
     return survey.access != SurveyAccess.INVITATION or bool(
         _state(request, survey).get("invitation")
     )
@@ -113,7 +113,7 @@ def _summary(survey: Survey, questions, answers: dict, pages) -> list[dict]:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @with_intake_session
-def start(request: HttpRequest, slug: str) -> HttpResponse:
+def start(request: IntakeRequest, slug: str) -> HttpResponse:
     survey = selectors.survey_for_intake(slug)
     if not survey.accepting_responses:
         return _closed(request, survey)
@@ -142,7 +142,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @with_intake_session
-def page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def page(request: IntakeRequest, slug: str, number: int) -> HttpResponse:
     survey = selectors.survey_for_intake(slug)
     if not survey.accepting_responses:
         return _closed(request, survey)
@@ -207,7 +207,7 @@ def _blank_form_html(survey: Survey, page, form) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @with_intake_session
-def check(request: HttpRequest, slug: str) -> HttpResponse:
+def check(request: IntakeRequest, slug: str) -> HttpResponse:
     # Sending stores the answers, so it reads the survey afresh rather than a recent copy.
     survey = selectors.survey_for_intake(slug, fresh=request.method == "POST")
     if not survey.accepting_responses:

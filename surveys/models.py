@@ -17,12 +17,15 @@ Anonymity is designed into the tables (docs/surveys.md, "Anonymity"):
 import uuid
 
 from django.conf import settings
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+# The anonymous survey's session table is defined beside its store, cookie and lifetime; it is
+# imported here so that Django registers it with the app's other models.
+from surveys.intake_session import IntakeSession  # noqa: F401
 
 MINIMUM_THRESHOLD = 5
 DEFAULT_THRESHOLD = 10
@@ -433,18 +436,6 @@ class HeldSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"Held submission for {self.survey_id}"
-
-
-class IntakeSession(AbstractBaseSession):
-    """The anonymous survey's own sessions, apart from sign-in sessions (django_session): a
-    signed-in member of staff who answers gets one of these too, so answers never sit beside
-    an account (surveys.intake_session)."""
-
-    @classmethod
-    def get_session_store_class(cls):
-        from surveys.intake_session import IntakeSessionStore
-
-        return IntakeSessionStore
 
 
 class PublishedResults(models.Model):

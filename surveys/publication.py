@@ -18,6 +18,7 @@ Pure: no database. Keys are (view, group key): view None is the unfiltered view,
 import logging
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
+from typing import cast
 
 from arp_portal.statistics.group_threshold import Partition, groups_to_hide, small_groups
 
@@ -76,7 +77,7 @@ def lattice_sizes(
     return sizes
 
 
-def lattice_partitions(groups, filter_values: Mapping[str, list[str]]) -> list[Partition]:
+def lattice_partitions(groups, filter_values: Mapping[str, list[str]]) -> list[Partition[GroupKey]]:
     """How the groups of every view add up."""
     partitions = []
     for view in views_of(filter_values):
@@ -106,21 +107,24 @@ def lattice_partitions(groups, filter_values: Mapping[str, list[str]]) -> list[P
     return partitions
 
 
-def size_relations(partitions: Iterable[Partition]):
+def size_relations(partitions: Iterable[Partition[GroupKey]]):
     from arp_portal.statistics.disclosure import Relation
 
     return [Relation(p.total, p.parts) for p in partitions]
 
 
-def sizes_publication(sizes: Mapping[GroupKey, int], partitions: Iterable[Partition], **kw):
+def sizes_publication(
+    sizes: Mapping[GroupKey, int], partitions: Iterable[Partition[GroupKey]], **kw
+):
     from arp_portal.statistics.disclosure import Publication
 
-    return Publication(dict(sizes), size_relations(partitions), **kw)
+    cells: dict[Hashable, int] = {key: n for key, n in sizes.items()}
+    return Publication(cells, size_relations(partitions), **kw)
 
 
 def decide_hidden(
     sizes: Mapping[GroupKey, int],
-    partitions: list[Partition],
+    partitions: list[Partition[GroupKey]],
     threshold: int,
     *,
     narrowed_by_answers=None,
@@ -195,7 +199,8 @@ def _protected(sizes, partitions, threshold: int, fixed: dict, extra: set) -> se
     decisions = [suppress(published, start, protection=threshold) for start in starts]
     passing = [d for d in decisions if d.audit.ok]
     if not passing:
-        failures = sorted(key_text(k) for d in decisions for k in d.audit.failures)
+        # The engine names the cells it was given: here, the groups' keys.
+        failures = sorted(key_text(cast(GroupKey, k)) for d in decisions for k in d.audit.failures)
         logger.warning("Survey groups that cannot be protected, all hidden: %s", failures)
         return None
     best = min(passing, key=lambda d: (sum(sizes[k] for k in d.hidden), len(d.hidden)))
@@ -216,7 +221,11 @@ def narrowed_by_answers(sizes, partitions, answers, asked, threshold: int):
         found: set = set()
         for published in publications:
             cells = hidden_cells(published, hidden)
-            found |= {(k[1], k[2]) for k in unprotected(published, cells, protection=protection)}
+            # The cells are ("size" or "answer", view, group, ...): the group's key follows.
+            narrowed = cast(
+                "frozenset[tuple]", unprotected(published, cells, protection=protection)
+            )
+            found |= {(k[1], k[2]) for k in narrowed}
         return found
 
     return failing
@@ -248,7 +257,7 @@ def asked_questions(questions) -> list[tuple]:
 
 def answers_publication(
     sizes: Mapping[GroupKey, int],
-    partitions: list[Partition],
+    partitions: list[Partition[GroupKey]],
     answers: Mapping[tuple, int],
     questions: list[tuple[Hashable, list[Hashable], bool]],
 ):

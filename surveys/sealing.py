@@ -45,7 +45,7 @@ def seal(value: dict, *, context: str) -> bytes:
     return nonce + AESGCM(_key(settings.SECRET_KEY)).encrypt(nonce, body, context.encode())
 
 
-def unseal(sealed: bytes, *, context: str) -> dict:
+def unseal(sealed: bytes | memoryview, *, context: str) -> dict:
     sealed = bytes(sealed)
     nonce, ciphertext = sealed[:_NONCE], sealed[_NONCE:]
     for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:

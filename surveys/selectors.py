@@ -189,16 +189,14 @@ def approved_free_text(survey: Survey) -> list[tuple[int, str, str]]:
 
 def survey_waves(survey: Survey) -> list[Survey]:
     """This survey and the waves before it, oldest first."""
-    waves, seen, current = [], set(), survey
+    waves: list[Survey] = []
+    seen: set[int] = set()
+    current: Survey | None = survey
     while current is not None and current.pk not in seen:
         waves.append(current)
         seen.add(current.pk)
         current = current.previous_wave
     return list(reversed(waves))
-
-
-def has_responses(survey: Survey) -> bool:
-    return Response.objects.filter(survey=survey).exists()
 
 
 def unused_invitations(survey: Survey) -> dict[str, int]:

@@ -1,4 +1,7 @@
-"""Every write to the survey tables (HackSoft-style services: typed, keyword-only, atomic)."""
+"""Every write to the survey tables (HackSoft-style services: typed, keyword-only, atomic).
+
+The task worker's two jobs for the surveys (write_held_submissions, prepare_release) are
+defined here, beside the writes they run and the writes that queue them."""
 
 import datetime as dt
 import logging
@@ -12,7 +15,13 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
+from django_tasks import task, task_backends
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
+from arp_portal.statistics.group_threshold import is_small, release_step_problems
+from surveys import publication, selectors
 from surveys.models import (
     DEMOGRAPHIC_KINDS,
     KINDS_WITH_OWN_OPTIONS,
@@ -44,6 +53,7 @@ from surveys.questionnaire import (
     standard_options,
     with_prefer_not_to_say,
 )
+from surveys.results.groups import ethnic_groups, filter_values
 from surveys.sealing import seal, unseal
 
 logger = logging.getLogger(__name__)
@@ -129,13 +139,15 @@ def _ensure_editable(survey: Survey) -> None:
 
 
 def _option_list(kind: str, options: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
-    fixed = standard_options(kind)
+    if kind == QuestionKind.FREE_TEXT:
+        return []
     if kind in KINDS_WITH_OWN_OPTIONS:
         if not options or len(options) < 2:
             raise ValidationError({"options": "Enter at least 2 options, one on each line"})
-        fixed = options
-    if kind == QuestionKind.FREE_TEXT:
-        return []
+        return with_prefer_not_to_say(options)
+    fixed = standard_options(kind)
+    if fixed is None:
+        raise ValueError(f"Unknown kind of question: {kind!r}")
     return with_prefer_not_to_say(fixed)
 
 
@@ -393,9 +405,10 @@ def validate_answers(questions, answers: Mapping[str, object]) -> dict[int, list
             if text:
                 clean[question.pk] = text
             continue
-        codes = value if isinstance(value, list) else [value] if value else []
+        given = value if isinstance(value, list) else [value] if value else []
         valid = {o.code for o in question.options.all()}
-        if not codes or any(c not in valid for c in codes):
+        codes = [c for c in given if isinstance(c, str) and c in valid]
+        if not given or len(codes) != len(given):
             raise ValidationError(f"Question “{question.text}” has not been answered.")
         if len(codes) > 1 and (not question.is_multiple or EXCLUSIVE_OPTION_CODES & set(codes)):
             raise ValidationError(
@@ -434,12 +447,14 @@ def _response_write(
     response.full_clean(exclude={"id", "survey"}, validate_unique=False)
     response.save(force_insert=True)
 
-    rows, texts = [], []
+    rows: list[Answer] = []
+    texts: list[FreeTextAnswer] = []
     for question in questions:
         value = clean.get(question.pk)
         if value is None:
             continue
         if question.is_free_text:
+            assert isinstance(value, str)  # validate_answers gives a free-text answer as text
             texts.append(FreeTextAnswer(response=response, question=question, text=value))
             continue
         by_code = {o.code: o for o in question.options.all()}
@@ -501,8 +516,6 @@ def _enqueue_held_write(survey_id: int, *, at_close: bool = False) -> None:
     """After the commit: what was sent is already held, so a queue that cannot take the task
     must not turn the person's confirmation into an error (they might send again). The
     periodic housekeeping writes whatever is due in any case."""
-    from surveys.tasks import write_held_submissions
-
     try:
         write_held_submissions.enqueue(survey_id, at_close=at_close)
     except Exception:
@@ -639,6 +652,17 @@ def held_submissions_write_due(*, today: dt.date | None = None) -> int:
     return written
 
 
+@task()
+def write_held_submissions(survey_id: int, *, at_close: bool = False) -> int:
+    """The worker writes a survey's held submissions once a batch is due (held_submissions_write).
+    Queued when a submission brings the held count to the threshold and when a survey closes;
+    the housekeeping catches anything these miss (say, a worker that was down)."""
+    survey = Survey.objects.filter(pk=survey_id).first()
+    if survey is None:
+        return 0
+    return held_submissions_write(survey=survey, at_close=at_close)
+
+
 def results_changed(*, survey: Survey) -> None:
     """Every write that changes what a survey's results could show calls this, in the same
     transaction: a new response (where the tally is written), moderation, the survey's
@@ -656,35 +680,24 @@ def results_changed(*, survey: Survey) -> None:
 def _tasks_run_where_queued() -> bool:
     """ARP_TASKS_BACKEND=immediate (a one-process setup, and the tests): no worker, a task
     runs in the thread that queues it."""
-    from django_tasks import task_backends
-    from django_tasks.backends.immediate import ImmediateBackend
-
-    from surveys import tasks
-
-    return isinstance(task_backends[tasks.prepare_release.backend], ImmediateBackend)
+    return isinstance(task_backends[prepare_release.backend], ImmediateBackend)
 
 
 def release_prepare_enqueue(survey_id: int) -> None:
     """Queue the survey's release for the task worker, unless a task for it is waiting. With
     no worker (tasks run where they are queued) the release is prepared where it is read
     instead, once, rather than at every write (results_release_current)."""
-    from django_tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    from surveys import tasks
-
     if _tasks_run_where_queued():
         return
-    if isinstance(task_backends[tasks.prepare_release.backend], DatabaseBackend):
+    if isinstance(task_backends[prepare_release.backend], DatabaseBackend):
         waiting = DBTaskResult.objects.filter(
             status="READY",
-            task_path=tasks.prepare_release.module_path,
+            task_path=prepare_release.module_path,
             args_kwargs={"args": [survey_id], "kwargs": {}},
         )
         if waiting.exists():
             return
-    tasks.prepare_release.enqueue(survey_id)
+    prepare_release.enqueue(survey_id)
 
 
 _TALLY_CELL = "survey_id, question_id, option_id, ethnicity, role, grade_band, locality"
@@ -804,7 +817,7 @@ def results_release_current(*, survey: Survey, questions=None, seen: bool = True
         version = release.checked_version
     else:
         version = Survey.objects.values_list("results_version", flat=True).get(pk=survey.pk)
-        release = _current_release(survey)
+        release = selectors.current_release(survey)
         if release is None:
             return None
     if seen and not release.seen:
@@ -829,7 +842,7 @@ def results_release_prepare(*, survey: Survey, questions=None):
     version, threshold = Survey.objects.values_list("results_version", "reporting_threshold").get(
         pk=survey.pk
     )
-    release = _current_release(survey)
+    release = selectors.current_release(survey)
     if release is None or release.checked_version != version or release.threshold != threshold:
         outermost = not connection.in_atomic_block
         with transaction.atomic():
@@ -840,14 +853,22 @@ def results_release_prepare(*, survey: Survey, questions=None):
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RELEASE_LOCK, survey.pk])
             fresh = Survey.objects.get(pk=survey.pk)
-            release = _current_release(fresh)
+            release = selectors.current_release(fresh)
             if release is None or not _release_is_current(release, fresh):
                 release = _release_advance(fresh, release, questions)
     return release
 
 
-def _current_release(survey: Survey):
-    return ResultsRelease.objects.filter(survey=survey).order_by("-number").first()
+@task()
+def prepare_release(survey_id: int) -> int | None:
+    """The worker builds the release a survey's results show (results_release_prepare), queued
+    by results_changed after every write that changes them: the results page only reads it.
+    The number of the release now shown, or None while nothing may be shown."""
+    survey = Survey.objects.filter(pk=survey_id).first()
+    if survey is None:
+        return None
+    release = results_release_prepare(survey=survey)
+    return None if release is None else release.number
 
 
 def _release_is_current(release, survey: Survey) -> bool:
@@ -864,10 +885,6 @@ def _release_kept(release, update: dict):
 
 
 def _release_advance(survey: Survey, release, questions):
-    from arp_portal.statistics.group_threshold import is_small, release_step_problems
-    from surveys import publication, selectors
-    from surveys.results import ethnic_groups, filter_values
-
     questions = questions if questions is not None else selectors.survey_questions(survey)
     threshold = survey.reporting_threshold
     groups = ethnic_groups()
@@ -878,7 +895,7 @@ def _release_advance(survey: Survey, release, questions):
         return None
     sizes = publication.lattice_sizes(respondents, groups, values)
     texts = {publication.key_text(k): n for k, n in sizes.items()}
-    update = {"checked_version": survey.results_version}
+    update: dict[str, object] = {"checked_version": survey.results_version}
 
     def decide():
         counts = {dim: selectors.live_answer_counts(survey, by=dim) for dim in [None, *values]}

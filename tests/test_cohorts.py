@@ -35,10 +35,3 @@ def test_a_child_with_two_episodes_is_counted_once(db):
     Episode.objects.create(child=child, kind="CIN", start_date=dt.date(2024, 1, 1))
     Episode.objects.create(child=child, kind="CP", start_date=dt.date(2024, 2, 1))
     assert Child.objects.in_cohort_on("CIN", MARCH_31).count() == 1
-
-
-def test_starts_within_a_year(db):
-    child = _child("A")
-    Episode.objects.create(child=child, kind="CIC", start_date=dt.date(2024, 4, 1))
-    assert Child.objects.starting_between("CIC", dt.date(2024, 4, 1), MARCH_31).count() == 1
-    assert Child.objects.starting_between("CIC", dt.date(2024, 4, 2), MARCH_31).count() == 0

@@ -71,3 +71,17 @@ def test_the_surveys_closing_date_uses_the_shared_field(db):
     form = SurveyForm({"closes_on_0": "30", "closes_on_1": "2", "closes_on_2": "2027"})
     form.is_valid()
     assert form.errors["closes_on"] == ["Closing date must be a real date"]
+
+
+def test_the_audit_rounds_and_the_training_targets_dates_use_the_shared_field(db):
+    from dashboards.audits.forms import AuditRoundForm
+    from dashboards.workforce.forms import TrainingTargetForm
+
+    for form_class, name, label in (
+        (AuditRoundForm, "open_on", "Date the cases are open on"),
+        (TrainingTargetForm, "due_date", "Date the target should be met by"),
+    ):
+        assert isinstance(form_class().fields[name], GovUKDateField)
+        assert errors_for(form_class, "31", "4", "2026", name=name) == [
+            f"{label} must be a real date"
+        ]

@@ -129,24 +129,8 @@ def test_no_import_runs_up_a_layer_or_across_to_a_sibling_app():
     assert upward_imports(import_graph()) == []
 
 
-# Loops inside one app that stay, each for its reason. Nothing else may import in a circle.
-ALLOWED_CYCLES = [
-    # The disclosure decisions are made as each snapshot is built (snapshots.prepare imports
-    # disclosure late): new with the disclosure engine (issue 15), for that work to untie.
-    ["dashboards.children.disclosure", "dashboards.children.snapshots"],
-    # Django's session API: the store names its model and the model names its store.
-    ["surveys.intake_session", "surveys.models"],
-    # A task calls its service, and the service queues the task after its commit; the results
-    # read the current release through the services (issue 14 leaves this loop to untie).
-    ["surveys.results", "surveys.results.compute", "surveys.services", "surveys.tasks"],
-]
-
-
 def test_no_modules_import_each_other_even_inside_a_function():
-    found = cycles(import_graph())
-    assert [cycle for cycle in found if cycle not in ALLOWED_CYCLES] == []
-    # A cycle that runs through another app's modules is never allowed.
-    assert all(len({component(module) for module in cycle}) == 1 for cycle in found)
+    assert cycles(import_graph()) == []
 
 
 def test_core_imports_no_app_and_statistics_nothing_of_the_project():

@@ -62,17 +62,22 @@ class UploadedData:
     def __repr__(self) -> str:
         return f"UploadedData({self.name!r}, {self.size:,} bytes)"
 
+    def _file(self) -> Path:
+        """The path, for a file given by path (__init__ took the bytes or a path, not both)."""
+        assert self.path is not None
+        return self.path
+
     @property
     def is_excel(self) -> bool:
         return self.name.lower().endswith(EXCEL_SUFFIXES)
 
     @property
     def size(self) -> int:
-        return len(self._data) if self._data is not None else self.path.stat().st_size
+        return len(self._data) if self._data is not None else self._file().stat().st_size
 
     def open(self) -> BinaryIO:
         """The raw bytes as a stream (the caller closes it)."""
-        return io.BytesIO(self._data) if self._data is not None else self.path.open("rb")
+        return io.BytesIO(self._data) if self._data is not None else self._file().open("rb")
 
     def open_without_bom(self) -> BinaryIO:
         stream = self.open()
@@ -101,7 +106,7 @@ class UploadedData:
         read open(), text() or rows()."""
         if self._data is not None:
             return self._data
-        return self.path.read_bytes()
+        return self._file().read_bytes()
 
     @property
     def sha256(self) -> str:
@@ -286,12 +291,6 @@ def _excel_rows(upload: UploadedData) -> Iterator[list[str]]:
         ) from error
     for values in frame.itertuples(index=False, name=None):
         yield [_excel_cell(None if value is pandas.NaT else value) for value in values]
-
-
-def raw_rows(upload: UploadedData) -> Iterator[list[str]]:
-    """A flat file's rows as lists of strings, header first: a CSV read as a stream, or the
-    first sheet of an .xlsx workbook."""
-    yield from _reader(upload)
 
 
 def _checked_header(

@@ -165,12 +165,6 @@ class ChildQuerySet(models.QuerySet):
             episodes = episodes.of_kind(kind)
         return self.filter(pk__in=episodes.values("child_id"))
 
-    def starting_between(self, kind: str, first: dt.date, last: dt.date) -> "ChildQuerySet":
-        episodes = Episode.objects.started_between(first, last)
-        if kind != EpisodeKind.CHILD_IN_NEED:
-            episodes = episodes.of_kind(kind)
-        return self.filter(pk__in=episodes.values("child_id"))
-
 
 class Child(models.Model):
     """A pseudonymised child: case-system reference, date of birth, sex and ethnicity.
@@ -260,9 +254,6 @@ class EpisodeQuerySet(models.QuerySet):
         return self.filter(start_date__lte=date).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=date)
         )
-
-    def started_between(self, first: dt.date, last: dt.date) -> "EpisodeQuerySet":
-        return self.filter(start_date__gte=first, start_date__lte=last)
 
     def of_kind(self, kind: str) -> "EpisodeQuerySet":
         return self.filter(kind=kind)

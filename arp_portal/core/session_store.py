@@ -57,7 +57,10 @@ class SessionStore(DatabaseSessionStore):
     def save(self, must_create: bool = False) -> None:
         if self.session_key is None:
             return self.create()
-        data = self.encode(self._get_session(no_load=must_create))
+        # SessionBase._get_session is Django's (the _session property's getter), missing from
+        # django-stubs' SessionBase.
+        session = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
+        data = self.encode(session)
         expires = self.get_expiry_date()
         with self._cursor() as cursor:
             if must_create:

@@ -162,7 +162,11 @@ def cohort_table(
         if group.key in hidden_set:
             rows.append(GroupRow(group, count, group_population, suppressed=True))
             continue
-        share_of_population = percentage(group_population, population_known) if population else None
+        share_of_population = (
+            percentage(group_population, population_known)
+            if group_population is not None and population_known is not None
+            else None
+        )
         row = GroupRow(
             group,
             count,
@@ -171,7 +175,7 @@ def cohort_table(
             share_of_cohort_pct=None if known_suppressed else percentage(count, known_count),
             share_of_population_pct=share_of_population,
         )
-        if population and group_population:
+        if population_known is not None and group_population:
             row = replace(
                 row,
                 rate=rate_estimate_per_10k(count, group_population) if rates_shown else NO_ESTIMATE,
@@ -225,8 +229,13 @@ class PathwayStage:
     against: str = ""  # what the stage's RRI is taken against: "population" or a stage label
 
 
+# A stage of the pathway: (key, label, counts by code), and the key of the earlier stage it is
+# taken against where that is not the one just before.
+StageCounts = tuple[str, str, Mapping[str, int]] | tuple[str, str, Mapping[str, int], str]
+
+
 def pathway(
-    stages: Sequence[tuple[str, str, Mapping[str, int]] | tuple[str, str, Mapping[str, int], str]],
+    stages: Sequence[StageCounts],
     population: Mapping[str, int] | None,
     *,
     groups: Sequence[Group],
@@ -272,6 +281,7 @@ def pathway(
         reference_count = _total(counts, reference.codes)
         if against and against[0] in earlier:
             previous, previous_hidden, previous_reference, previous_label = earlier[against[0]]
+        bases: Mapping[str, int | None]
         if previous is None:
             bases = {
                 group.key: (_total(population, group.codes) if population else None)

@@ -23,14 +23,18 @@ group's respondents are exactly those of its parts.
 
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+# A group's key: whatever the caller names its groups by, the same type throughout one call.
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
-class Partition:
+class Partition(Generic[K]):
     """size[total] == sum(size[p] for p in parts): the parts split the total's respondents."""
 
-    total: Hashable
-    parts: tuple[Hashable, ...]
+    total: K
+    parts: tuple[K, ...]
 
 
 def is_small(count: int, threshold: int) -> bool:
@@ -38,7 +42,7 @@ def is_small(count: int, threshold: int) -> bool:
     return 0 < count < threshold
 
 
-def check_partitions(sizes: Mapping[Hashable, int], partitions: Iterable[Partition]) -> None:
+def check_partitions(sizes: Mapping[K, int], partitions: Iterable[Partition[K]]) -> None:
     """Raises ValueError if a partition's parts do not add up to its total."""
     for partition in partitions:
         parts = sum(sizes[key] for key in partition.parts)
@@ -49,18 +53,18 @@ def check_partitions(sizes: Mapping[Hashable, int], partitions: Iterable[Partiti
             )
 
 
-def small_groups(sizes: Mapping[Hashable, int], threshold: int) -> set[Hashable]:
+def small_groups(sizes: Mapping[K, int], threshold: int) -> set[K]:
     """The primary groups: 1 to threshold-1 respondents."""
     return {key for key, n in sizes.items() if is_small(n, threshold)}
 
 
 def groups_to_hide(
-    sizes: Mapping[Hashable, int],
-    partitions: Iterable[Partition],
+    sizes: Mapping[K, int],
+    partitions: Iterable[Partition[K]],
     threshold: int,
     *,
-    fixed: Mapping[Hashable, bool] | None = None,
-) -> set[Hashable]:
+    fixed: Mapping[K, bool] | None = None,
+) -> set[K]:
     """The groups the rules hide, partition by partition: the small groups, then, where a
     shown total's hidden groups hold 1 to threshold-1 respondents or there is one of them
     alone, the smallest further group under it (or the total itself, if none is left). A hidden
@@ -75,7 +79,7 @@ def groups_to_hide(
     hidden = {key for key, is_hidden in fixed.items() if is_hidden}
     hidden |= {key for key in small_groups(sizes, threshold) if key not in fixed}
 
-    def smallest_free(keys: Iterable[Hashable]) -> Hashable | None:
+    def smallest_free(keys: Iterable[K]) -> K | None:
         # Hiding a group of no one protects nobody: its zero is known from the others.
         free = [k for k in keys if k not in fixed and k not in hidden and sizes[k] > 0]
         return min(free, key=lambda k: (sizes[k], repr(k))) if free else None
@@ -103,13 +107,13 @@ def groups_to_hide(
 
 
 def release_step_problems(
-    old_sizes: Mapping[Hashable, int],
-    old_hidden: Collection[Hashable],
-    new_sizes: Mapping[Hashable, int],
-    new_hidden: Collection[Hashable],
-    partitions: Iterable[Partition],
+    old_sizes: Mapping[K, int],
+    old_hidden: Collection[K],
+    new_sizes: Mapping[K, int],
+    new_hidden: Collection[K],
+    partitions: Iterable[Partition[K]],
     threshold: int,
-) -> set[Hashable]:
+) -> set[K]:
     """Groups through which a reader holding both releases could single out fewer than the
     threshold of the respondents who arrived in between. Empty when the new release is safe.
 

@@ -32,12 +32,3 @@ def median(values: Sequence[float]) -> float | None:
     if len(ordered) % 2:
         return ordered[middle]
     return (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def leaver_rate_percent(leavers: int, headcount: int) -> float | None:
-    """Leavers in a period over the people employed at any time in it, x 100."""
-    if headcount <= 0:
-        return None
-    if not 0 <= leavers <= headcount:
-        raise ValueError(f"leavers ({leavers}) must lie between 0 and the headcount ({headcount})")
-    return leavers / headcount * 100

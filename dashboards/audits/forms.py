@@ -1,10 +1,11 @@
 """Forms for practice audits, their GOV.UK layout declared here (crispy-forms-gds)."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 
+from arp_portal.core.forms import GovUKDateField
 from arp_portal.core.people import display_name
 from arp_portal.core.roles import AUDITOR, DATA_MANAGER
 from dashboards.audits.models import AuditAnswer, AuditGrade, AuditTemplate
@@ -83,14 +84,11 @@ class AuditRoundForm(forms.Form):
         help_text="For example, Racial lens audit, spring 2026.",
         error_messages={"required": "Enter a name for the round"},
     )
-    open_on = forms.DateField(
+    open_on = GovUKDateField(
         label="Sample cases open on",
-        help_text="For example, 31/3/2026. Children with any open episode on this date.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        error_messages={
-            "required": "Enter the date the cases must be open on",
-            "invalid": "Enter the date as day/month/year, like 31/3/2026",
-        },
+        name="Date the cases are open on",
+        required_message="Enter the date the cases must be open on",
+        help_text="For example, 31 3 2026. Children with any open episode on this date.",
     )
     seed = forms.IntegerField(
         label="Seed",
@@ -137,7 +135,7 @@ class AuditRoundForm(forms.Form):
         self.helper.layout = Layout(
             Field.select("template"),
             Field.text("name"),
-            Field.text("open_on", field_width=Fluid.ONE_THIRD),
+            Field("open_on"),
             Field.text("seed", field_width=Fixed.TEN),
             Fieldset(
                 *size_fields,

@@ -129,13 +129,14 @@ def summary_sentences(
             f"{name} (95% CI {yes.estimate.low:.0f}% to {yes.estimate.high:.0f}%)."
         )
         shown = [
-            (r.group, r.answers[key][AuditAnswer.YES])
+            (share.estimate.value, r.group, share)
             for r in results
             if r.group != ALL_GROUPS and not r.suppressed and key in r.answers
-            and r.answers[key][AuditAnswer.YES].estimate.value is not None
+            for share in [r.answers[key][AuditAnswer.YES]]
+            if share.estimate.value is not None
         ]  # fmt: skip
         if len(shown) >= 2:
-            group, lowest = min(shown, key=lambda item: item[1].estimate.value)
+            _, group, lowest = min(shown, key=lambda item: item[0])
             sentence += (
                 f" Lowest for {group} children's cases: {lowest.estimate.value:.0f}% "
                 f"({lowest.count:,} of {lowest.total:,})."

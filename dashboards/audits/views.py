@@ -124,7 +124,7 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def round_new(request: HttpRequest) -> HttpResponse:
     form = AuditRoundForm(
         request.POST if request.method == "POST" else None,
-        initial={"seed": dt.date.today().year, "open_on": dt.date.today().strftime("%d/%m/%Y")},
+        initial={"seed": dt.date.today().year, "open_on": dt.date.today()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -222,7 +222,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     form = AuditModerationForm(
         request.POST if request.method == "POST" else None,
         recorded_grade=case.grade,
-        initial={"grade": case.moderated_grade or case.grade, "note": case.moderation_note},
+        initial={"grade": case.final_grade, "note": case.moderation_note},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -659,6 +659,7 @@ class _CinReturn:
 
     @property
     def period_start(self) -> dt.date:
+        assert self.year is not None  # read once the header is checked
         return dt.date(self.year - 1, 4, 1)
 
 
@@ -767,6 +768,8 @@ def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = Non
         problems.add(name, "Children", "", "the return has no Child elements")
     if header.year is None or header.reference_date is None:
         problems.raise_if_any()
+    # A header without either is always a problem, raised just above.
+    assert header.year is not None and header.reference_date is not None
     check_episode_rules(
         episodes,
         problems,
@@ -788,7 +791,7 @@ def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = Non
 
     def across_returns(cursor) -> dict:
         closed = services.cin_returns_close_superseded(cursor)
-        result = {"episodes_closed_by_a_later_return": closed}
+        result: dict[str, int | list[str]] = {"episodes_closed_by_a_later_return": closed}
         cursor.execute(
             "SELECT DISTINCT source FROM core_episode WHERE source LIKE 'cin:%%' ORDER BY source"
         )
@@ -863,6 +866,8 @@ def _cin_child(
 ) -> None:
     name = header.name
     reference = header.reference_date
+    # Children are read only once the header has given both (import_cin_census).
+    assert header.year is not None and reference is not None
     identifiers = element.find("ChildIdentifiers")
     raw_ref = _text(identifiers, "LAchildID")
     where = f"Child {number}" + (f" (LAchildID {raw_ref[:64]})" if raw_ref else "")
@@ -908,6 +913,8 @@ def _cin_child(
     )
     child_ok = len(problems.problems) == before
     if child_ok:
+        # No problem was added for the child, so each of these was read.
+        assert birth is not None and sex is not None and ethnicity is not None
         child = ChildRecord(child_ref, birth, sex, ethnicity, place, death)
         if child_ref in children:
             problems.add(
@@ -925,7 +932,7 @@ def _cin_child(
             value, at, tag, problems, latest=reference, latest_rule="no date follows it"
         )
         if value is not None and child_ok:
-            if born and value < birth - PRE_BIRTH_LIMIT:
+            if born and birth is not None and value < birth - PRE_BIRTH_LIMIT:
                 problems.add(
                     name,
                     at.location,
@@ -1064,9 +1071,11 @@ def _check_in_collection_year(
         closed = episode.recorded_end_date if episode.end_rule else episode.end_date
         is_referral = episode.kind == EpisodeKind.CHILD_IN_NEED
         if is_referral and closed is not None and closed < period_start:
+            place = episode.place
+            assert isinstance(place, Place)  # the CIN census gives each episode its Place
             problems.add(
-                episode.place.file,
-                episode.place.location,
+                place.file,
+                place.location,
                 episode.end_field,
                 f"the episode closed ({closed:%Y-%m-%d}) before the collection year began "
                 f"({period_start:%Y-%m-%d}) ({RULE_CLOSED_BEFORE_YEAR})",
@@ -1129,10 +1138,6 @@ class _UkDates:
         if date is None:
             self.bad.setdefault(field, []).extend(self.problems.problems[before:])
         return date
-
-    @property
-    def any_bad(self) -> bool:
-        return bool(self.bad)
 
     def summarise(self) -> None:
         """Replace the rows' messages of a column with many bad dates by one line."""
@@ -1206,6 +1211,8 @@ def import_ssda903(
         row_year = _year_value(row.get("year", ""), place, problems)
         if len(problems.problems) != before or birth is None:
             continue
+        # No problem was added for the row, so both were read.
+        assert sex is not None and ethnicity is not None
         if child_ref in children:
             if row_year is not None and row_year != child_years.get(child_ref):
                 # A stacked Header: the child in each year's return; the latest year's stands.

@@ -152,7 +152,7 @@ def table_rows(table: CohortTable) -> list[TableRow]:
 
 def rate_figure(table: CohortTable) -> dict:
     shown = [row for row in table.rows if row.rate.value is not None]
-    values = [round(row.rate.value, 1) for row in shown]
+    values = [round(value, 1) for row in shown if (value := row.rate.value) is not None]
     bars = go.Bar(
         orientation="h",
         y=[row.group.label for row in shown],
@@ -180,7 +180,7 @@ def rri_figure(table: CohortTable) -> dict:
     over = [row.over_represented for row in shown]
     return charts.ratio_figure(
         [row.group.label for row in shown],
-        [round(row.rri.value, 2) for row in shown],
+        [round(value, 2) for row in shown if (value := row.rri.value) is not None],
         [r.rri.low for r in shown],
         [r.rri.high for r in shown],
         name="Relative rate index",
@@ -307,9 +307,7 @@ def pathway_figure(stages: list[PathwayStage], groups: list[Group]) -> dict:
     drawn = []
     for group in groups:
         values = [
-            None
-            if stage.cells[group.key].rri.value is None
-            else round(stage.cells[group.key].rri.value, 2)
+            None if (value := stage.cells[group.key].rri.value) is None else round(value, 2)
             for stage in stages
         ]
         if any(value is not None for value in values):
@@ -612,12 +610,15 @@ def pathway_sentence(
 ) -> str:
     """Where disproportionality is largest: the stage with the highest flagged RRI."""
     best = None
+    highest = 0.0
     for stage in stages:
         for group in groups:
             cell = stage.cells[group.key]
-            flagged = cell.rri.excludes_one and (cell.rri.value or 0) > 1
-            if flagged and (best is None or cell.rri.value > best[2].rri.value):
-                best = (stage, group, cell)
+            value = cell.rri.value
+            if value is None or not (cell.rri.excludes_one and value > 1):
+                continue  # not flagged
+            if best is None or value > highest:
+                best, highest = (stage, group, cell), value
     if best is None:
         return (
             "At no stage of the pathway is any group's relative rate, against "

@@ -60,7 +60,7 @@ class EpisodeRecord:
     end_rule: str = ""
     recorded_end_date: dt.date | None = None
 
-    def end_by_rule(self, end: dt.date, rule: str) -> None:
+    def end_by_rule(self, end: dt.date | None, rule: str) -> None:
         if not self.end_rule:
             self.recorded_end_date = self.end_date
             self.end_rule = rule
@@ -262,22 +262,6 @@ def parse_uk_date(
             place.file, place.location, field, f"'{value}' is not a date in the form dd/mm/YYYY"
         )
         return None
-
-
-def check_child_consistent(
-    existing: ChildRecord, new: ChildRecord, problems: ProblemCollector, fields: dict[str, str]
-) -> None:
-    """Rows for one child must agree on birth, sex and ethnicity."""
-    for attribute, field in fields.items():
-        old_value, new_value = getattr(existing, attribute), getattr(new, attribute)
-        if old_value != new_value:
-            problems.add(
-                new.place.file,
-                new.place.location,
-                field,
-                f"child {new.child_ref} has {field} '{new_value}' here but '{old_value}' at "
-                f"{existing.place.location}",
-            )
 
 
 class _Reporter:

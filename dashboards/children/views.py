@@ -30,7 +30,9 @@ def _date_parts(value: str) -> dict[str, str]:
 
 def filters_form(request: HttpRequest) -> ChildFiltersForm:
     default_date = selectors.default_date()
-    given = {key: value for key, value in request.GET.items() if value != "" or key in ("sex",)}
+    given = {
+        key: value for key, value in request.GET.dict().items() if value != "" or key in ("sex",)
+    }
     if "date" in given:
         given.update(_date_parts(given.pop("date")))
     if not any(key in given for key in ("date_0", "date_1", "date_2")):

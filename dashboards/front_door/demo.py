@@ -101,8 +101,10 @@ def _early_help(rng: random.Random, contacts: list[Contact]) -> list[EarlyHelpEp
         seen.add((contact.child_ref, start))
         end = start + dt.timedelta(days=int(rng.triangular(30, 300, 120)))
         step_up = 0.22 if contact.ethnicity in STEERED_TO_REFERRAL else 0.12
-        if end > LAST_CONTACT:
-            end, closure = None, ""
+        # An episode that would end after the last contact is still open.
+        end_date = None if end > LAST_CONTACT else end
+        if end_date is None:
+            closure = ""
         else:
             closure = rng.choices(
                 [EarlyHelpClosure.STEPPED_UP, EarlyHelpClosure.NEEDS_MET,
@@ -114,7 +116,7 @@ def _early_help(rng: random.Random, contacts: list[Contact]) -> list[EarlyHelpEp
             EarlyHelpEpisode(
                 child_ref=contact.child_ref,
                 start_date=start,
-                end_date=end,
+                end_date=end_date,
                 team=rng.choice(teams) if teams else None,
                 closure_reason=closure,
                 ethnicity=contact.ethnicity,

@@ -2,7 +2,7 @@
 downloads and the linked measures all read them here)."""
 
 from arp_portal.core.ethnicity import UNKNOWN_CODES
-from arp_portal.statistics.disproportionality import pathway
+from arp_portal.statistics.disproportionality import StageCounts, pathway
 from arp_portal.statistics.front_door import front_door_table
 from dashboards.children import selectors as children_selectors
 from dashboards.front_door import selectors
@@ -31,7 +31,7 @@ def front_door_pathway(filters: FrontDoorFilters, groups, population):
         children_selectors.ChildFilters(cohort="cin", measure="starts",
                                         reference_date=filters.last)
     )  # fmt: skip
-    stages = [
+    stages: list[StageCounts] = [
         ("contact", "Contact", door["contact"]),
         ("early_help", "Early help", door["early_help"], "contact"),
         ("referral", "Referral", door["referral"], "contact"),

@@ -1,9 +1,10 @@
 from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout
+from crispy_forms_gds.layout import Button, Field, Fixed, Layout
 from django import forms
 
+from arp_portal.core.forms import GovUKDateField
 from arp_portal.core.models import Locality, ServiceArea
 
 
@@ -67,14 +68,10 @@ class TrainingTargetForm(forms.Form):
             "max_decimal_places": "Enter the target to no more than 1 decimal place",
         },
     )
-    due_date = forms.DateField(
+    due_date = GovUKDateField(
         label="Date the target should be met by",
-        help_text="For example, 31/1/2025",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        error_messages={
-            "required": "Enter the date the target should be met by",
-            "invalid": "Enter the date as day/month/year, like 31/1/2025",
-        },
+        name="Date the target should be met by",
+        help_text="For example, 31 1 2025",
     )
 
     def __init__(self, *args, **kwargs):
@@ -82,6 +79,6 @@ class TrainingTargetForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("percent", field_width=Fixed.FOUR),
-            Field.text("due_date", field_width=Fluid.ONE_THIRD),
+            Field("due_date"),
             Button("save", "Save target"),
         )

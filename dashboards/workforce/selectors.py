@@ -144,10 +144,6 @@ def working_age_populations() -> dict[tuple[int, str], dict[str, int]]:
     return result
 
 
-def children_in_need_by_group(date: dt.date) -> dict[str, int]:
-    return children_in_need_on([date])[date]
-
-
 def children_in_need_on(dates: list[dt.date]) -> dict[dt.date, dict[str, int]]:
     """The ethnic mix of the children the service works with on each date: the children's
     dashboard's own cohort of children in need (dashboards.children.selectors: aged 0 to 17 on

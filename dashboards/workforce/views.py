@@ -177,11 +177,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 @role_required("core.import_data")
 def training_target(request: HttpRequest) -> HttpResponse:
     current = selectors.training_target()
-    initial = (
-        {"percent": current.percent, "due_date": current.due_date.strftime("%d/%m/%Y")}
-        if current
-        else {}
-    )
+    initial = {"percent": current.percent, "due_date": current.due_date} if current else {}
     form = TrainingTargetForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         target = training_target_set(

@@ -1,10 +1,16 @@
 """Compute: counts from Postgres (selectors), suppressed (suppression.py), with Wilson
 intervals, as SurveyResults. Nothing here formats a sentence or draws a chart (present.py)."""
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q
+
+from arp_portal.core.models import StaffMember
 from arp_portal.statistics.intervals import wilson_interval
-from surveys import selectors
+from surveys import selectors, services
 from surveys.models import DisclosureMode, Survey
 from surveys.results.groups import (
     ALL,
@@ -25,8 +31,6 @@ def compute(
 ) -> SurveyResults:
     """Every question's suppressed table for one view ("" for all respondents), from the
     release the results show (services.results_release_current)."""
-    from surveys import services
-
     questions = questions if questions is not None else selectors.survey_questions(survey)
     dimension, value, values = _parse_view(view, questions)
     if release is None:
@@ -214,11 +218,6 @@ def compute_cached(survey: Survey, *, view: str = "", questions=None) -> SurveyR
     """compute(), kept in Django's cache under a key that changes with every write that affects
     the results (Survey.results_version, bumped by services.results_changed) and with the
     release shown: a closed survey's results are worked out once."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    from surveys import services
-
     release = services.results_release_current(survey=survey, questions=questions)
     seconds = settings.SURVEY_RESULTS_CACHE_SECONDS
     if not seconds or release is None:
@@ -270,18 +269,12 @@ class ResponseRates:
 
 def staff_counted_on(survey: Survey, today=None):
     """Staff in post are counted on the day the survey closed, or today while it is open."""
-    import datetime as dt
-
     today = today or dt.date.today()
     return min(survey.closes_on, today)
 
 
 def staff_in_post_by_code(on) -> dict[str, int]:
     """Staff in post on a date by DfE ethnicity code, from the workforce data."""
-    from django.db.models import Count, Q
-
-    from arp_portal.core.models import StaffMember
-
     in_post = Q(start_date__lte=on) & (Q(leaving_date__isnull=True) | Q(leaving_date__gte=on))
     rows = StaffMember.objects.filter(in_post).values("ethnicity_id").annotate(n=Count("id"))
     return {row["ethnicity_id"]: row["n"] for row in rows}

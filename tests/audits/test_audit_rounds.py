@@ -21,7 +21,9 @@ def _draw(data_manager_client, **overrides):
     data = {
         "template": services.racial_lens_template_ensure().pk,
         "name": "Spring 2026",
-        "open_on": "31/03/2026",
+        "open_on_0": "31",
+        "open_on_1": "03",
+        "open_on_2": "2026",
         "seed": "2026",
         "size_white": "4",
         "size_black": "4",
@@ -64,9 +66,43 @@ def test_drawing_a_round_reports_what_is_wrong(data_manager_client):
     page = response.content.decode()
     assert "Enter how many cases to sample from at least one group" in page
     assert "Select at least one auditor" in page
-    response, _ = _draw(data_manager_client, size_white="0", size_black="2", open_on="1/1/2020")
+    response, _ = _draw(
+        data_manager_client,
+        size_white="0",
+        size_black="2",
+        open_on_0="1",
+        open_on_1="1",
+        open_on_2="2020",
+    )
     assert "No cases were open on 1 January 2020 in the groups chosen" in response.content.decode()
     assert not AuditRound.objects.exists()
+
+
+def test_the_rounds_date_is_a_govuk_date_input_that_keeps_what_was_typed(data_manager_client):
+    open_cases({"WBRI": 3})
+    response, _ = _draw(data_manager_client, open_on_0="30", open_on_1="2", open_on_2="2026")
+    page = response.content.decode()
+    assert "Date the cases are open on must be a real date" in page
+    for name, typed in (("open_on_0", "30"), ("open_on_1", "2"), ("open_on_2", "2026")):
+        assert f'name="{name}" value="{typed}"' in page
+    response, _ = _draw(data_manager_client, open_on_0="", open_on_1="", open_on_2="")
+    assert "Enter the date the cases must be open on" in response.content.decode()
+    response, _ = _draw(data_manager_client, open_on_0="31", open_on_1="3", open_on_2="26")
+    assert "Year must include 4 numbers" in response.content.decode()
+    assert not AuditRound.objects.exists()
+
+
+def test_the_new_round_form_offers_today_in_the_date_boxes(data_manager_client):
+    import datetime as dt
+
+    today = dt.date.today()
+    page = data_manager_client.get("/dashboards/audits/rounds/new/").content.decode()
+    for name, part in (
+        ("open_on_0", today.day),
+        ("open_on_1", today.month),
+        ("open_on_2", today.year),
+    ):
+        assert f'name="{name}" value="{part}"' in page
 
 
 def test_an_auditor_records_only_their_own_cases(client_as):

@@ -36,7 +36,9 @@ def test_a_round_is_drawn_audited_moderated_and_read(page, live_server, sign_in_
 
     page.goto(f"{live_server.url}/dashboards/audits/rounds/new/")
     page.get_by_label("Name of the round").fill("Spring 2026")
-    page.get_by_label("Sample cases open on").fill("31/03/2026")
+    page.locator("#id_open_on_0").fill("31")
+    page.locator("#id_open_on_1").fill("3")
+    page.locator("#id_open_on_2").fill("2026")
     page.get_by_label("Seed").fill("2026")
     page.get_by_label("White").fill("6")
     page.get_by_label("Black").fill("6")

@@ -118,7 +118,9 @@ def test_a_data_manager_sets_the_training_target(page, live_server, sign_in_as):
     )
     then_the_accessibility_baseline_is_met(page)
     page.get_by_label("Target: percentage").fill("90")
-    page.get_by_label("Date the target should be met by").fill("31/1/2025")
+    page.locator("#id_due_date_0").fill("31")
+    page.locator("#id_due_date_1").fill("1")
+    page.locator("#id_due_date_2").fill("2025")
     page.get_by_role("button", name="Save target").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "The training target is now 90% of staff in post by 31 January 2025."

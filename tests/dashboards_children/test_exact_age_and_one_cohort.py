@@ -11,7 +11,7 @@ from arp_portal.core.importing import UploadedData, run_import
 from arp_portal.core.models import Child, Episode, age_on
 from dashboards.children import selectors, snapshots
 from dashboards.children.importers import import_cases, import_cin_census
-from dashboards.workforce.selectors import children_in_need_by_group
+from dashboards.workforce.selectors import children_in_need_on
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cin_census"
 
@@ -77,8 +77,8 @@ def test_the_workforce_comparator_counts_the_childrens_dashboards_cohort(db):
             child=_child(ref, born, code), kind="CIN", start_date=dt.date(2020, 1, 1)
         )
     date = dt.date(2025, 3, 31)
-    assert children_in_need_by_group(date) == {"Black": 1, "White": 1}
-    assert sum(children_in_need_by_group(date).values()) == _counted(date) == 2
+    assert children_in_need_on([date])[date] == {"Black": 1, "White": 1}
+    assert sum(children_in_need_on([date])[date].values()) == _counted(date) == 2
 
 
 def test_a_death_date_ends_episodes_from_every_source(db):

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from arp_portal.statistics.linked_disclosure import Constraint, suppress_linked
+from arp_portal.statistics.disclosure.linked import Constraint, suppress_linked
 from tests.statistics.recoverability import recoverable
 
 

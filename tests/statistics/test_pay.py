@@ -2,7 +2,7 @@
 
 import pytest
 
-from arp_portal.statistics.pay import leaver_rate_percent, mean, median, pay_gap_percent
+from arp_portal.statistics.pay import mean, median, pay_gap_percent
 
 
 def test_the_pay_gap_is_the_reference_average_less_the_groups_over_the_reference():
@@ -31,10 +31,3 @@ def test_median_pay_gap_worked_by_hand():
     black = [18.00, 19.00, 21.00]  # median 19.00
     # (23 - 19) / 23 x 100 = 17.391...%
     assert pay_gap_percent(median(white), median(black)) == pytest.approx(400 / 23)
-
-
-def test_leaver_rate():
-    assert leaver_rate_percent(12, 150) == pytest.approx(8.0)
-    assert leaver_rate_percent(0, 0) is None
-    with pytest.raises(ValueError):
-        leaver_rate_percent(5, 4)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _queued():
     return DBTaskResult.objects.filter(
-        status="READY", task_path="surveys.tasks.prepare_release"
+        status="READY", task_path="surveys.services.prepare_release"
     ).count()
 
 

@@ -200,7 +200,7 @@ def test_a_queue_that_refuses_the_write_task_does_not_fail_the_confirmation(
         raise RuntimeError("the task queue is down")
 
     monkeypatch.setattr(
-        "surveys.tasks.write_held_submissions", types.SimpleNamespace(enqueue=refuse)
+        "surveys.services.write_held_submissions", types.SimpleNamespace(enqueue=refuse)
     )
     survey = make_survey(reporting_threshold=THRESHOLD)
     for _ in range(THRESHOLD):

@@ -59,20 +59,46 @@ def test_uploading_without_a_file_asks_for_one(data_manager_client):
     assert "Select a file to import" in response.content.decode()
 
 
-def test_the_training_target_form_checks_and_saves(data_manager_client):
-    response = data_manager_client.post(
-        "/dashboards/workforce/training-target/", {"percent": "120", "due_date": "31/13/2025"}
+def _target(client, percent, day, month, year):
+    return client.post(
+        "/dashboards/workforce/training-target/",
+        {"percent": percent, "due_date_0": day, "due_date_1": month, "due_date_2": year},
     )
+
+
+def test_the_training_target_form_checks_and_saves(data_manager_client):
+    response = _target(data_manager_client, "120", "31", "13", "2025")
     page = response.content.decode()
     assert "The target must be 100% or less" in page
-    assert "Enter the date as day/month/year, like 31/1/2025" in page
+    assert "Date the target should be met by must be a real date" in page
     assert 'value="120"' in page  # what the person typed is kept
-    response = data_manager_client.post(
-        "/dashboards/workforce/training-target/", {"percent": "85", "due_date": "31/3/2026"}
-    )
+    for name, typed in (("due_date_0", "31"), ("due_date_1", "13"), ("due_date_2", "2025")):
+        assert f'name="{name}" value="{typed}"' in page
+    response = _target(data_manager_client, "85", "31", "3", "2026")
     assert response.status_code == 302
     target = TrainingTarget.objects.get()
     assert (float(target.percent), target.due_date) == (85.0, dt.date(2026, 3, 31))
+
+
+def test_the_training_targets_date_says_what_is_missing_as_every_date_field_does(
+    data_manager_client,
+):
+    page = _target(data_manager_client, "85", "", "", "").content.decode()
+    assert "Enter the date the target should be met by" in page
+    page = _target(data_manager_client, "85", "31", "", "2026").content.decode()
+    assert "Date the target should be met by must include a month" in page
+    page = _target(data_manager_client, "85", "x", "3", "2026").content.decode()
+    assert "Date the target should be met by must be a real date" in page
+    assert not TrainingTarget.objects.exists()
+
+
+def test_the_training_target_form_offers_the_current_target_in_the_date_boxes(
+    data_manager_client,
+):
+    TrainingTarget.objects.create(percent=85, due_date=dt.date(2026, 3, 31))
+    page = data_manager_client.get("/dashboards/workforce/training-target/").content.decode()
+    for name, part in (("due_date_0", "31"), ("due_date_1", "3"), ("due_date_2", "2026")):
+        assert f'name="{name}" value="{part}"' in page
 
 
 def test_an_unknown_filter_value_is_reported_and_the_defaults_are_used(service_manager_client):

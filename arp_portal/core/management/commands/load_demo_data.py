@@ -24,7 +24,7 @@ from arp_portal.core.models import DEMO_IMPORT_KIND, ImportRun
 class Command(BaseCommand):
     help = "Load the synthetic Demoshire authority (idempotent: safe to run again)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         started = time.monotonic()
         loaders = []
         for app_config in apps.get_app_configs():
