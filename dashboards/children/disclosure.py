@@ -23,8 +23,9 @@ import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -122,7 +123,7 @@ def decide_release(
     hidden: dict[str, list[str]] = defaultdict(list)
     for key in decision.hidden:
         if not policy.is_latent(key):
-            area, band, node = key
+            area, band, node = cast(tuple[Hashable, Hashable, Hashable], key)
             hidden[_view_key((area, band))].append(_node_name(node))
     stored, _ = ChildrenDisclosureDecision.objects.update_or_create(
         reference_date=date,
@@ -278,7 +279,7 @@ def _combined_view_hidden(counts: Mapping[str, int], parents: list[Mapping[str, 
     """Suppress one combined-filter view, every value of the views it lies within known."""
     groups = ethnic_groups()
     cells, relations = _view_cells("view", counts, groups)
-    known = {}
+    known: dict[Hashable, int] = {}
     for i, parent in enumerate(parents):
         parent_cells, _ = _view_cells(("parent", i), parent, groups)
         for (_, node), value in parent_cells.items():
@@ -291,10 +292,11 @@ def _combined_view_hidden(counts: Mapping[str, int], parents: list[Mapping[str, 
             relations.append(Relation((("parent", i), node), (("view", node), rest)))
     latent = {key for key in cells if key[0] == "rest"}
     primary = {key for key, value in cells.items() if policy.is_small(value) and key not in latent}
-    publication = Publication(cells, relations, known)
+    publication = Publication(dict[Hashable, int](cells), relations, known)
 
-    def width(key, value):
+    def width(key: Hashable, value: int) -> int:
         return 0 if key in latent else policy.protection(key, value)
 
     decision = protect(publication, primary | latent, protection=width)
-    return frozenset(key[1] for key in decision.hidden if len(key) == 2 and key[0] == "view")
+    view_cells = cast(frozenset[tuple[Hashable, ...]], decision.hidden)
+    return frozenset(key[1] for key in view_cells if len(key) == 2 and key[0] == "view")

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -168,7 +168,7 @@ def _suppress_counts(
         return THRESHOLD if cell in primary else 0
 
     decision = suppress(publication, primary, protection=protection)
-    hidden = {key for _, key in decision.hidden}
+    hidden = {key for _, key in cast(frozenset[tuple[int, Hashable]], decision.hidden)}
     union = {(i, key) for i in range(len(filled)) for key in hidden}
     if not audit(publication, union, protection=protection).ok:
         # Only a shown total about fewer than 10 people can pin a cell: hide the breakdown.
