@@ -47,7 +47,7 @@ def compute(
             sizes=[],
             questions=[],
             threshold=survey.reporting_threshold,
-            withheld="until_closed" if survey.results_hidden_until_closed else "no_responses",
+            withheld=_withheld(survey),
         )
     threshold = release.threshold
     raw_answers = _by_question(selectors.answer_counts(release, by=dimension))
@@ -105,6 +105,16 @@ def compute(
         threshold=threshold,
         release=release,
     )
+
+
+def _withheld(survey: Survey) -> str:
+    """Why a survey with no release to show shows nothing: held back until it closes, its
+    first responses still with the worker (checked before anything is shown), or none."""
+    if survey.results_hidden_until_closed:
+        return "until_closed"
+    if survey.responses.exists() or survey.held.exists():
+        return "being_prepared"
+    return "no_responses"
 
 
 @dataclass(frozen=True)

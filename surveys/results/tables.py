@@ -79,7 +79,7 @@ class SurveyResults:
     threshold: int
     cache_key: str = ""
     release: ResultsRelease | None = None  # the release shown
-    withheld: str = ""  # why nothing is shown: "until_closed" or "no_responses"
+    withheld: str = ""  # why nothing is shown: "until_closed", "being_prepared", "no_responses"
 
     @property
     def included(self) -> int | None:

@@ -50,3 +50,22 @@ def test_the_results_show_the_last_release_and_say_a_newer_one_is_being_prepared
     _work()
     moved = services.results_release_current(survey=survey)
     assert moved.response_count == 22 and not moved.newer_being_prepared
+
+
+def test_before_the_first_release_the_page_says_it_is_being_prepared(
+    settings, service_manager_client
+):
+    settings.TASKS = DATABASE_TASKS
+    survey = make_survey()
+    empty = service_manager_client.get(f"/surveys/{survey.slug}/results/").content.decode()
+    assert "Nobody has answered this survey yet" in empty
+    submit_many(survey, 12)
+    # Answers are in, but the worker has not checked them: nothing shown, and no false
+    # "nobody has answered" or "fewer than 10 answered".
+    for path in ("results/", "results/written-answers/"):
+        page = service_manager_client.get(f"/surveys/{survey.slug}/{path}").content.decode()
+        assert "are being prepared" in page
+        assert "Nobody has answered" not in page and "Fewer than" not in page
+    _work()
+    page = service_manager_client.get(f"/surveys/{survey.slug}/results/").content.decode()
+    assert "12 people answered" in page and "are being prepared" not in page
