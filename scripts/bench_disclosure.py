@@ -132,7 +132,7 @@ def children_section() -> None:
     print(f"  hidden, old per-table rule (main): {old_hidden:,} ({old_share:.1f}%)")
     print(f"  hidden, engine (every view of a date): {new_hidden:,} ({new_share:.1f}%)")
     print(
-        "  engine per release (line rules, checked exactly block by block):"
+        "  engine per release (line rules, each hidden cell proved by a witness):"
         f" median {statistics.median(decide_times):.2f} s, max {max(decide_times):.2f} s;"
         f" per view {1000 * sum(decide_times) / views_total:.0f} ms"
     )
