@@ -65,6 +65,10 @@ def children(request: HttpRequest) -> HttpResponse:
         # filters; the task worker builds its snapshots, so later views of it, with any filters,
         # read them (docs/adr/022-month-end-snapshots-and-live-counts-for-other-dates.md).
         tasks.prepare_dates.enqueue([[date.isoformat(), measure] for date, measure in unprepared])
+    elif context["trend_being_prepared"] or context["pathway_being_prepared"]:
+        # Built but not decided, and maybe nothing queued to decide it (a task that stopped):
+        # without this the page could say "being prepared" for ever.
+        tasks.decide_enqueue()
     return response
 
 

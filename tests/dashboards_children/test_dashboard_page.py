@@ -189,6 +189,28 @@ def test_a_write_expires_the_decision_with_its_build(
     assert get(service_manager_client, cohort="cic").context["being_prepared"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_date_built_but_never_decided_is_queued_once_for_the_worker(
+    service_manager_client, children_in_care, settings, undecided_dates
+):
+    # Built with no decision and nothing queued (a task that stopped between the two): the
+    # page asks the worker to decide it, once however often it is viewed, rather than saying
+    # "being prepared" for ever.
+    settings.TASKS = DATABASE_TASKS
+    snapshots.prepare(
+        (date, measure) for date in trend_dates(MARCH_31) for measure in snapshots.MEASURES
+    )
+    assert not DBTaskResult.objects.exists()
+    for _ in range(3):
+        assert get(service_manager_client, cohort="cic").context["being_prepared"]
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    response = get(service_manager_client, cohort="cic")
+    assert not response.context["being_prepared"]
+    assert {row.key: row.count for row in response.context["rows"]}["White"] == "170"
+    assert DBTaskResult.objects.filter(status="READY").count() == 0
+
+
 def _trend_builds():
     trend = [dt.date(year, 10, 17) for year in range(2020, 2025)]
     return {*((date, "on_date") for date in trend), (dt.date(2024, 10, 17), "starts")}
