@@ -140,6 +140,11 @@ def decide_release(
     return stored
 
 
+def _decision_order(build: tuple[dt.date, str, int]) -> tuple[bool, int, str]:
+    date, measure, _ = build
+    return (not (date.month == 3 and date.day == 31), -date.toordinal(), measure)
+
+
 def decide_prepared() -> int:
     """Decide every release of every built snapshot that has no current decision: what the
     task worker runs after building month-ends (or any date). How many were decided."""
@@ -150,8 +155,10 @@ def decide_prepared() -> int:
         )
     }
     decided = 0
-    builds = CohortSnapshotBuild.objects.order_by("-reference_date", "measure")
-    for build in builds.values_list("reference_date", "measure", "id"):
+    builds = CohortSnapshotBuild.objects.values_list("reference_date", "measure", "id")
+    # Year ends first, latest first: the default view and its five-year trend are 31 Marches,
+    # so after a first import the page a user opens is ready first.
+    for build in sorted(builds, key=_decision_order):
         date, measure, build_id = build
         wanted = [c for c in cohorts_of(measure) if current.get((date, measure, c)) != build_id]
         if not wanted:

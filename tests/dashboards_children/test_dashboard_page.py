@@ -211,6 +211,18 @@ def test_a_date_built_but_never_decided_is_queued_once_for_the_worker(
     assert DBTaskResult.objects.filter(status="READY").count() == 0
 
 
+def test_the_worker_decides_year_ends_first_latest_first(children_in_care, undecided_dates):
+    # After a first import the default view (the latest 31 March) and its trend (the 31
+    # Marches before) are what a user opens: decided before the other month-ends.
+    dates = [dt.date(2025, 6, 30), dt.date(2024, 3, 31), dt.date(2025, 3, 31)]
+    snapshots.prepare((date, "on_date") for date in dates)
+    disclosure.decide_prepared()
+    order = ChildrenDisclosureDecision.objects.order_by("pk").values_list(
+        "reference_date", flat=True
+    )
+    assert list(dict.fromkeys(order)) == [dates[2], dates[1], dates[0]]
+
+
 def _trend_builds():
     trend = [dt.date(year, 10, 17) for year in range(2020, 2025)]
     return {*((date, "on_date") for date in trend), (dt.date(2024, 10, 17), "starts")}
