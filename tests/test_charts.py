@@ -188,6 +188,7 @@ def _small_multiples_through_plotly(panels, *, empty, yaxis, shapes_per_panel, c
     )
     layout.pop("xaxis")
     layout.pop("yaxis")
+    layout["template"] = go.layout.Template()  # replaces plotly's default one
     fig.update_layout(**layout)
     settings = {"automargin": True, "gridcolor": charts.GRID_COLOUR, **yaxis}
     charts._wrap_axis_title(settings)
@@ -232,3 +233,43 @@ def test_small_multiples_give_what_plotlys_figure_methods_gave(panels):
     assert charts.small_multiples(made(), empty="", yaxis=yaxis, shapes_per_panel=shapes) == (
         expected
     )
+
+
+def test_a_plain_trace_is_what_plotlys_object_gives():
+    """charts.scatter and charts.bar are plotly's traces without building and validating them:
+    the same JSON, a property given None left unset as plotly leaves it."""
+    properties = {
+        "mode": "lines+markers",
+        "name": "Black",
+        "x": ["2022", "2023"],
+        "y": [1.5, None],
+        "line": {"color": "#d55e00", "width": 2, "dash": None},
+        "marker": {"size": 8, "symbol": "square"},
+        "text": None,
+        "error_y": charts.error_bars([1.5, None], [1.2, None], [1.9, None]),
+    }
+    assert charts.scatter(**properties) == go.Scatter(**properties).to_plotly_json()
+    del properties["mode"], properties["line"], properties["marker"]
+    assert charts.bar(**properties) == go.Bar(**properties).to_plotly_json()
+
+
+def test_a_figure_is_what_plotlys_figure_gave_but_for_its_empty_template():
+    """go.Figure filled the empty template with a scatter entry that draws nothing; the rest is
+    the same JSON."""
+    import json
+
+    traces = [
+        charts.bar(x=["a", "b"], y=[2, None], marker={"color": charts.PALETTE[0]}, name="one"),
+        charts.scatter(x=["a", "b"], y=[1, 3], mode="markers", name="two"),
+    ]
+    layout = {"barmode": "group", "yaxis": charts.log_axis([0.5, 3], "A ratio with a long title"),
+              "shapes": [charts.reference_line(y=1)]}  # fmt: skip
+    figure = charts.figure(traces, empty="none", **layout)
+    through_plotly = json.loads(
+        go.Figure(
+            data=traces, layout=charts._house_layout(json.loads(json.dumps(layout)))
+        ).to_json()
+    )
+    assert figure["layout"].pop("template") == {}
+    assert through_plotly["layout"].pop("template") == {"data": {"scatter": [{"type": "scatter"}]}}
+    assert (figure["data"], figure["layout"]) == (through_plotly["data"], through_plotly["layout"])

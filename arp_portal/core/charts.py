@@ -1,5 +1,8 @@
-"""Every chart on the portal, built with plotly's Python API and sent as JSON to the vendored
-plotly.js (static/js/charts.js draws it).
+"""Every chart on the portal, sent as JSON to the vendored plotly.js (static/js/charts.js draws
+it). Traces are plain dicts in plotly's schema (`scatter`, `bar`); plotly's Python objects are
+accepted too, but building and validating them cost a quarter of a dashboard page's time
+(docs/adr/058-charts-as-plain-json.md), so the pages use the dicts and tests/test_charts.py
+checks every figure the pages send against plotly's schema instead.
 
 One house style for all of them, so a fix lands everywhere at once:
 
@@ -142,9 +145,9 @@ def _wrap_axis_title(axis: dict) -> None:
 def _house_layout(layout: dict) -> dict:
     font = {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR}
     base = {
-        # An empty template: plotly's default one adds about 6 KB to every figure and a third
-        # of the build time, and the house style below replaces all of it.
-        "template": go.layout.Template(),
+        # An empty template: plotly's default one adds about 6 KB to every figure, and the
+        # house style below replaces all of it.
+        "template": {},
         "font": font,
         "hoverlabel": {"font": font},
         "paper_bgcolor": "#ffffff",
@@ -187,8 +190,31 @@ def _points(plain: dict) -> bool:
     return bool(numeric)
 
 
-def _has_points(trace: BaseTraceType) -> bool:
-    return _points(trace.to_plotly_json())
+Trace = dict | BaseTraceType
+
+
+def _set(properties: dict) -> dict:
+    """The properties given a value: None leaves a property unset, as in plotly's objects."""
+    return {
+        key: _set(value) if isinstance(value, dict) else value
+        for key, value in properties.items()
+        if value is not None
+    }
+
+
+def scatter(**properties) -> dict:
+    """A scatter trace (points or lines) as plotly.js takes it: go.Scatter's properties, with
+    nested ones as dicts (marker={"size": 8}, not marker_size=8), unvalidated."""
+    return {"type": "scatter", **_set(properties)}
+
+
+def bar(**properties) -> dict:
+    """A bar trace as plotly.js takes it (see scatter)."""
+    return {"type": "bar", **_set(properties)}
+
+
+def _trace(trace: Trace) -> dict:
+    return trace if isinstance(trace, dict) else trace.to_plotly_json()
 
 
 def _plain(value: dict) -> dict:
@@ -196,20 +222,15 @@ def _plain(value: dict) -> dict:
     return json.loads(pio.to_json(value, validate=False))
 
 
-def serialise(fig: go.Figure, empty: str) -> dict:
-    """The figure as plain JSON-ready dicts for plotly.js, or {"empty": sentence} when no trace
-    has a point to draw (then the page shows the sentence and no chart frame)."""
-    if not any(_has_points(trace) for trace in fig.data):
+def figure(traces: Sequence[Trace], *, empty: str, **layout) -> dict:
+    """A chart in the house style: traces (scatter, bar), layout overrides as keyword arguments
+    (xaxis=..., barmode=..., shapes=...); {"empty": sentence} when no trace has a point to draw
+    (then the page shows the sentence and no chart frame)."""
+    data = [_trace(trace) for trace in traces]
+    if not any(_points(trace) for trace in data):
         return {"data": [], "layout": {}, "empty": empty}
-    plain = json.loads(fig.to_json())
+    plain = _plain({"data": data, "layout": _house_layout(layout)})
     return {"data": plain["data"], "layout": plain["layout"], "config": CONFIG, "empty": ""}
-
-
-def figure(traces: Sequence[BaseTraceType], *, empty: str, **layout) -> dict:
-    """A chart in the house style: traces from plotly.graph_objects, layout overrides as keyword
-    arguments (xaxis=..., barmode=..., shapes=...)."""
-    fig = go.Figure(data=list(traces), layout=_house_layout(layout))
-    return serialise(fig, empty)
 
 
 @functools.cache
@@ -251,7 +272,7 @@ def _merge(target: dict, update: dict) -> None:
 
 
 def small_multiples(
-    panels: Sequence[tuple[str, Sequence[BaseTraceType]]],
+    panels: Sequence[tuple[str, Sequence[Trace]]],
     *,
     empty: str,
     columns: int = 3,
@@ -262,14 +283,14 @@ def small_multiples(
 ) -> dict:
     """One small panel per series, sharing axes, instead of one chart with too many colours.
 
-    The traces are plotly's; the grid comes from make_subplots (once per shape, _grid) and the
+    The grid comes from make_subplots (once per shape, _grid) and the
     house style is merged into its plain layout, which gives what make_subplots, add_trace and
     update_layout/update_xaxes/update_yaxes/update_annotations gave, in a fraction of the time
     (tests/test_charts.py holds the two equal)."""
     drawn = [
         (title, plain)
         for title, plain in (
-            (title, [trace.to_plotly_json() for trace in traces]) for title, traces in panels
+            (title, [_trace(trace) for trace in traces]) for title, traces in panels
         )
         if any(_points(trace) for trace in plain)
     ]
@@ -300,7 +321,6 @@ def small_multiples(
     )
     house.pop("xaxis")
     house.pop("yaxis")
-    house["template"] = {}
     _merge(layout, house)
     for axis, prefix in ((yaxis, "yaxis"), (xaxis, "xaxis")):
         settings = {"automargin": True, "gridcolor": GRID_COLOUR, **(axis or {})}
@@ -346,7 +366,7 @@ def ratio_figure(
 ) -> dict:
     """One point per group on a log axis ticked at doublings, with its 95% interval and parity
     (1) dashed: the children's relative rate index and the front door's decision-point ratio."""
-    points = go.Scatter(
+    points = scatter(
         mode="markers",
         y=list(labels),
         x=list(values),
