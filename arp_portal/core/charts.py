@@ -128,18 +128,91 @@ def reference_line(*, y: float | None = None, x: float | None = None) -> dict:
     return {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "x0": x, "x1": x, "line": line}
 
 
-AXIS_TITLE_LINE = 32  # characters: about 300 px of 14 px text, so a title fits a phone's width
+# Plotly never wraps text: it cuts it off at the chart's edge. At 375 px a chart's box is 345 px
+# wide, and an axis title is centred on the plot area, which long group names push to the right,
+# so a title longer than about 190 px (24 characters of 14 px text) ran off the box.
+AXIS_TITLE_LINE = 24  # characters
+LABEL_LINE = 22  # a category's tick label (rotated on a phone, its length is the plot's loss)
+LEGEND_LINE = 24  # a series' name in the legend
+PANEL_TITLE_LINE = 14  # a small multiple's title: three panels share 345 px on a phone
+TITLE_LINE_HEIGHT = 18  # px: one more line of 14 px text
+CHARACTER_WIDTH = 8  # px: a character of 14 px text, at most on average
+PHONE_CHART_WIDTH = 345  # px: a chart's box on a 375 px screen
+MIN_PLOT_HEIGHT = 200  # px: the plot and its axes below a legend of one series a line
+MAX_WRAPPED_COLUMNS = 6  # categories along x whose names are wrapped (more are turned on end)
 
 
 def wrap_title(text: str, width: int = AXIS_TITLE_LINE) -> str:
-    """Break a long axis title into lines (plotly never wraps text, it cuts it off)."""
-    return "<br>".join(textwrap.wrap(text, width)) if len(text) > width else text
+    """Break a long title or label into lines of at most width characters (lines already broken
+    with <br> are kept, and each broken again if still too long)."""
+    lines = text.split("<br>")
+    if all(len(line) <= width for line in lines):
+        return text
+    return "<br>".join(part for line in lines for part in (textwrap.wrap(line, width) or [""]))
 
 
 def _wrap_axis_title(axis: dict) -> None:
     title = axis.get("title")
     if isinstance(title, dict) and isinstance(title.get("text"), str):
         axis["title"] = {**title, "text": wrap_title(title["text"])}
+
+
+def _wrap_categories(axis: dict, values: list) -> None:
+    """Long category names on the axis shown over several lines (ticktext), the data unchanged."""
+    shown = [value for value in values if value is not None]
+    if axis.get("type") in ("log", "date", "linear") or "tickvals" in axis:
+        return
+    if not shown or not all(isinstance(value, str) for value in shown):
+        return  # numbers or dates: not categories
+    categories = list(dict.fromkeys(shown))
+    if all(len(category) <= LABEL_LINE for category in categories):
+        return
+    axis["tickmode"] = "array"
+    axis["tickvals"] = categories
+    axis["ticktext"] = [wrap_title(category, LABEL_LINE) for category in categories]
+
+
+def _lines(text: str) -> int:
+    return text.count("<br>") + 1
+
+
+def _phone_legible(data: list[dict], layout: dict) -> None:
+    """Long series names and category names over several lines, the x-axis title narrow enough
+    for the plot beside long group names, and room for a legend of one series a line, so nothing
+    is cut off in a phone's 345 px chart box."""
+    legend = 0
+    for trace in data:
+        name = trace.get("name")
+        if isinstance(name, str) and trace.get("showlegend") is not False:
+            trace["name"] = wrap_title(name, LEGEND_LINE)
+            legend += TITLE_LINE_HEIGHT * _lines(trace["name"]) + 4
+    if layout.get("showlegend") is not False and len(data) > 1:
+        layout["height"] = max(layout["height"], legend + MIN_PLOT_HEIGHT)
+    names = [value for trace in data for value in (trace.get("y") or []) if value is not None]
+    if names and all(isinstance(name, str) for name in names):
+        # The x-axis title is centred on the plot, which starts after the longest group name.
+        longest = max(
+            len(line) for name in names for line in wrap_title(name, LABEL_LINE).split("<br>")
+        )
+        plot = PHONE_CHART_WIDTH - CHARACTER_WIDTH * longest - 30
+        width = max(12, min(AXIS_TITLE_LINE, (plot + 40) // CHARACTER_WIDTH))
+        title = layout.get("xaxis", {}).get("title")
+        if isinstance(title, dict) and isinstance(title.get("text"), str):
+            plain = title["text"].replace("<br>", " ")
+            layout["xaxis"]["title"] = {**title, "text": wrap_title(plain, width)}
+    for letter in ("x", "y"):
+        values = [v for trace in data for v in (trace.get(letter) or [])]
+        axis = layout.setdefault(f"{letter}axis", {})
+        # Along x, more categories than fit a phone's width side by side are drawn turned on
+        # end, where lines stacked side by side overlap their neighbours: those stay one line.
+        if letter == "y" or len(set(values)) <= MAX_WRAPPED_COLUMNS:
+            _wrap_categories(axis, values)
+        elif all(isinstance(value, str) for value in values if value is not None):
+            # Turned on end, the longest name's length is taken from the plot's height: the
+            # chart grows by it, so a phone still has a plot to read.
+            longest = max((len(value) for value in values if value is not None), default=0)
+            if longest > LABEL_LINE:
+                layout["height"] = layout["height"] + CHARACTER_WIDTH * (longest - LABEL_LINE)
 
 
 def _house_layout(layout: dict) -> dict:
@@ -226,10 +299,12 @@ def figure(traces: Sequence[Trace], *, empty: str, **layout) -> dict:
     """A chart in the house style: traces (scatter, bar), layout overrides as keyword arguments
     (xaxis=..., barmode=..., shapes=...); {"empty": sentence} when no trace has a point to draw
     (then the page shows the sentence and no chart frame)."""
-    data = [_trace(trace) for trace in traces]
+    data = [dict(_trace(trace)) for trace in traces]
     if not any(_points(trace) for trace in data):
         return {"data": [], "layout": {}, "empty": empty}
-    plain = _plain({"data": data, "layout": _house_layout(layout)})
+    house = _house_layout(layout)
+    _phone_legible(data, house)
+    plain = _plain({"data": data, "layout": house})
     return {"data": plain["data"], "layout": plain["layout"], "config": CONFIG, "empty": ""}
 
 
@@ -302,7 +377,7 @@ def small_multiples(
     shapes = []
     for index, (title, traces) in enumerate(drawn):
         suffix = "" if index == 0 else str(index + 1)
-        layout["annotations"][index]["text"] = title
+        layout["annotations"][index]["text"] = wrap_title(title, PANEL_TITLE_LINE)
         for trace in traces:
             data.append(
                 {**trace, "showlegend": False, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
@@ -316,8 +391,17 @@ def small_multiples(
             panel_shape["xref"] = panel_shape.get("xref", f"x{suffix}")
             panel_shape["yref"] = panel_shape.get("yref", f"y{suffix}")
             shapes.append(panel_shape)
+    # The top row's titles stand above the plot: room for as many lines as the longest has.
+    top_lines = max(
+        layout["annotations"][i]["text"].count("<br>") for i in range(min(columns, len(drawn)))
+    )
     house = _house_layout(
-        {"height": 80 + rows * panel_height, "showlegend": False, "shapes": shapes}
+        {
+            "height": 80 + rows * panel_height + TITLE_LINE_HEIGHT * top_lines,
+            "showlegend": False,
+            "shapes": shapes,
+            "margin": {"l": 10, "r": 20, "t": 20 + TITLE_LINE_HEIGHT * top_lines, "b": 10},
+        }
     )
     house.pop("xaxis")
     house.pop("yaxis")

@@ -194,6 +194,8 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
                     "y": 0,
                     "yanchor": "bottom",
                     "showarrow": False,
+                    # On end, in the bar's place: side by side, nine overlap on a phone.
+                    "textangle": -90,
                     "text": "c: hidden",
                 }
                 for measure, label in categories

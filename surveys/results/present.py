@@ -242,7 +242,7 @@ def figure_for(result: QuestionResult) -> dict:
         bars.append(
             charts.bar(
                 orientation="h",
-                name=charts.wrap_title(option.label, 28),
+                name=charts.wrap_title(option.label, charts.LEGEND_LINE),
                 y=[r.group.label for r in rows],
                 x=[
                     (0 if multiple else None) if c.percent is None else round(c.percent, 1)
