@@ -16,6 +16,8 @@ One house style for all of them, so a fix lands everywhere at once:
   panel per series, rather than reusing a colour;
 - log axes labelled at the doublings 0.25, 0.5, 1, 2, 4 (plotly's own log ticks label 0.4 to
   0.9 as "4 5 6 7 8 9");
+- nothing is cut off in a phone's 345 px chart box (plotly never wraps text): long titles,
+  names and labels are broken into lines, and charts grow for their legends (_phone_legible);
 - nothing to draw means no chart frame at all: the figure carries a sentence instead (`empty`),
   which the template shows in its place. Every chart has a data table beside it on the page.
 """
