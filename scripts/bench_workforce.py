@@ -10,6 +10,8 @@ p95 <= 150 ms for the page at 1,500 staff, at most 20 queries a request.
 """
 
 import argparse
+import gc
+import importlib
 import os
 import statistics
 import sys
@@ -22,9 +24,9 @@ os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/arp_bench_workforce"
 )
 
-import django  # noqa: E402
-
-django.setup()
+# As served: arp_portal.wsgi sets Django up, imports every view and takes what is loaded out of
+# the garbage collector's full sweeps (gc.freeze), as each gunicorn worker does.
+importlib.import_module("arp_portal.wsgi")
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -33,6 +35,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from arp_portal.core.models import Locality, StaffMember  # noqa: E402
+from dashboards.children import snapshots  # noqa: E402
+from dashboards.workforce import selectors  # noqa: E402
+from dashboards.workforce.measures import period_end  # noqa: E402
 
 TARGET_P95_SECONDS = 0.150
 
@@ -48,6 +53,12 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not StaffMember.objects.exists():
         call_command("load_demo_data", verbosity=0)
+    # The worker prepares every month-end's children counts after an import; the page reads
+    # those of each 31 December (and counts today's, not a month-end, live).
+    years = selectors.data_years()
+    snapshots.prepare(
+        [(period_end(year), "on_date") for year in years if period_end(year).month == 12]
+    )
     staff = StaffMember.objects.count()
     user = get_user_model().objects.filter(groups__name="Service manager").first()
     client = Client(HTTP_HOST="localhost")
@@ -63,6 +74,8 @@ def main() -> None:
         ),
         "CSV download (every year)": "/dashboards/workforce.csv",
         "XLSX download (every year)": "/dashboards/workforce.xlsx",
+        # Last, since what was frozen stays unfrozen.
+        "dashboard, garbage collector not frozen": dashboard,
     }
     print(f"Workforce dashboard benchmark: {staff:,} staff, {args.runs} timed requests each")
     print(f"{'':45} {'median':>8} {'p95':>8} {'p95/ref':>8} {'queries':>8}")
@@ -71,6 +84,8 @@ def main() -> None:
         uncached = "not cached" in name
         runs = max(3, args.runs // 5) if uncached else args.runs
         timings = []
+        if "not frozen" in name:
+            gc.unfreeze()  # every full collection walks all the process has loaded again
         with override_settings(WORKFORCE_DECISION_CACHE_SECONDS=0 if uncached else 24 * 3600):
             client.get(url)  # warm: the first request loads templates and code, and decides
             for _ in range(runs):
@@ -87,6 +102,7 @@ def main() -> None:
         )
     print(f"Target: the dashboard's p95 <= {TARGET_P95_SECONDS * 1000:.0f} ms at 1,500 staff.")
     print("Decisions not cached: the disclosure engine decides every table afresh (fewer runs).")
+    print("Not frozen: gc.unfreeze() undoes arp_portal/wsgi.py's gc.freeze() for that row.")
 
 
 if __name__ == "__main__":

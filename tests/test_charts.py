@@ -162,12 +162,14 @@ def _small_multiples_through_plotly(panels, *, empty, yaxis, shapes_per_panel, c
     from plotly.subplots import make_subplots
 
     rows = math.ceil(len(panels) / columns)
+    titles = [charts.wrap_title(title, charts.PANEL_TITLE_LINE) for title, _ in panels]
+    top_lines = max(title.count("<br>") for title in titles[:columns])
     fig = make_subplots(
         rows=rows,
         cols=columns,
         shared_xaxes=True,
         shared_yaxes=True,
-        subplot_titles=[title for title, _ in panels],
+        subplot_titles=titles,
         vertical_spacing=min(0.25, 0.5 / rows),
         horizontal_spacing=0.04,
     )
@@ -183,11 +185,14 @@ def _small_multiples_through_plotly(panels, *, empty, yaxis, shapes_per_panel, c
             panel_shape["xref"] = f"x{suffix} domain"
             panel_shape["yref"] = panel_shape.get("yref", f"y{suffix}")
             shapes.append(panel_shape)
+    extra = charts.TITLE_LINE_HEIGHT * top_lines  # the top row's titles over several lines
     layout = charts._house_layout(
-        {"height": 80 + rows * 170, "showlegend": False, "shapes": shapes}
-    )
+        {"height": 80 + rows * 170 + extra, "showlegend": False, "shapes": shapes,
+         "margin": {"l": 10, "r": 20, "t": 20 + extra, "b": 10}}
+    )  # fmt: skip
     layout.pop("xaxis")
     layout.pop("yaxis")
+    layout["template"] = go.layout.Template()  # replaces plotly's default one
     fig.update_layout(**layout)
     settings = {"automargin": True, "gridcolor": charts.GRID_COLOUR, **yaxis}
     charts._wrap_axis_title(settings)
@@ -232,3 +237,84 @@ def test_small_multiples_give_what_plotlys_figure_methods_gave(panels):
     assert charts.small_multiples(made(), empty="", yaxis=yaxis, shapes_per_panel=shapes) == (
         expected
     )
+
+
+def test_a_plain_trace_is_what_plotlys_object_gives():
+    """charts.scatter and charts.bar are plotly's traces without building and validating them:
+    the same JSON, a property given None left unset as plotly leaves it."""
+    properties = {
+        "mode": "lines+markers",
+        "name": "Black",
+        "x": ["2022", "2023"],
+        "y": [1.5, None],
+        "line": {"color": "#d55e00", "width": 2, "dash": None},
+        "marker": {"size": 8, "symbol": "square"},
+        "text": None,
+        "error_y": charts.error_bars([1.5, None], [1.2, None], [1.9, None]),
+    }
+    assert charts.scatter(**properties) == go.Scatter(**properties).to_plotly_json()
+    del properties["mode"], properties["line"], properties["marker"]
+    assert charts.bar(**properties) == go.Bar(**properties).to_plotly_json()
+
+
+def test_a_figure_is_what_plotlys_figure_gave_but_for_its_empty_template():
+    """go.Figure filled the empty template with a scatter entry that draws nothing; the rest is
+    the same JSON."""
+    import json
+
+    traces = [
+        charts.bar(x=["a", "b"], y=[2, None], marker={"color": charts.PALETTE[0]}, name="one"),
+        charts.scatter(x=["a", "b"], y=[1, 3], mode="markers", name="two"),
+    ]
+    layout = {"barmode": "group", "yaxis": charts.log_axis([0.5, 3], "A ratio with a long title"),
+              "shapes": [charts.reference_line(y=1)]}  # fmt: skip
+    figure = charts.figure(traces, empty="none", **layout)
+    through_plotly = json.loads(
+        go.Figure(
+            data=traces, layout=charts._house_layout(json.loads(json.dumps(layout)))
+        ).to_json()
+    )
+    assert figure["layout"].pop("template") == {}
+    assert through_plotly["layout"].pop("template") == {"data": {"scatter": [{"type": "scatter"}]}}
+    assert (figure["data"], figure["layout"]) == (through_plotly["data"], through_plotly["layout"])
+
+
+def test_at_phone_width_long_names_and_titles_break_into_lines_and_the_legend_has_room():
+    """Issue 12: plotly cuts text off at the chart's edge; in a phone's 345 px box long series
+    names, group names and axis titles are broken into lines, the x-axis title to fit the plot
+    beside the longest group name, and a legend of one series a line gets its height."""
+    groups = ["Ethnic group not given", "Any other White background", "White British"]
+    names = [f"Made me consider leaving this organisation {n}" for n in range(8)]
+    figure = charts.figure(
+        [charts.bar(orientation="h", y=groups, x=[1, 2, 3], name=name) for name in names],
+        empty="none",
+        height=200,
+        xaxis={"title": {"text": "Percentage of the group"}},
+    )
+    legend = [trace["name"] for trace in figure["data"]]
+    assert all(max(len(line) for line in name.split("<br>")) <= charts.LEGEND_LINE
+               for name in legend)  # fmt: skip
+    yaxis = figure["layout"]["yaxis"]
+    assert yaxis["tickvals"] == groups  # the data keep their names; the labels are broken
+    assert yaxis["ticktext"][1] == "Any other White<br>background"
+    assert figure["data"][0]["y"] == groups
+    title = figure["layout"]["xaxis"]["title"]["text"]
+    assert title == "Percentage of the<br>group"
+    assert figure["layout"]["height"] >= 8 * 2 * charts.TITLE_LINE_HEIGHT
+
+
+def test_many_long_categories_along_x_stay_one_line_and_the_chart_grows_for_them():
+    categories = [f"Grade {n}" for n in range(8)] + ["Working-age population (whole authority)"]
+    figure = charts.figure([charts.bar(x=categories, y=list(range(9)))], empty="none")
+    assert "ticktext" not in figure["layout"]["xaxis"]  # turned on end, lines would overlap
+    assert figure["layout"]["height"] > 420
+    few = charts.figure([charts.bar(x=["Black, Asian and minority ethnic", "Black"], y=[1, 2])],
+                        empty="none")  # fmt: skip
+    assert few["layout"]["xaxis"]["ticktext"] == ["Black, Asian and<br>minority ethnic", "Black"]
+
+
+def test_a_label_already_broken_is_broken_again_only_where_too_long():
+    assert charts.wrap_title("Made me consider leaving my<br>profession", 24) == (
+        "Made me consider leaving<br>my<br>profession"
+    )
+    assert charts.wrap_title("Short<br>lines", 24) == "Short<br>lines"

@@ -1,5 +1,8 @@
-"""Every chart on the portal, built with plotly's Python API and sent as JSON to the vendored
-plotly.js (static/js/charts.js draws it).
+"""Every chart on the portal, sent as JSON to the vendored plotly.js (static/js/charts.js draws
+it). Traces are plain dicts in plotly's schema (`scatter`, `bar`); plotly's Python objects are
+accepted too, but building and validating them cost a quarter of a dashboard page's time
+(docs/adr/058-charts-as-plain-json.md), so the pages use the dicts and tests/test_charts.py
+checks every figure the pages send against plotly's schema instead.
 
 One house style for all of them, so a fix lands everywhere at once:
 
@@ -13,6 +16,8 @@ One house style for all of them, so a fix lands everywhere at once:
   panel per series, rather than reusing a colour;
 - log axes labelled at the doublings 0.25, 0.5, 1, 2, 4 (plotly's own log ticks label 0.4 to
   0.9 as "4 5 6 7 8 9");
+- nothing is cut off in a phone's 345 px chart box (plotly never wraps text): long titles,
+  names and labels are broken into lines, and charts grow for their legends (_phone_legible);
 - nothing to draw means no chart frame at all: the figure carries a sentence instead (`empty`),
   which the template shows in its place. Every chart has a data table beside it on the page.
 """
@@ -23,6 +28,7 @@ import math
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -125,12 +131,27 @@ def reference_line(*, y: float | None = None, x: float | None = None) -> dict:
     return {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "x0": x, "x1": x, "line": line}
 
 
-AXIS_TITLE_LINE = 32  # characters: about 300 px of 14 px text, so a title fits a phone's width
+# Plotly never wraps text: it cuts it off at the chart's edge. At 375 px a chart's box is 345 px
+# wide, and an axis title is centred on the plot area, which long group names push to the right,
+# so a title longer than about 190 px (24 characters of 14 px text) ran off the box.
+AXIS_TITLE_LINE = 24  # characters
+LABEL_LINE = 22  # a category's tick label (rotated on a phone, its length is the plot's loss)
+LEGEND_LINE = 24  # a series' name in the legend
+PANEL_TITLE_LINE = 14  # a small multiple's title: three panels share 345 px on a phone
+TITLE_LINE_HEIGHT = 18  # px: one more line of 14 px text
+CHARACTER_WIDTH = 8  # px: a character of 14 px text, at most on average
+PHONE_CHART_WIDTH = 345  # px: a chart's box on a 375 px screen
+MIN_PLOT_HEIGHT = 200  # px: the plot and its axes below a legend of one series a line
+MAX_WRAPPED_COLUMNS = 6  # categories along x whose names are wrapped (more are turned on end)
 
 
 def wrap_title(text: str, width: int = AXIS_TITLE_LINE) -> str:
-    """Break a long axis title into lines (plotly never wraps text, it cuts it off)."""
-    return "<br>".join(textwrap.wrap(text, width)) if len(text) > width else text
+    """Break a long title or label into lines of at most width characters (lines already broken
+    with <br> are kept, and each broken again if still too long)."""
+    lines = text.split("<br>")
+    if all(len(line) <= width for line in lines):
+        return text
+    return "<br>".join(part for line in lines for part in (textwrap.wrap(line, width) or [""]))
 
 
 def _wrap_axis_title(axis: dict) -> None:
@@ -139,12 +160,70 @@ def _wrap_axis_title(axis: dict) -> None:
         axis["title"] = {**title, "text": wrap_title(title["text"])}
 
 
+def _wrap_categories(axis: dict, values: list) -> None:
+    """Long category names on the axis shown over several lines (ticktext), the data unchanged."""
+    shown = [value for value in values if value is not None]
+    if axis.get("type") in ("log", "date", "linear") or "tickvals" in axis:
+        return
+    if not shown or not all(isinstance(value, str) for value in shown):
+        return  # numbers or dates: not categories
+    categories = list(dict.fromkeys(shown))
+    if all(len(category) <= LABEL_LINE for category in categories):
+        return
+    axis["tickmode"] = "array"
+    axis["tickvals"] = categories
+    axis["ticktext"] = [wrap_title(category, LABEL_LINE) for category in categories]
+
+
+def _lines(text: str) -> int:
+    return text.count("<br>") + 1
+
+
+def _phone_legible(data: list[dict], layout: dict) -> None:
+    """Long series names and category names over several lines, the x-axis title narrow enough
+    for the plot beside long group names, and room for a legend of one series a line, so nothing
+    is cut off in a phone's 345 px chart box."""
+    legend = 0
+    for trace in data:
+        name = trace.get("name")
+        if isinstance(name, str) and trace.get("showlegend") is not False:
+            trace["name"] = wrap_title(name, LEGEND_LINE)
+            legend += TITLE_LINE_HEIGHT * _lines(trace["name"]) + 4
+    if layout.get("showlegend") is not False and len(data) > 1:
+        layout["height"] = max(layout["height"], legend + MIN_PLOT_HEIGHT)
+    names = [value for trace in data for value in (trace.get("y") or []) if value is not None]
+    if names and all(isinstance(name, str) for name in names):
+        # The x-axis title is centred on the plot, which starts after the longest group name.
+        longest = max(
+            len(line) for name in names for line in wrap_title(name, LABEL_LINE).split("<br>")
+        )
+        plot = PHONE_CHART_WIDTH - CHARACTER_WIDTH * longest - 30
+        width = max(12, min(AXIS_TITLE_LINE, (plot + 40) // CHARACTER_WIDTH))
+        title = layout.get("xaxis", {}).get("title")
+        if isinstance(title, dict) and isinstance(title.get("text"), str):
+            plain = title["text"].replace("<br>", " ")
+            layout["xaxis"]["title"] = {**title, "text": wrap_title(plain, width)}
+    for letter in ("x", "y"):
+        values = [v for trace in data for v in (trace.get(letter) or [])]
+        axis = layout.setdefault(f"{letter}axis", {})
+        # Along x, more categories than fit a phone's width side by side are drawn turned on
+        # end, where lines stacked side by side overlap their neighbours: those stay one line.
+        if letter == "y" or len(set(values)) <= MAX_WRAPPED_COLUMNS:
+            _wrap_categories(axis, values)
+        elif all(isinstance(value, str) for value in values if value is not None):
+            # Turned on end, the longest name's length is taken from the plot's height: the
+            # chart grows by it, so a phone still has a plot to read.
+            longest = max((len(value) for value in values if value is not None), default=0)
+            if longest > LABEL_LINE:
+                layout["height"] = layout["height"] + CHARACTER_WIDTH * (longest - LABEL_LINE)
+
+
 def _house_layout(layout: dict) -> dict:
     font = {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR}
     base = {
-        # An empty template: plotly's default one adds about 6 KB to every figure and a third
-        # of the build time, and the house style below replaces all of it.
-        "template": go.layout.Template(),
+        # An empty template: plotly's default one adds about 6 KB to every figure, and the
+        # house style below replaces all of it.
+        "template": {},
         "font": font,
         "hoverlabel": {"font": font},
         "paper_bgcolor": "#ffffff",
@@ -187,8 +266,31 @@ def _points(plain: dict) -> bool:
     return bool(numeric)
 
 
-def _has_points(trace: BaseTraceType) -> bool:
-    return _points(trace.to_plotly_json())
+Trace: TypeAlias = dict | BaseTraceType
+
+
+def _set(properties: dict) -> dict:
+    """The properties given a value: None leaves a property unset, as in plotly's objects."""
+    return {
+        key: _set(value) if isinstance(value, dict) else value
+        for key, value in properties.items()
+        if value is not None
+    }
+
+
+def scatter(**properties) -> dict:
+    """A scatter trace (points or lines) as plotly.js takes it: go.Scatter's properties, with
+    nested ones as dicts (marker={"size": 8}, not marker_size=8), unvalidated."""
+    return {"type": "scatter", **_set(properties)}
+
+
+def bar(**properties) -> dict:
+    """A bar trace as plotly.js takes it (see scatter)."""
+    return {"type": "bar", **_set(properties)}
+
+
+def _trace(trace: Trace) -> dict:
+    return trace if isinstance(trace, dict) else trace.to_plotly_json()
 
 
 def _plain(value: dict) -> dict:
@@ -196,20 +298,17 @@ def _plain(value: dict) -> dict:
     return json.loads(pio.to_json(value, validate=False))
 
 
-def serialise(fig: go.Figure, empty: str) -> dict:
-    """The figure as plain JSON-ready dicts for plotly.js, or {"empty": sentence} when no trace
-    has a point to draw (then the page shows the sentence and no chart frame)."""
-    if not any(_has_points(trace) for trace in fig.data):
+def figure(traces: Sequence[Trace], *, empty: str, **layout) -> dict:
+    """A chart in the house style: traces (scatter, bar), layout overrides as keyword arguments
+    (xaxis=..., barmode=..., shapes=...); {"empty": sentence} when no trace has a point to draw
+    (then the page shows the sentence and no chart frame)."""
+    data = [dict(_trace(trace)) for trace in traces]
+    if not any(_points(trace) for trace in data):
         return {"data": [], "layout": {}, "empty": empty}
-    plain = json.loads(fig.to_json())
+    house = _house_layout(layout)
+    _phone_legible(data, house)
+    plain = _plain({"data": data, "layout": house})
     return {"data": plain["data"], "layout": plain["layout"], "config": CONFIG, "empty": ""}
-
-
-def figure(traces: Sequence[BaseTraceType], *, empty: str, **layout) -> dict:
-    """A chart in the house style: traces from plotly.graph_objects, layout overrides as keyword
-    arguments (xaxis=..., barmode=..., shapes=...)."""
-    fig = go.Figure(data=list(traces), layout=_house_layout(layout))
-    return serialise(fig, empty)
 
 
 @functools.cache
@@ -251,7 +350,7 @@ def _merge(target: dict, update: dict) -> None:
 
 
 def small_multiples(
-    panels: Sequence[tuple[str, Sequence[BaseTraceType]]],
+    panels: Sequence[tuple[str, Sequence[Trace]]],
     *,
     empty: str,
     columns: int = 3,
@@ -262,14 +361,14 @@ def small_multiples(
 ) -> dict:
     """One small panel per series, sharing axes, instead of one chart with too many colours.
 
-    The traces are plotly's; the grid comes from make_subplots (once per shape, _grid) and the
+    The grid comes from make_subplots (once per shape, _grid) and the
     house style is merged into its plain layout, which gives what make_subplots, add_trace and
     update_layout/update_xaxes/update_yaxes/update_annotations gave, in a fraction of the time
     (tests/test_charts.py holds the two equal)."""
     drawn = [
         (title, plain)
         for title, plain in (
-            (title, [trace.to_plotly_json() for trace in traces]) for title, traces in panels
+            (title, [_trace(trace) for trace in traces]) for title, traces in panels
         )
         if any(_points(trace) for trace in plain)
     ]
@@ -281,7 +380,7 @@ def small_multiples(
     shapes = []
     for index, (title, traces) in enumerate(drawn):
         suffix = "" if index == 0 else str(index + 1)
-        layout["annotations"][index]["text"] = title
+        layout["annotations"][index]["text"] = wrap_title(title, PANEL_TITLE_LINE)
         for trace in traces:
             data.append(
                 {**trace, "showlegend": False, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
@@ -295,12 +394,20 @@ def small_multiples(
             panel_shape["xref"] = panel_shape.get("xref", f"x{suffix}")
             panel_shape["yref"] = panel_shape.get("yref", f"y{suffix}")
             shapes.append(panel_shape)
+    # The top row's titles stand above the plot: room for as many lines as the longest has.
+    top_lines = max(
+        layout["annotations"][i]["text"].count("<br>") for i in range(min(columns, len(drawn)))
+    )
     house = _house_layout(
-        {"height": 80 + rows * panel_height, "showlegend": False, "shapes": shapes}
+        {
+            "height": 80 + rows * panel_height + TITLE_LINE_HEIGHT * top_lines,
+            "showlegend": False,
+            "shapes": shapes,
+            "margin": {"l": 10, "r": 20, "t": 20 + TITLE_LINE_HEIGHT * top_lines, "b": 10},
+        }
     )
     house.pop("xaxis")
     house.pop("yaxis")
-    house["template"] = {}
     _merge(layout, house)
     for axis, prefix in ((yaxis, "yaxis"), (xaxis, "xaxis")):
         settings = {"automargin": True, "gridcolor": GRID_COLOUR, **(axis or {})}
@@ -346,7 +453,7 @@ def ratio_figure(
 ) -> dict:
     """One point per group on a log axis ticked at doublings, with its 95% interval and parity
     (1) dashed: the children's relative rate index and the front door's decision-point ratio."""
-    points = go.Scatter(
+    points = scatter(
         mode="markers",
         y=list(labels),
         x=list(values),

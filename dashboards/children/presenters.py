@@ -4,8 +4,6 @@ Plotly figures (arp_portal.core.charts) and plain-English sentences."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
-
 from arp_portal.core import charts
 from arp_portal.core.dates import long_date, same_day_years_before
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES
@@ -153,7 +151,7 @@ def table_rows(table: CohortTable) -> list[TableRow]:
 def rate_figure(table: CohortTable) -> dict:
     shown = [row for row in table.rows if row.rate.value is not None]
     values = [round(value, 1) for row in shown if (value := row.rate.value) is not None]
-    bars = go.Bar(
+    bars = charts.bar(
         orientation="h",
         y=[row.group.label for row in shown],
         x=values,
@@ -260,7 +258,7 @@ def trend_figure(series: list[TrendSeries], dates: list[dt.date], reference_labe
                 (
                     line.label,
                     [
-                        go.Scatter(
+                        charts.scatter(
                             mode="lines+markers",
                             x=[str(date.year) for date in dates],
                             y=line.rri,
@@ -283,7 +281,7 @@ def trend_figure(series: list[TrendSeries], dates: list[dt.date], reference_labe
     for index, line in enumerate(drawn):
         style = charts.series_style(index, line.label)
         traces.append(
-            go.Scatter(
+            charts.scatter(
                 mode="lines+markers",
                 name=line.label,
                 x=years,
@@ -322,7 +320,7 @@ def pathway_figure(stages: list[PathwayStage], groups: list[Group]) -> dict:
                 (
                     group.label,
                     [
-                        go.Scatter(
+                        charts.scatter(
                             mode="markers",
                             x=labels,
                             y=values,
@@ -346,7 +344,7 @@ def pathway_figure(stages: list[PathwayStage], groups: list[Group]) -> dict:
     for index, (group, values) in enumerate(drawn):
         style = charts.series_style(index, group.label)
         traces.append(
-            go.Scatter(
+            charts.scatter(
                 mode="markers",
                 name=group.label,
                 x=labels,

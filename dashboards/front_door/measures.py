@@ -3,18 +3,19 @@ downloads and the linked measures all read them here)."""
 
 from arp_portal.core.ethnicity import UNKNOWN_CODES
 from arp_portal.statistics.disproportionality import StageCounts, pathway
-from arp_portal.statistics.front_door import front_door_table
+from arp_portal.statistics.front_door import FrontDoorCounts, front_door_table
 from dashboards.children import selectors as children_selectors
 from dashboards.front_door import selectors
 from dashboards.front_door.selectors import FrontDoorFilters
 
 
-def table_for(filters: FrontDoorFilters):
-    """The front door's table for filters, its groups and the population used."""
+def table_for(filters: FrontDoorFilters, counts: FrontDoorCounts | None = None):
+    """The front door's table for filters (from counts already read, if given), its groups and
+    the population used."""
     groups = children_selectors.ethnic_groups(filters.detail)
     population = children_selectors.population_for(area=None, date=filters.last)
     table = front_door_table(
-        selectors.counts(filters),
+        counts or selectors.counts(filters),
         population.counts or None,
         groups=groups,
         reference=children_selectors.REFERENCES[filters.reference],
@@ -24,9 +25,10 @@ def table_for(filters: FrontDoorFilters):
 
 
 # The front door, then the statutory stages: early help and a referral both follow a contact.
-def front_door_pathway(filters: FrontDoorFilters, groups, population):
+def front_door_pathway(filters: FrontDoorFilters, groups, population, door=None):
+    """The pathway from contact to care (door: the contact stages already read, if given)."""
     reference = children_selectors.REFERENCES[filters.reference]
-    door = selectors.contact_stage_counts(filters.first, filters.last)
+    door = door or selectors.contact_stage_counts(filters.first, filters.last)
     later = children_selectors.pathway_counts(
         children_selectors.ChildFilters(cohort="cin", measure="starts",
                                         reference_date=filters.last)

@@ -4,8 +4,6 @@ Pure functions of data already fetched."""
 
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
 from arp_portal.core import charts
 from arp_portal.statistics.front_door import ALL, UNKNOWN, FrontDoorRow, FrontDoorTable, Share
 from arp_portal.statistics.intervals import Estimate
@@ -140,7 +138,7 @@ def shares_figure(table: FrontDoorTable) -> dict:
         values = [round(s.estimate.value, 1) for _, s in shown]
         colour, pattern = charts.category_style(index)
         bars.append(
-            go.Bar(
+            charts.bar(
                 orientation="h",
                 name=name,
                 y=[r.label for r, _ in shown],

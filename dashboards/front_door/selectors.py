@@ -1,8 +1,8 @@
 """Reads for the front door: Postgres counts, Python only the results.
 
 Contacts are counted from their monthly counts (ContactMonth) for whole months, or by one GROUP
-BY over the covering index on contact_date for other periods; early help by one GROUP BY over
-its start and one over its end dates.
+BY over the covering index on contact_date for other periods, once for the page's counts and its
+pathway; early help by one GROUP BY over its start and one over its end dates.
 """
 
 import datetime as dt
@@ -60,31 +60,41 @@ def _whole_months(first: dt.date, last: dt.date) -> bool:
 
 
 def _contact_rows(first: dt.date, last: dt.date, source: str = "") -> list[tuple]:
-    """(ethnicity, outcome, repeat, contacts): from the monthly counts for whole months (a
-    few thousand rows), else from the contacts themselves."""
-    params: list = [first, last]
-    where = ""
-    if source:
-        where = " AND source = %s"
-        params.append(source)
+    """(ethnicity, outcome, repeat, from the source?, contacts): from the monthly counts for whole
+    months (a few thousand rows), else from the contacts themselves. Every source is counted,
+    the source asked for (every source when none is) marked, so the filtered counts and the
+    pathway's unfiltered ones come from one read."""
+    chosen = "source = %s" if source else "TRUE"
+    params: list = [source] if source else []
+    params += [first, last]
     if _whole_months(first, last):
         return _fetch(
-            "SELECT ethnicity, outcome, repeat_within_12_months, SUM(contacts)::int"
-            f" FROM dashboards_contactmonth WHERE month BETWEEN %s AND %s{where}"
-            " GROUP BY 1, 2, 3",
+            f"SELECT ethnicity, outcome, repeat_within_12_months, {chosen}, SUM(contacts)::int"
+            " FROM dashboards_contactmonth WHERE month BETWEEN %s AND %s GROUP BY 1, 2, 3, 4",
             params,
         )
     return _fetch(
-        "SELECT ethnicity, outcome, repeat_within_12_months, COUNT(*) FROM dashboards_contact"
-        f" WHERE contact_date BETWEEN %s AND %s{where} GROUP BY 1, 2, 3",
+        f"SELECT ethnicity, outcome, repeat_within_12_months, {chosen}, COUNT(*)"
+        " FROM dashboards_contact WHERE contact_date BETWEEN %s AND %s GROUP BY 1, 2, 3, 4",
         params,
     )
 
 
 def counts(filters: FrontDoorFilters) -> FrontDoorCounts:
+    return counts_and_stages(filters)[0]
+
+
+def counts_and_stages(
+    filters: FrontDoorFilters,
+) -> tuple[FrontDoorCounts, dict[str, dict[str, int]]]:
+    """The front door's counts for the filters, and the pathway's contact stages (every source:
+    contact_stage_counts) from the same read of the contacts; three queries."""
+    rows = _contact_rows(filters.first, filters.last, filters.source)
     contacts: dict[str, dict[str, int]] = {}
     repeats: dict[str, int] = {}
-    for code, outcome, repeat, count in _contact_rows(filters.first, filters.last, filters.source):
+    for code, outcome, repeat, chosen, count in rows:
+        if not chosen:
+            continue
         by_outcome = contacts.setdefault(code, {})
         by_outcome[outcome] = by_outcome.get(outcome, 0) + count
         if repeat:
@@ -111,14 +121,18 @@ def counts(filters: FrontDoorFilters) -> FrontDoorCounts:
     ):
         closed[code] = closed_count
         stepped[code] = stepped_count
-    return FrontDoorCounts(contacts, repeats, starts, closed, stepped)
+    return FrontDoorCounts(contacts, repeats, starts, closed, stepped), _stages(rows)
 
 
-def contact_stage_counts(first: dt.date, last: dt.date) -> dict[str, dict[str, int]]:
-    """For the pathway: contacts, and those leading to early help and to a referral, by code."""
+def _stages(rows: list[tuple]) -> dict[str, dict[str, int]]:
     result: dict[str, dict[str, int]] = {"contact": {}, "early_help": {}, "referral": {}}
-    for code, outcome, _repeat, count in _contact_rows(first, last):
+    for code, outcome, _repeat, _chosen, count in rows:
         result["contact"][code] = result["contact"].get(code, 0) + count
         if outcome in ("early_help", "referral"):
             result[outcome][code] = result[outcome].get(code, 0) + count
     return result
+
+
+def contact_stage_counts(first: dt.date, last: dt.date) -> dict[str, dict[str, int]]:
+    """For the pathway: contacts, and those leading to early help and to a referral, by code."""
+    return _stages(_contact_rows(first, last))

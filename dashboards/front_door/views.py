@@ -33,9 +33,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     context: dict = {"form": form, "filters": filters}
     if filters is not None:
-        table, groups, population = table_for(filters)
+        counts, door = selectors.counts_and_stages(filters)
+        table, groups, population = table_for(filters, counts)
         period = presenters.period_label(filters.year)
-        stages = front_door_pathway(filters, groups, population)
+        stages = front_door_pathway(filters, groups, population, door)
         reference = children_selectors.REFERENCES[filters.reference]
         query = request.GET.urlencode()
         context.update(

@@ -5,8 +5,6 @@ database."""
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-import plotly.graph_objects as go
-
 from arp_portal.core import charts
 from arp_portal.core.dates import long_date
 from arp_portal.core.models import GradeBand
@@ -42,8 +40,8 @@ def figure(traces: list, title: str, y_title: str, *, empty: str, yaxis=None, **
     return {**chart, "title": title}
 
 
-def _line(group: str, years: list[int], values: list) -> go.Scatter:
-    return go.Scatter(
+def _line(group: str, years: list[int], values: list) -> dict:
+    return charts.scatter(
         mode="lines+markers",
         name=GROUP_LABELS[group],
         x=[str(y) for y in years],
@@ -142,7 +140,7 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
     for group in (BAME, "Black"):
         series = [tables[m].get(group) for m, _ in categories]
         data.append(
-            go.Bar(
+            charts.bar(
                 name=GROUP_LABELS[group],
                 x=[label for _, label in categories],
                 y=[None if r is None or r.value is None else round(r.value, 1) for r in series],
@@ -163,7 +161,7 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
         points = [_by(trend[y], measure).get(BAME) for y in years]
         style = charts.series_style(index)
         trend_data.append(
-            go.Scatter(
+            charts.scatter(
                 mode="lines+markers",
                 name=label,
                 x=[str(y) for y in years],
@@ -196,6 +194,8 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
                     "y": 0,
                     "yanchor": "bottom",
                     "showarrow": False,
+                    # On end, in the bar's place: side by side, nine overlap on a phone.
+                    "textangle": -90,
                     "text": "c: hidden",
                 }
                 for measure, label in categories
@@ -310,7 +310,7 @@ def likelihood_section(
     # far from parity as 0.5, which is as far.
     values = [round(r.value, 2) for r in shown if r.value is not None]
     data = [
-        go.Scatter(
+        charts.scatter(
             mode="markers",
             name="Relative likelihood",
             x=[r.label for r in shown],
@@ -528,7 +528,7 @@ def pay_section(result: dict, year: int) -> dict:
         )
     shown = [g for g in COMPARED_GROUPS if median_gaps.get(g) and median_gaps[g].value is not None]
     data = [
-        go.Bar(
+        charts.bar(
             name=name,
             x=[GROUP_LABELS[g] for g in shown],
             y=[round(value, 1) for g in shown if (value := gaps[g].value) is not None],
@@ -591,7 +591,7 @@ def training_section(result: dict, year: int) -> dict:
     target = result["target"]
     over_time = result["over_time"]
     data = [
-        go.Scatter(
+        charts.scatter(
             mode="lines+markers",
             name="Completed training",
             x=[row.period for row in over_time],

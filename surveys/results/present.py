@@ -7,8 +7,6 @@ answers is named as a total ("agree in total")."""
 
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
 from arp_portal.core import charts
 from arp_portal.statistics.intervals import Estimate, excludes_zero, newcombe_difference
 from surveys.models import PREFER_NOT_TO_SAY
@@ -242,9 +240,9 @@ def figure_for(result: QuestionResult) -> dict:
         colour, pattern = charts.category_style(position)
         cells = [r.cells[index] for r in rows]
         bars.append(
-            go.Bar(
+            charts.bar(
                 orientation="h",
-                name=charts.wrap_title(option.label, 28),
+                name=charts.wrap_title(option.label, charts.LEGEND_LINE),
                 y=[r.group.label for r in rows],
                 x=[
                     (0 if multiple else None) if c.percent is None else round(c.percent, 1)
@@ -265,7 +263,7 @@ def figure_for(result: QuestionResult) -> dict:
             hidden.append(round(max(rest, 0.0), 1) if missing else None)
         if any(v is not None for v in hidden):
             bars.append(
-                go.Bar(
+                charts.bar(
                     orientation="h",
                     name=HIDDEN_LABEL,
                     y=[r.group.label for r in rows],

@@ -104,3 +104,24 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     for query in ("year=2026&detail=detailed", "year=2025&source=6&reference=all", "year=2026"):
         with django_assert_max_num_queries(20):
             assert service_manager_client.get(f"/dashboards/front-door/?{query}").status_code == 200
+
+
+def test_the_counts_and_the_pathway_come_from_one_read_of_the_contacts(service_manager_client):
+    """The pathway counts every source's contacts, the counts only the chosen source's: both
+    from one query of the monthly counts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _population()
+    _contacts()
+    add_contacts("BCRB", "referral", 12, date=dt.date(2025, 6, 1), source="6")
+    pages = {}
+    for query in ("year=2026", "year=2026&source=6"):
+        with CaptureQueriesContext(connection) as queries:
+            pages[query] = service_manager_client.get(f"/dashboards/front-door/?{query}")
+        reads = [q for q in queries.captured_queries if "dashboards_contactmonth" in q["sql"]]
+        assert len(reads) == 1, query
+    every, one = pages["year=2026"], pages["year=2026&source=6"]
+    assert one.context["stages"] == every.context["stages"]
+    assert "In 2025-26 the front door had 12 contacts" in one.content.decode()
+    assert "In 2025-26 the front door had 613 contacts" in every.content.decode()

@@ -2,7 +2,10 @@
 comparators cover, years with no leaver data, and its table headings."""
 
 import datetime as dt
+import json
+import re
 
+import plotly.graph_objects as go
 import pytest
 from django.utils import timezone
 
@@ -10,7 +13,7 @@ from arp_portal.core.models import ImportRun
 from dashboards.models import WorkingAgePopulation
 from dashboards.workforce.measures import BAME, LEAVERS, WHITE, MeasureRow
 from dashboards.workforce.presenters import leavers_section, training_section
-from tests.workforce.factories import make_staff, make_team
+from tests.workforce.factories import add_events, make_staff, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +70,22 @@ def test_the_monthly_training_table_is_headed_month():
     section = training_section(result, 2026)
     assert section["over_time_table"]["label_head"] == "Month"
     assert section["figure"]["empty"] == "No anti-racist practice training has been recorded yet."
+
+
+def test_every_figure_on_the_page_is_valid_for_plotly(service_manager_client):
+    """The charts are built as plain JSON, unvalidated (arp_portal/core/charts.py): plotly's own
+    schema still accepts every figure the page sends (a misspelt property would raise)."""
+    white = make_staff(60, ethnicity="WBRI", start=dt.date(2020, 1, 1))
+    black = make_staff(25, ethnicity="BCRB", start=dt.date(2020, 1, 1), grade="4_team_manager")
+    day = dt.date.today().replace(day=1)
+    add_events(white[:8] + black[:6], "disciplinary_opened", day)
+    add_events(white[:30] + black[:12], "shortlisted", day)
+    add_events(white[:12] + black[:3], "appointed", day)
+    add_events(white[:40] + black[:15], "training_completed", day)
+    page = service_manager_client.get("/dashboards/workforce/").content.decode()
+    scripts = r'<script id="chart-[^"]+" type="application/json">(.*?)</script>'
+    figures = [json.loads(payload) for payload in re.findall(scripts, page, re.S)]
+    drawn = [figure for figure in figures if not figure["empty"]]
+    assert len(drawn) >= 4
+    for figure in drawn:
+        go.Figure(data=figure["data"], layout=figure["layout"])  # raises on what plotly rejects
