@@ -204,7 +204,9 @@ def test_after_suppression_no_hidden_cell_is_narrower_than_its_protection(table)
         worst = deduce(
             publication.values, [(r.total, r.parts) for r in publication.relations], everything
         )
-        assert all(worst[k][1] - worst[k][0] < protection for k in decision.audit.failures)
+        # (A failing known total is a small count published elsewhere: nothing here protects it.)
+        failing = decision.audit.failures - publication.known_totals.keys()
+        assert all(worst[k][1] - worst[k][0] < protection for k in failing)
 
 
 def _brute_force(values, relations, hidden, cap):
