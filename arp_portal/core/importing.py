@@ -679,6 +679,8 @@ class StagedCsv:
     columns: list[str]  # the header's names, stripped, lower case
     rows: int
     rows_kept: int = 0  # the rows an importer took (rows of empty cells skipped)
+    rows_checked: int = 0  # of those, the rows it checked (a re-import: the changed children's)
+    children: int = 0  # the children the file names, when an importer counts them
 
     def column(self, name: str) -> str:
         return f"c{self.columns.index(name)}"
