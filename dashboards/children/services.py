@@ -452,16 +452,19 @@ def _episodes_first_load(cursor, keyed: str, source: str) -> dict:
     added = cursor.rowcount
     # Every row is new: the dates they cover, merged, rather than a copy of each row, and each
     # distinct start as a day of its own (a merged range keeps only its first start, and the
-    # starts of the year after every start change).
-    cursor.execute(
-        f"""
-        INSERT INTO import_touched (start_date, end_date)
-        SELECT lower(r), upper(r) - 1
-          FROM unnest((SELECT range_agg({_COVERED}) FROM import_episode)) r
-        UNION ALL
-        SELECT DISTINCT start_date, start_date FROM import_episode
-        """
-    )
+    # starts of the year after every start change). Only if a month-end is prepared at all
+    # (a first load usually finds none): the insert has taken the data lock the builds share
+    # (migration 0008), so none can be added before this transaction ends.
+    if _builds_exist(cursor):
+        cursor.execute(
+            f"""
+            INSERT INTO import_touched (start_date, end_date)
+            SELECT lower(r), upper(r) - 1
+              FROM unnest((SELECT range_agg({_COVERED}) FROM import_episode)) r
+            UNION ALL
+            SELECT DISTINCT start_date, start_date FROM import_episode
+            """
+        )
     for _name, definition in rebuilt:
         cursor.execute(definition)
     return {
@@ -469,6 +472,11 @@ def _episodes_first_load(cursor, keyed: str, source: str) -> dict:
         "episodes_removed": 0,
         "episodes_unchanged": incoming - added,
     }
+
+
+def _builds_exist(cursor) -> bool:
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM core_cohortsnapshotbuild)")
+    return cursor.fetchone()[0]
 
 
 # The dates an episode covers: open episodes cover every date from their start.
