@@ -22,6 +22,7 @@ from arp_portal.core.importing import (
     ImportProblem,
     ProblemCollector,
     UploadedData,
+    collector_paused,
     read_csv,
     read_csv_values,
     sql_plain,
@@ -762,18 +763,19 @@ RULE_CIN_PLAN_BEFORE_REFERRAL = "DfE rule 4015"
 
 
 def _text(element: ET.Element | None, tag: str) -> str:
+    """The first child element's text, stripped; "" when it is absent or empty. (findtext is
+    one call into the C parser's elements, where find then .text was two.)"""
     if element is None:
         return ""
-    found = element.find(tag)
-    return (found.text or "").strip() if found is not None else ""
+    return (element.findtext(tag) or "").strip()
 
 
 def _optional_text(element: ET.Element | None, tag: str) -> str | None:
     """The element's text, or None when the element is absent (not the same as blank)."""
     if element is None:
         return None
-    found = element.find(tag)
-    return None if found is None else (found.text or "").strip()
+    found = element.findtext(tag)
+    return None if found is None else found.strip()
 
 
 def collection_year(reference_date: dt.date) -> int:
@@ -870,8 +872,14 @@ def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = Non
     is the header's <Year>; nothing of any other year is removed.
 
     Parsed with defusedxml: a document type or entity declaration (an entity expansion attack,
-    or a reference to a file on the server) is refused before anything is expanded.
+    or a reference to a file on the server) is refused before anything is expanded. Python's
+    garbage collector is paused meanwhile (collector_paused: it was most of the parsing).
     """
+    with collector_paused():
+        return _import_cin_census(files, progress)
+
+
+def _import_cin_census(files: Sequence[UploadedData], progress: Progress) -> dict:
     problems = ProblemCollector()
     upload = files[0]
     name = upload.name
@@ -1087,8 +1095,27 @@ def _cin_child(
             )
         children[child_ref] = child
 
+    # A date that passes every check below, taken at once (most of a return's dates): the same
+    # parse, the same bounds; any other goes the full way, which reports it.
+    from_iso = dt.date.fromisoformat
+    earliest_ok = birth - PRE_BIRTH_LIMIT if child_ok and born else EARLIEST_DATE
+    latest_start = death if child_ok and death is not None else reference
+
     def checked_date(parent, tag: str, at: Place, *, required: bool) -> dt.date | None:
-        value = parse_iso_date(_text(parent, tag), at, tag, problems, required=required)
+        text = (parent.findtext(tag) or "").strip()
+        if len(text) == 10:
+            try:
+                value = from_iso(text)
+            except ValueError:
+                pass
+            else:
+                if (
+                    EARLIEST_DATE <= value <= reference
+                    and value >= earliest_ok
+                    and (value <= latest_start or not tag.lower().endswith("startdate"))
+                ):
+                    return value
+        value = parse_iso_date(text, at, tag, problems, required=required)
         value = check_date_range(
             value, at, tag, problems, latest=reference, latest_rule="no date follows it"
         )
