@@ -268,13 +268,14 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     """Which of the file's children to check and write. True: all of them (the rows held
     cannot be compared with: none held, or out of step with the episodes). False: those in
     import_cases_children, the children whose rows differ as text from the rows held (by the
-    line, multiplicity counted), whose details are not held from a case export (new, or
-    another source's), or with two protection plans starting on one day (the one check that
+    line, multiplicity counted: a new child's rows all differ), whose details another source
+    gave since, or with two protection plans starting on one day (the one check that
     reads the file's order of a child's rows: which plan comes first). The others' rows are
     those the last export gave, which were checked then, and nothing a check reads besides a
     row's own text (the team's id is in its line) and today (a birth not after it: later
-    passes too) has changed since. None:
-    a row without a child reference, which the row-by-row reader reports.
+    passes too) has changed since. (Children and their episodes are written only by imports;
+    a child deleted takes its episodes, and so the count, with it.) None: a row without a
+    child reference, which the row-by-row reader reports.
 
     Sets staged.rows_kept and staged.children (the file's) when False."""
     ref = f"r.{staged.column('child_id')}"
@@ -309,21 +310,21 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
         f"""
         CREATE TEMP TABLE import_cases_children ON COMMIT DROP AS
         WITH differing AS (
-            SELECT child_ref FROM (
-                SELECT {ref} AS child_ref, {_case_line(staged)} AS line, 1 AS side
+            SELECT split_part(line, ',', 1) AS child_ref FROM (
+                SELECT {_case_line(staged)} AS line, 1 AS side
                   FROM {staged.table} r LEFT JOIN core_team t ON t.name = {team}
                  WHERE {ref} IS NOT NULL
                 UNION ALL
-                SELECT child_ref, line, -1 FROM {CASE_ROWS_HELD}
+                SELECT line, -1 FROM {CASE_ROWS_HELD}
             ) u
-             GROUP BY child_ref, line HAVING sum(side) <> 0
+             GROUP BY line HAVING sum(side) <> 0
         )
         SELECT child_ref FROM import_cases_file_children
          WHERE child_ref IN (SELECT child_ref FROM differing)
         UNION
-        SELECT f.child_ref FROM import_cases_file_children f
-          LEFT JOIN core_child c ON c.child_ref = f.child_ref
-         WHERE c.attributes_source IS DISTINCT FROM %s
+        SELECT child_ref FROM import_cases_file_children
+         WHERE child_ref IN (SELECT child_ref FROM core_child
+                              WHERE attributes_source IS DISTINCT FROM %s)
         UNION
         SELECT {ref} FROM {staged.table} r WHERE {episode_type} = 'CP'
          GROUP BY {ref}, {start} HAVING COUNT(*) > 1
