@@ -260,8 +260,9 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
 def _case_line(staged) -> str:
     """A staged row r (joined to its team t) as a line of CASE_ROWS_HELD: the layout's values in
     order, joined by commas (a plain file's values hold no comma), then the team's id."""
-    values = " || ',' || ".join(f"COALESCE(r.{staged.column(name)}, '')" for name in CASES_COLUMNS)
-    return f"{values} || ',' || COALESCE(t.id::text, '')"
+    # concat() reads a blank (NULL) as "", in one call where || took two a value.
+    values = ", ',', ".join(f"r.{staged.column(name)}" for name in CASES_COLUMNS)
+    return f"concat({values}, ',', t.id)"
 
 
 def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
