@@ -18,7 +18,8 @@ over the episode table, and prints:
 Imports run as the management commands, in their own processes, as a data manager would run
 them (docs/adr/052-one-import-pipeline.md).
 
-Usage: make bench-dashboards  (or: python scripts/bench_dashboards.py [--children N] [--keep])
+Usage: make bench-dashboards  (or: python scripts/bench_dashboards.py [--children N] [--keep]
+[--imports-only], the last to time the imports alone, without the preparation and the page)
 The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
 arp_bench_dashboards); it is created, and dropped at the end unless --keep is given.
 """
