@@ -179,3 +179,13 @@ def test_a_file_read_row_by_row_leaves_the_next_export_checked_whole(authority, 
     run(HEADER + ROWS)
     assert checks[-1] == (True, 5)
     assert rows_held() == 5
+
+
+def test_a_row_without_a_child_reference_in_a_re_import_is_reported(authority, checks):
+    run(HEADER + ROWS)
+    with pytest.raises(ImportRejected) as rejected:
+        run(HEADER + ROWS + ",2015-06-14,1,WBRI,CIN,2024-05-02,,\n")
+    assert "cases.csv, line 8, child_id: the child reference is missing" in [
+        str(problem) for problem in rejected.value.problems
+    ]
+    assert Episode.objects.count() == 5
