@@ -1100,23 +1100,26 @@ def _cin_child(
     # A date that passes every check below, taken at once (most of a return's dates): the same
     # parse, the same bounds; any other goes the full way, which reports it.
     from_iso = dt.date.fromisoformat
-    earliest_ok = birth - PRE_BIRTH_LIMIT if child_ok and born else EARLIEST_DATE
-    latest_start = death if child_ok and death is not None else reference
+    latest = reference if reference is not None else dt.date.max
+    earliest_ok = (
+        birth - PRE_BIRTH_LIMIT if child_ok and born and birth is not None else EARLIEST_DATE
+    )
+    latest_start = death if child_ok and death is not None else latest
 
     def checked_date(parent, tag: str, at: Place, *, required: bool) -> dt.date | None:
         text = (parent.findtext(tag) or "").strip()
         if len(text) == 10:
             try:
-                value = from_iso(text)
+                parsed = from_iso(text)
             except ValueError:
                 pass
             else:
                 if (
-                    EARLIEST_DATE <= value <= reference
-                    and value >= earliest_ok
-                    and (value <= latest_start or not tag.lower().endswith("startdate"))
+                    EARLIEST_DATE <= parsed <= latest
+                    and parsed >= earliest_ok
+                    and (parsed <= latest_start or not tag.lower().endswith("startdate"))
                 ):
-                    return value
+                    return parsed
         value = parse_iso_date(text, at, tag, problems, required=required)
         value = check_date_range(
             value, at, tag, problems, latest=reference, latest_rule="no date follows it"
