@@ -110,8 +110,9 @@ assets:
 
 # Children's dashboard at national scale (issue 4): 1,000,000 synthetic children in a database of
 # its own (BENCH_DATABASE_URL, default arp_bench_dashboards on 127.0.0.1), dropped at the end.
+# BENCH_ARGS="--children 200000 --imports-only" times the imports alone, smaller.
 bench-dashboards: install
-	$(PY) scripts/bench_dashboards.py
+	$(PY) scripts/bench_dashboards.py $(BENCH_ARGS)
 
 # Screenshots of the main pages at 1280 and 375 px into var/screens/ (not committed), from the
 # demo data, with each page's document width (a page wider than 375 px scrolls sideways).

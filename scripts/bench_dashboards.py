@@ -18,7 +18,8 @@ over the episode table, and prints:
 Imports run as the management commands, in their own processes, as a data manager would run
 them (docs/adr/052-one-import-pipeline.md).
 
-Usage: make bench-dashboards  (or: python scripts/bench_dashboards.py [--children N] [--keep])
+Usage: make bench-dashboards  (or: python scripts/bench_dashboards.py [--children N] [--keep]
+[--imports-only], the last to time the imports alone, without the preparation and the page)
 The database is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
 arp_bench_dashboards); it is created, and dropped at the end unless --keep is given.
 """
@@ -359,6 +360,11 @@ def main() -> None:
     parser.add_argument("--xml-children", type=int, default=XML_CHILDREN)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument(
+        "--imports-only",
+        action="store_true",
+        help="time the imports only (no preparation, no dashboard page): for iterating on them",
+    )
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     print(f"Benchmark database: {urlparse(url).path.lstrip('/')} (created afresh)")
@@ -402,36 +408,38 @@ def main() -> None:
                 "(target <= 1,024 MB)"
             )
             first_seconds = seconds
-            started, cpu = time.perf_counter(), time.process_time()
-            built = snapshots.refresh_after_import()
-            preparation_seconds = time.perf_counter() - started
-            preparation_cpu = time.process_time() - cpu
-            preparation_rss = peak_rss_mb()  # the process's peak so far: the preparation's
-            month_ends = len({date for date, _ in snapshots.month_end_targets()})
-            read_seconds, write_seconds, rows_written = preparation_floor()
-            # Reference, the same run: the build of one date at a time (as before ADR 052) for
-            # four month-ends, both measures, scaled to them all.
-            sample = sorted({date for date, _ in snapshots.month_end_targets()})[-48::12]
-            CohortSnapshotBuild.objects.filter(reference_date__in=sample).delete()
-            started = time.perf_counter()
-            for date in sample:
-                for measure in snapshots.MEASURES:
-                    snapshots.build(date, measure)
-            per_date = (time.perf_counter() - started) / len(sample) * month_ends
-            print(
-                f"Preparation after the full import: {month_ends} month-ends ({built} snapshots) "
-                f"in {preparation_seconds:.1f} s (target <= 30 s; {preparation_cpu:.1f} s of it "
-                f"this process's CPU, peak memory {preparation_rss:,.0f} MB); reference, one "
-                f"date at a time as before: {per_date:.0f} s "
-                f"for them all (from {len(sample)} month-ends timed), ratio "
-                f"{preparation_seconds / per_date:.2f}"
-            )
-            print(
-                f"  reference, the same run: a raw COPY out of the episode table "
-                f"{read_seconds:.1f} s, and of its {rows_written:,} snapshot rows into an "
-                f"indexed copy of the snapshot table {write_seconds:.1f} s: the floor of one "
-                f"read and one write, {read_seconds + write_seconds:.1f} s"
-            )
+            if not args.imports_only:
+                started, cpu = time.perf_counter(), time.process_time()
+                built = snapshots.refresh_after_import()
+                preparation_seconds = time.perf_counter() - started
+                preparation_cpu = time.process_time() - cpu
+                preparation_rss = peak_rss_mb()  # the process's peak so far: the preparation's
+                month_ends = len({date for date, _ in snapshots.month_end_targets()})
+                read_seconds, write_seconds, rows_written = preparation_floor()
+                # Reference, the same run: the build of one date at a time (as before ADR 052)
+                # for four month-ends, both measures, scaled to them all.
+                sample = sorted({date for date, _ in snapshots.month_end_targets()})[-48::12]
+                CohortSnapshotBuild.objects.filter(reference_date__in=sample).delete()
+                started = time.perf_counter()
+                for date in sample:
+                    for measure in snapshots.MEASURES:
+                        snapshots.build(date, measure)
+                per_date = (time.perf_counter() - started) / len(sample) * month_ends
+                print(
+                    f"Preparation after the full import: {month_ends} month-ends "
+                    f"({built} snapshots) in {preparation_seconds:.1f} s (target <= 30 s; "
+                    f"{preparation_cpu:.1f} s of it this process's CPU, peak memory "
+                    f"{preparation_rss:,.0f} MB); reference, one "
+                    f"date at a time as before: {per_date:.0f} s "
+                    f"for them all (from {len(sample)} month-ends timed), ratio "
+                    f"{preparation_seconds / per_date:.2f}"
+                )
+                print(
+                    f"  reference, the same run: a raw COPY out of the episode table "
+                    f"{read_seconds:.1f} s, and of its {rows_written:,} snapshot rows into an "
+                    f"indexed copy of the snapshot table {write_seconds:.1f} s: the floor of one "
+                    f"read and one write, {read_seconds + write_seconds:.1f} s"
+                )
 
             seconds, rss, output = command_import("import_cases", cases)
             print(
@@ -446,13 +454,15 @@ def main() -> None:
                 f"(target <= 0.33); {counts.group(1) if counts else '?'} episodes replaced; "
                 f"peak memory {rss:,.0f} MB"
             )
-            unbuilt = month_ends - snapshots.preparation().ready
-            started = time.perf_counter()
-            built = snapshots.refresh_after_import()
-            print(
-                f"  preparation after it: the {unbuilt} month-ends it touched ({built} snapshots) "
-                f"in {time.perf_counter() - started:.1f} s; the others stayed prepared"
-            )
+            if not args.imports_only:
+                unbuilt = month_ends - snapshots.preparation().ready
+                started = time.perf_counter()
+                built = snapshots.refresh_after_import()
+                print(
+                    f"  preparation after it: the {unbuilt} month-ends it touched "
+                    f"({built} snapshots) in {time.perf_counter() - started:.1f} s; the others "
+                    "stayed prepared"
+                )
 
             seconds, rss, output = command_import("import_cin_census", folder / "cin.xml")
             xml_rate = args.xml_children / seconds
@@ -462,12 +472,15 @@ def main() -> None:
                 f"{xml_rate:,.0f} children/s (target >= 10,000) "
                 f"[{added.group(1) if added else '?'} episodes]; peak memory {rss:,.0f} MB"
             )
-            started = time.perf_counter()
-            built = snapshots.refresh_after_import()
-            print(
-                f"  preparation after it: {built} snapshots in "
-                f"{time.perf_counter() - started:.1f} s"
-            )
+            if not args.imports_only:
+                started = time.perf_counter()
+                built = snapshots.refresh_after_import()
+                print(
+                    f"  preparation after it: {built} snapshots in "
+                    f"{time.perf_counter() - started:.1f} s"
+                )
+        if args.imports_only:
+            return
         print(
             f"VACUUM ANALYZE after the imports: {vacuum():.1f} s (autovacuum does this in "
             "production; it sets the visibility map the index-only scans rely on)"

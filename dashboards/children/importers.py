@@ -22,12 +22,20 @@ from arp_portal.core.importing import (
     ImportProblem,
     ProblemCollector,
     UploadedData,
+    collector_paused,
     read_csv,
     read_csv_values,
     sql_plain,
     stage_plain_csv,
 )
-from arp_portal.core.models import AgeBand, Episode, EpisodeKind, Locality, Team, age_on
+from arp_portal.core.models import (
+    AgeBand,
+    Episode,
+    EpisodeKind,
+    Locality,
+    Team,
+    age_on,
+)
 from dashboards.children import services
 from dashboards.children.validation import (
     EARLIEST_DATE,
@@ -177,6 +185,8 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
         scope="children",
         reference_date=today,
     )
+    with connection.cursor() as cursor:
+        case_rows_forget(cursor)
     warnings = counts.pop("conflict_warnings")
     return {
         "rows": len(episodes),
@@ -188,6 +198,8 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
 
 
 _CASES_RAW = "import_cases_raw"
+# The rows of the last export per child, as text (migration core 0011, ADR 057).
+CASE_ROWS_HELD = "core_case_export_row"
 
 
 def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.date) -> dict | None:
@@ -195,7 +207,11 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
     the row-by-row reader accepts (the same rules, or stricter: a row this refuses is not
     necessarily wrong, only left to the row-by-row reader to judge and report), the rules
     across a child's rows likewise, then children and episodes written from the staging
-    tables. None, with nothing left behind, when the file must be read row by row."""
+    tables. None, with nothing left behind, when the file must be read row by row.
+
+    A re-import is compared with the rows the last exports gave (CASE_ROWS_HELD, ADR 057):
+    only the children whose rows differ as text (or whose details another source now gives)
+    are checked and written; the others' rows are those already checked and written."""
     with connection.cursor() as cursor:
         staged = stage_plain_csv(cursor, upload, CASES_COLUMNS, _CASES_RAW)
         if staged is None:
@@ -203,7 +219,10 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
         _tick(progress, staged.rows // 2, staged.rows)
         try:
             with transaction.atomic():
-                children = _cases_staged_check(cursor, staged, today)
+                whole = _cases_file_against_held(cursor, staged, today)
+                if whole is None:
+                    raise _NotStaged
+                children = _cases_staged_check(cursor, staged, today, whole=whole)
                 if children is None:
                     raise _NotStaged
         except (_NotStaged, DatabaseError):
@@ -211,7 +230,6 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
             # as a date (2025-02-30) is among what lands here.
             cursor.execute(f"DROP TABLE IF EXISTS {_CASES_RAW}")
             return None
-        cursor.execute(f"DROP TABLE {_CASES_RAW}")
     counts = services.children_and_episodes_write(
         (),
         [],
@@ -219,7 +237,15 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
         scope="children",
         reference_date=today,
         staged=True,
+        after_write=None if whole else lambda cursor: _cases_children_confirmed(cursor, today),
     )
+    if not whole:
+        counts["children_updated"] += counts.pop("children_confirmed")
+        counts["episodes_unchanged"] += staged.rows_kept - staged.rows_checked
+        children = staged.children
+    with connection.cursor() as cursor:
+        _case_rows_hold(cursor, staged, whole=whole)
+        cursor.execute(f"DROP TABLE {_CASES_RAW}")
     _tick(progress, staged.rows, staged.rows)
     warnings = counts.pop("conflict_warnings")
     return {
@@ -231,17 +257,160 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
     }
 
 
+def _case_line(staged) -> str:
+    """A staged row r (joined to its team t) as a line of CASE_ROWS_HELD: the layout's values in
+    order, joined by commas (a plain file's values hold no comma), then the team's id."""
+    # concat() reads a blank (NULL) as "", in one call where || took two a value.
+    values = ", ',', ".join(f"r.{staged.column(name)}" for name in CASES_COLUMNS)
+    return f"concat({values}, ',', t.id)"
+
+
+def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
+    """Which of the file's children to check and write. True: all of them (the rows held
+    cannot be compared with: none held, or out of step with the episodes). False: those in
+    import_cases_children, the children whose rows differ as text from the rows held (by the
+    line, multiplicity counted: a new child's rows all differ), whose details another source
+    gave since, or with two protection plans starting on one day (the one check that
+    reads the file's order of a child's rows: which plan comes first). The others' rows are
+    those the last export gave, which were checked then, and nothing a check reads besides a
+    row's own text (the team's id is in its line) and today (a birth not after it: later
+    passes too) has changed since. (Children and their episodes are written only by imports;
+    a child deleted takes its episodes, and so the count, with it.) None: a row without a
+    child reference, which the row-by-row reader reports.
+
+    Sets staged.rows_kept and staged.children (the file's) when False."""
+    ref = f"r.{staged.column('child_id')}"
+    cursor.execute(
+        f"SELECT (SELECT COUNT(*) FROM {CASE_ROWS_HELD}),"
+        " (SELECT COUNT(*) FROM core_episode WHERE source = %s)",
+        [services.CASES_SOURCE],
+    )
+    held_rows, held_episodes = cursor.fetchone()
+    if not held_rows or held_rows != held_episodes:
+        return True
+    blank = " AND ".join(f"r.{column} IS NULL" for column in staged.all_columns)
+    cursor.execute(
+        f"SELECT COUNT(*) FILTER (WHERE NOT ({blank})),"
+        f" COUNT(*) FILTER (WHERE {ref} IS NULL AND NOT ({blank})) FROM {staged.table} r"
+    )
+    rows, without_reference = cursor.fetchone()
+    if without_reference or not rows:
+        return None
+    cursor.execute("DROP TABLE IF EXISTS import_cases_file_children")
+    cursor.execute(
+        f"CREATE TEMP TABLE import_cases_file_children ON COMMIT DROP AS"
+        f" SELECT {ref} AS child_ref FROM {staged.table} r WHERE {ref} IS NOT NULL GROUP BY 1"
+    )
+    staged.children = cursor.rowcount
+    staged.rows_kept = rows
+    team = f"r.{staged.column('team')}"
+    episode_type = f"r.{staged.column('episode_type')}"
+    start = f"r.{staged.column('start_date')}"
+    cursor.execute("DROP TABLE IF EXISTS import_cases_children")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE import_cases_children ON COMMIT DROP AS
+        WITH differing AS (
+            SELECT split_part(line, ',', 1) AS child_ref FROM (
+                SELECT {_case_line(staged)} AS line, 1 AS side
+                  FROM {staged.table} r LEFT JOIN core_team t ON t.name = {team}
+                 WHERE {ref} IS NOT NULL
+                UNION ALL
+                SELECT line, -1 FROM {CASE_ROWS_HELD}
+            ) u
+             GROUP BY line HAVING sum(side) <> 0
+        )
+        SELECT child_ref FROM import_cases_file_children
+         WHERE child_ref IN (SELECT child_ref FROM differing)
+        UNION
+        SELECT child_ref FROM import_cases_file_children
+         WHERE child_ref IN (SELECT child_ref FROM core_child
+                              WHERE attributes_source IS DISTINCT FROM %s)
+        UNION
+        SELECT {ref} FROM {staged.table} r WHERE {episode_type} = 'CP'
+         GROUP BY {ref}, {start} HAVING COUNT(*) > 1
+        """,
+        [services.CASES_SOURCE],
+    )
+    cursor.execute("ANALYZE import_cases_children")
+    return False
+
+
+def _cases_children_confirmed(cursor, today: dt.date) -> dict:
+    """The children of the file whose rows are unchanged, their details held from an earlier
+    case export: as the row-by-row write would, the export's reference date (today) is
+    theirs now, so the later-reference-date rule weighs this export against other sources.
+    Nothing counted changes (the episodes carry no dates of the child's), so no month-end
+    is expired. How many (children_confirmed)."""
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM core_child WHERE attributes_source = %s"
+        " AND attributes_reference_date < %s)",
+        [services.CASES_SOURCE, today],
+    )
+    if not cursor.fetchone()[0]:
+        return {"children_confirmed": 0}
+    cursor.execute(
+        """
+        UPDATE core_child c SET attributes_reference_date = %s
+         WHERE c.attributes_source = %s AND c.attributes_reference_date < %s
+           AND c.child_ref IN (SELECT child_ref FROM import_cases_file_children)
+        """,
+        [today, services.CASES_SOURCE, today],
+    )
+    return {"children_confirmed": cursor.rowcount}
+
+
+def _case_rows_hold(cursor, staged, *, whole: bool) -> None:
+    """Keep the file's rows as the ones its children's next export is compared with: those of
+    the children written (all of the file's, or import_cases_children's)."""
+    ref = f"r.{staged.column('child_id')}"
+    team = f"r.{staged.column('team')}"
+    table = CASE_ROWS_HELD
+    if whole:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+        if cursor.fetchone()[0]:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE child_ref IN"
+                f" (SELECT {ref} FROM {staged.table} r WHERE {ref} IS NOT NULL)"
+            )
+        which = f"{ref} IS NOT NULL"
+    else:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE child_ref IN (SELECT child_ref FROM import_cases_children)"
+        )
+        which = f"{ref} IN (SELECT child_ref FROM import_cases_children)"
+    cursor.execute(
+        f"INSERT INTO {table} (child_ref, line) SELECT {ref}, {_case_line(staged)}"
+        f" FROM {staged.table} r LEFT JOIN core_team t ON t.name = {team} WHERE {which}"
+    )
+
+
+def case_rows_forget(cursor) -> None:
+    """The rows held for comparison no longer describe what is held (a file read row by row
+    wrote its children): the next export is checked in full, and held afresh."""
+    cursor.execute(f"DELETE FROM {CASE_ROWS_HELD}")
+
+
 class _NotStaged(Exception):
     """Raised inside the staged check's savepoint: the file goes row by row."""
 
 
-def _cases_staged_check(cursor, staged, today: dt.date) -> int | None:
+def _cases_staged_check(cursor, staged, today: dt.date, *, whole: bool = True) -> int | None:
     """Fill import_episode (with each row's checks) and import_child from the staged file, or
     None if any row fails a check import_cases makes: each row's; a child's rows agreeing on
     birth, sex and ethnicity; and check_episode_rules (no episode ends before it starts; a
     protection plan neither starts before the child's first referral in the file, nor overlaps
-    the plan before it, in start order then file order; at most one open). How many children."""
+    the plan before it, in start order then file order; at most one open). How many children.
+
+    whole: every row of the file; else only the rows of the children in import_cases_children
+    (_cases_file_against_held), whose checks are then the file's."""
     c = {name: f"r.{staged.column(name)}" for name in CASES_COLUMNS}
+    rows_from = (
+        staged.table
+        if whole
+        else f"(SELECT * FROM {staged.table} WHERE {staged.column('child_id')} IN"
+        " (SELECT child_ref FROM import_cases_children))"
+    )
     blank = " AND ".join(f"r.{column} IS NULL" for column in staged.all_columns)
     too_long = " OR ".join(
         f"COALESCE(octet_length(r.{column}), 0) > {MAX_FIELD_CHARACTERS}"
@@ -291,7 +460,7 @@ def _cases_staged_check(cursor, staged, today: dt.date) -> int | None:
                    {iso_date(c["start_date"])} AS start_date, {c["start_date"]} AS start_text,
                    {iso_date(c["end_date"])} AS end_date, {c["end_date"]} AS end_text,
                    {c["team"]} AS team, t.id AS team_id, ({too_long}) AS too_long
-              FROM {staged.table} r LEFT JOIN core_team t ON t.name = {c["team"]}
+              FROM {rows_from} r LEFT JOIN core_team t ON t.name = {c["team"]}
              WHERE NOT ({blank})
           ) s
         """,
@@ -305,11 +474,13 @@ def _cases_staged_check(cursor, staged, today: dt.date) -> int | None:
             "pre_birth": PRE_BIRTH_LIMIT.days,
         },
     )
-    cursor.execute("SELECT COUNT(*), bool_and(ok) FROM import_episode")
+    cursor.execute("SELECT COUNT(*), COALESCE(bool_and(ok), true) FROM import_episode")
     rows, all_ok = cursor.fetchone()
-    if not rows or not all_ok:
+    if (whole and not rows) or not all_ok:
         return None
-    staged.rows_kept = rows
+    staged.rows_checked = rows
+    if whole:
+        staged.rows_kept = rows
     cursor.execute(
         """
         SELECT EXISTS (SELECT 1 FROM import_episode WHERE end_date < start_date)
@@ -594,18 +765,19 @@ RULE_CIN_PLAN_BEFORE_REFERRAL = "DfE rule 4015"
 
 
 def _text(element: ET.Element | None, tag: str) -> str:
+    """The first child element's text, stripped; "" when it is absent or empty. (findtext is
+    one call into the C parser's elements, where find then .text was two.)"""
     if element is None:
         return ""
-    found = element.find(tag)
-    return (found.text or "").strip() if found is not None else ""
+    return (element.findtext(tag) or "").strip()
 
 
 def _optional_text(element: ET.Element | None, tag: str) -> str | None:
     """The element's text, or None when the element is absent (not the same as blank)."""
     if element is None:
         return None
-    found = element.find(tag)
-    return None if found is None else (found.text or "").strip()
+    found = element.findtext(tag)
+    return None if found is None else found.strip()
 
 
 def collection_year(reference_date: dt.date) -> int:
@@ -703,8 +875,14 @@ def import_cin_census(files: Sequence[UploadedData], *, progress: Progress = Non
     is the header's <Year>; nothing of any other year is removed.
 
     Parsed with defusedxml: a document type or entity declaration (an entity expansion attack,
-    or a reference to a file on the server) is refused before anything is expanded.
+    or a reference to a file on the server) is refused before anything is expanded. Python's
+    garbage collector is paused meanwhile (collector_paused: it was most of the parsing).
     """
+    with collector_paused():
+        return _import_cin_census(files, progress)
+
+
+def _import_cin_census(files: Sequence[UploadedData], progress: Progress) -> dict:
     problems = ProblemCollector()
     upload = files[0]
     name = upload.name
@@ -926,8 +1104,30 @@ def _cin_child(
             )
         children[child_ref] = child
 
+    # A date that passes every check below, taken at once (most of a return's dates): the same
+    # parse, the same bounds; any other goes the full way, which reports it.
+    from_iso = dt.date.fromisoformat
+    latest = reference if reference is not None else dt.date.max
+    earliest_ok = (
+        birth - PRE_BIRTH_LIMIT if child_ok and born and birth is not None else EARLIEST_DATE
+    )
+    latest_start = death if child_ok and death is not None else latest
+
     def checked_date(parent, tag: str, at: Place, *, required: bool) -> dt.date | None:
-        value = parse_iso_date(_text(parent, tag), at, tag, problems, required=required)
+        text = (parent.findtext(tag) or "").strip()
+        if len(text) == 10:
+            try:
+                parsed = from_iso(text)
+            except ValueError:
+                pass
+            else:
+                if (
+                    EARLIEST_DATE <= parsed <= latest
+                    and parsed >= earliest_ok
+                    and (parsed <= latest_start or not tag.lower().endswith("startdate"))
+                ):
+                    return parsed
+        value = parse_iso_date(text, at, tag, problems, required=required)
         value = check_date_range(
             value, at, tag, problems, latest=reference, latest_rule="no date follows it"
         )

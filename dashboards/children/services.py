@@ -112,18 +112,17 @@ def _child_conflicts(cursor, source: str) -> tuple[int, list[str]]:
     the later reference date wins; on the same date, the import made last."""
     cursor.execute(
         """
-        SELECT i.child_ref, c.birth_year, c.birth_month, c.birth_day, c.sex, c.ethnicity_id,
-               c.attributes_source, c.attributes_reference_date,
-               i.birth_year, i.birth_month, i.birth_day, i.sex, i.ethnicity,
-               i.attributes_reference_date,
-               c.attributes_reference_date IS NULL
-                 OR i.attributes_reference_date >= c.attributes_reference_date AS incoming_wins,
+        SELECT child_ref, held_birth_year, held_birth_month, held_birth_day, held_sex,
+               held_ethnicity, held_source, held_reference_date,
+               birth_year, birth_month, birth_day, sex, ethnicity, attributes_reference_date,
+               held_reference_date IS NULL
+                 OR attributes_reference_date >= held_reference_date AS incoming_wins,
                COUNT(*) OVER ()
-          FROM import_child_changed i JOIN core_child c ON c.child_ref = i.child_ref
-         WHERE c.attributes_source IS DISTINCT FROM i.attributes_source
-           AND (c.birth_year, c.birth_month, c.birth_day, c.sex, c.ethnicity_id)
-               IS DISTINCT FROM (i.birth_year, i.birth_month, i.birth_day, i.sex, i.ethnicity)
-         ORDER BY i.child_ref
+          FROM import_child_changed
+         WHERE held_id IS NOT NULL AND held_source IS DISTINCT FROM attributes_source
+           AND (held_birth_year, held_birth_month, held_birth_day, held_sex, held_ethnicity)
+               IS DISTINCT FROM (birth_year, birth_month, birth_day, sex, ethnicity)
+         ORDER BY child_ref
          LIMIT %s
         """,
         [MAX_CONFLICTS_REPORTED],
@@ -221,7 +220,12 @@ def children_apply(cursor, *, source: str) -> dict:
     cursor.execute(
         """
         CREATE TEMP TABLE import_child_changed ON COMMIT DROP AS
-        SELECT i.* FROM import_child i LEFT JOIN core_child c ON c.child_ref = i.child_ref
+        SELECT i.*, c.id AS held_id, c.birth_year AS held_birth_year,
+               c.birth_month AS held_birth_month, c.birth_day AS held_birth_day,
+               c.sex AS held_sex, c.ethnicity_id AS held_ethnicity,
+               c.attributes_source AS held_source,
+               c.attributes_reference_date AS held_reference_date
+          FROM import_child i LEFT JOIN core_child c ON c.child_ref = i.child_ref
          WHERE c.id IS NULL
             OR (c.birth_year, c.birth_month, c.birth_day, c.sex, c.ethnicity_id, c.death_date,
                 c.attributes_source, c.attributes_reference_date)
@@ -234,13 +238,13 @@ def children_apply(cursor, *, source: str) -> dict:
     # where this file's values stand, by the rule below.
     cursor.execute(
         """
-        SELECT COUNT(*) FILTER (WHERE c.ethnicity_id IS DISTINCT FROM i.ethnicity),
-               COUNT(*) FILTER (WHERE c.sex IS DISTINCT FROM i.sex),
-               COUNT(*) FILTER (WHERE (c.birth_year, c.birth_month, c.birth_day)
-                                      IS DISTINCT FROM (i.birth_year, i.birth_month, i.birth_day))
-          FROM import_child_changed i JOIN core_child c ON c.child_ref = i.child_ref
-         WHERE c.attributes_reference_date IS NULL
-            OR i.attributes_reference_date >= c.attributes_reference_date
+        SELECT COUNT(*) FILTER (WHERE held_ethnicity IS DISTINCT FROM ethnicity),
+               COUNT(*) FILTER (WHERE held_sex IS DISTINCT FROM sex),
+               COUNT(*) FILTER (WHERE (held_birth_year, held_birth_month, held_birth_day)
+                                      IS DISTINCT FROM (birth_year, birth_month, birth_day))
+          FROM import_child_changed
+         WHERE held_id IS NOT NULL
+           AND (held_reference_date IS NULL OR attributes_reference_date >= held_reference_date)
         """
     )
     ethnicity_changed, sex_changed, birth_changed = cursor.fetchone()
@@ -318,22 +322,36 @@ def episodes_replace(cursor, episodes: Iterable[EpisodeRecord], *, source: str, 
     Nothing of any other source is removed: a return is the truth for its own year only.
     """
     episodes_staging_create(cursor)
+    escaped: dict[str, str] = {}
     copy = _ChunkedCopy(
         cursor,
         "COPY import_episode (child_ref, kind, start_date, end_date, team_id, plan_category,"
         " legal_status, recorded_end_date, end_rule) FROM STDIN",
     )
-    write = copy.write
+    lines = copy.lines
+    append = lines.append
     for e in episodes:
-        # Kinds, dates and rules need no escaping; references and codes from a file might.
-        write(
-            f"{_copy_text(e.child_ref)}\t{e.kind}\t{e.start_date}\t"
-            f"{_NULL if e.end_date is None else e.end_date}\t"
-            f"{_NULL if e.team_id is None else e.team_id}\t"
+        # Kinds, dates and rules need no escaping; references and codes from a file might
+        # (one escape a child, not one call a value: this loop runs once an episode).
+        ref = e.child_ref
+        if ref in escaped:
+            ref = escaped[ref]
+        elif "\t" in ref or "\n" in ref or "\r" in ref or "\\" in ref:
+            ref = escaped[ref] = _copy_text(ref)
+        end = e.end_date
+        team = e.team_id
+        recorded = e.recorded_end_date
+        append(
+            f"{ref}\t{e.kind}\t{e.start_date}\t{_NULL if end is None else end}\t"
+            f"{_NULL if team is None else team}\t"
             f"{_copy_text(e.plan_category) if e.plan_category else ''}\t"
             f"{_copy_text(e.legal_status) if e.legal_status else ''}\t"
-            f"{_NULL if e.recorded_end_date is None else e.recorded_end_date}\t{e.end_rule}\n"
+            f"{_NULL if recorded is None else recorded}\t{e.end_rule}\n"
         )
+        if len(lines) >= COPY_CHUNK_LINES:
+            copy.flush()
+            lines = copy.lines
+            append = lines.append
     copy.flush()
     return episodes_apply(cursor, source=source, scope=scope)
 
@@ -402,6 +420,7 @@ def episodes_apply(cursor, *, source: str, scope: str) -> dict:
         "WITH added AS ("
         + _INSERT_EPISODES
         + f" FROM import_episode_keyed k {new_only if compare else ''}"
+        + ("" if rebuilt else f" ORDER BY {_INDEX_ORDER}")
         + " RETURNING start_date, end_date"
         + "), touched AS (INSERT INTO import_touched SELECT * FROM added)"
         + " SELECT COUNT(*) FROM added",
@@ -416,6 +435,9 @@ def episodes_apply(cursor, *, source: str, scope: str) -> dict:
         "episodes_unchanged": incoming - added,
     }
 
+
+# The order of the episode table's covering index (kind, start_date), the largest.
+_INDEX_ORDER = "k.kind, k.start_date"
 
 _INSERT_EPISODES = """
     INSERT INTO core_episode (child_id, kind, start_date, end_date, team_id, plan_category,
@@ -448,20 +470,27 @@ def _episodes_first_load(cursor, keyed: str, source: str) -> dict:
     cursor.execute("SELECT COUNT(*) FROM import_episode")
     (incoming,) = cursor.fetchone()
     rebuilt = _drop_indexes_for_bulk_load(cursor, incoming)
-    cursor.execute(_INSERT_EPISODES + f" FROM ({keyed}) k", [source])
+    # Into indexes kept (a load smaller than the table), in the order of the largest one: its
+    # pages are then written one after another rather than read back at random, which, with a
+    # table larger than Postgres's buffers, cost more than the rows themselves.
+    order = "" if rebuilt else f" ORDER BY {_INDEX_ORDER}"
+    cursor.execute(_INSERT_EPISODES + f" FROM ({keyed}) k{order}", [source])
     added = cursor.rowcount
     # Every row is new: the dates they cover, merged, rather than a copy of each row, and each
     # distinct start as a day of its own (a merged range keeps only its first start, and the
-    # starts of the year after every start change).
-    cursor.execute(
-        f"""
-        INSERT INTO import_touched (start_date, end_date)
-        SELECT lower(r), upper(r) - 1
-          FROM unnest((SELECT range_agg({_COVERED}) FROM import_episode)) r
-        UNION ALL
-        SELECT DISTINCT start_date, start_date FROM import_episode
-        """
-    )
+    # starts of the year after every start change). Only if a month-end is prepared at all
+    # (a first load usually finds none): the insert has taken the data lock the builds share
+    # (migration 0008), so none can be added before this transaction ends.
+    if _builds_exist(cursor):
+        cursor.execute(
+            f"""
+            INSERT INTO import_touched (start_date, end_date)
+            SELECT lower(r), upper(r) - 1
+              FROM unnest((SELECT range_agg({_COVERED}) FROM import_episode)) r
+            UNION ALL
+            SELECT DISTINCT start_date, start_date FROM import_episode
+            """
+        )
     for _name, definition in rebuilt:
         cursor.execute(definition)
     return {
@@ -469,6 +498,11 @@ def _episodes_first_load(cursor, keyed: str, source: str) -> dict:
         "episodes_removed": 0,
         "episodes_unchanged": incoming - added,
     }
+
+
+def _builds_exist(cursor) -> bool:
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM core_cohortsnapshotbuild)")
+    return cursor.fetchone()[0]
 
 
 # The dates an episode covers: open episodes cover every date from their start.
@@ -560,16 +594,25 @@ def cin_returns_close_superseded(cursor) -> int:
            AND e.source < (SELECT MAX(source) FROM core_episode WHERE source LIKE 'cin:%%')
            AND e.start_date <= make_date(substr(e.source, 5)::int, 3, 31)
     """
-    _touch(cursor, "SELECT e.start_date, e.end_date FROM core_episode e" + superseded)
+    # One pass: the dates touched are those before the update (each was open: end NULL).
     cursor.execute(
         """
-        UPDATE core_episode e
-           SET recorded_end_date = NULL, end_rule = 'LATER_RETURN',
-               end_date = make_date(substr(e.source, 5)::int, 3, 31)
+        WITH closed AS (
+            UPDATE core_episode e
+               SET recorded_end_date = NULL, end_rule = 'LATER_RETURN',
+                   end_date = make_date(substr(e.source, 5)::int, 3, 31)
         """
         + superseded
+        + """
+            RETURNING e.start_date
+        ), touched AS (
+            INSERT INTO import_touched (start_date, end_date)
+            SELECT start_date, NULL FROM closed
+        )
+        SELECT COUNT(*) FROM closed
+        """
     )
-    return cursor.rowcount
+    return cursor.fetchone()[0]
 
 
 def children_left_between(cursor, *, earlier: str, later: str, limit: int = 200) -> tuple:
@@ -620,9 +663,15 @@ def children_and_episodes_write(
         # episodes, or joining them to their children, in memory rather than on disk.
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         cursor.execute("SET LOCAL work_mem = '128MB'")
+        # The tables are read from memory, not a spinning disk (Postgres's default of 4 for a
+        # random page read): a re-import's few thousand changed rows then find what is held
+        # through the (child, kind, start) index, not a pass over every episode.
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
         # Check foreign keys as each statement runs: Postgres's queue of deferred checks costs
         # several times more at COMMIT for a million rows.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'core_episode'::regclass")
+        held_before = max(cursor.fetchone()[0], 0)
         _touched_dates_begin(cursor)
         if staged:
             counts = children_apply(cursor, source=source)
@@ -634,8 +683,11 @@ def children_and_episodes_write(
             counts |= after_write(cursor)
         counts["episodes_ended_at_death"] = episodes_end_at_death(cursor)
         _touched_dates_expire(cursor)
-        # Fresh statistics for the planner after a large change (cheap next to the import).
-        if counts["episodes_added"] + counts["episodes_removed"] > 10_000:
+        # Fresh statistics for the planner after a large change (cheap next to the import):
+        # at least a tenth of the episodes held, autovacuum's own rule, so a re-import's 1% is
+        # left to it.
+        changed = counts["episodes_added"] + counts["episodes_removed"]
+        if changed > 10_000 and changed > held_before / 10:
             cursor.execute("ANALYZE core_child")
             cursor.execute("ANALYZE core_episode")
     return counts

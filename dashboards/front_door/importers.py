@@ -37,7 +37,7 @@ from dashboards.front_door.models import (
     ContactOutcome,
     EarlyHelpClosure,
 )
-from dashboards.front_door.services import contact_months_rebuild
+from dashboards.front_door.services import MONTH_OF_CONTACT, contact_months_rebuild
 
 Progress = Callable[[int, int], None] | None
 CONTACT_COLUMNS = ["child_id", "contact_date", "source", "outcome"]
@@ -476,8 +476,10 @@ def import_contacts(files: Sequence[UploadedData], *, progress: Progress = None)
 
 _CONTACTS_RAW = "import_contacts_raw"
 # An outcome as parse_contacts reads it (its code or label, any case), or NULL.
+# lower() in the "C" collation changes only A to Z (Python's lower() changes those the same way,
+# and more), so the SQL accepts no outcome pandas would not, and is quicker.
 _OUTCOME_CASE = (
-    "CASE lower({}) "
+    'CASE lower({} COLLATE "C") '
     + " ".join(
         "WHEN '{}' THEN '{}'".format(key.replace("'", "''"), str(value).replace("'", "''"))
         for key, value in _OUTCOMES.items()
@@ -594,8 +596,9 @@ def _write_staged_contacts(cursor, first: dt.date, last: dt.date) -> dict:
             SELECT child_ref, contact_date, source, outcome, ethnicity, repeat
               FROM (
                 SELECT u.*, COALESCE(contact_date - max(contact_date) OVER (
-                           PARTITION BY child_ref COLLATE "C" ORDER BY contact_date
-                           RANGE BETWEEN UNBOUNDED PRECEDING AND '1 day'::interval PRECEDING
+                           PARTITION BY child_ref COLLATE "C"
+                           ORDER BY contact_date - DATE '2000-01-01'
+                           RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
                        ) <= %(days)s, false) AS repeat
                   FROM (SELECT n, child_ref, contact_date, source, outcome, ethnicity
                           FROM import_contact
@@ -623,7 +626,7 @@ def _write_staged_contacts(cursor, first: dt.date, last: dt.date) -> dict:
         cursor.execute(
             "INSERT INTO dashboards_contactmonth (month, ethnicity, source, outcome,"
             " repeat_within_12_months, contacts)"
-            " SELECT date_trunc('month', contact_date)::date, ethnicity, source, outcome,"
+            f" SELECT {MONTH_OF_CONTACT}, ethnicity, source, outcome,"
             " repeat_within_12_months, COUNT(*) FROM dashboards_contact GROUP BY 1, 2, 3, 4, 5"
         )
     return {

@@ -7,6 +7,10 @@ from django.db import connection
 
 from dashboards.front_door.models import REPEAT_WINDOW_DAYS
 
+# A contact's month, truncated as a timestamp without time zone (a date is otherwise taken as
+# one with, and each of millions truncated through the session's time zone).
+MONTH_OF_CONTACT = "date_trunc('month', contact_date::timestamp)::date"
+
 
 def contact_months_rebuild(first: dt.date | None = None, last: dt.date | None = None) -> int:
     """Recount the months from first's to last's (and the year after last, whose repeats may
@@ -26,7 +30,7 @@ def contact_months_rebuild(first: dt.date | None = None, last: dt.date | None = 
         cursor.execute(
             "INSERT INTO dashboards_contactmonth (month, ethnicity, source, outcome,"
             " repeat_within_12_months, contacts)"
-            " SELECT date_trunc('month', contact_date)::date, ethnicity, source, outcome,"
+            f" SELECT {MONTH_OF_CONTACT}, ethnicity, source, outcome,"
             f" repeat_within_12_months, COUNT(*) FROM dashboards_contact{where}"
             " GROUP BY 1, 2, 3, 4, 5",
             params,

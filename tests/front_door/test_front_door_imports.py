@@ -10,7 +10,8 @@ from openpyxl import Workbook
 from arp_portal.core.importing import ImportRejected, UploadedData, run_import
 from arp_portal.core.models import Child, ImportRun, Locality, Team
 from dashboards.front_door.importers import import_contacts, import_early_help
-from dashboards.front_door.models import Contact, EarlyHelpEpisode
+from dashboards.front_door.models import Contact, ContactMonth, EarlyHelpEpisode
+from dashboards.front_door.services import contact_months_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,40 @@ def test_a_contacts_ethnicity_follows_a_child_added_or_corrected_later():
     assert Contact.objects.get().ethnicity == "BAFR"
     Child.objects.filter(pk=child.pk).update(ethnicity_id="BOTH")
     assert Contact.objects.get().ethnicity == "BOTH"
+
+
+def _months() -> set[tuple]:
+    return set(
+        ContactMonth.objects.values_list(
+            "month", "ethnicity", "outcome", "repeat_within_12_months", "contacts"
+        )
+    )
+
+
+def test_the_dashboards_monthly_counts_follow_a_child_added_or_corrected_later():
+    """The page reads whole months from ContactMonth: a child's ethnicity moves its contacts'
+    counts there too, as recounting the months from the contacts would."""
+    _import(
+        HEADER
+        + "F1,2025-04-02,2A,referral,NOBT\n"
+        + "F1,2025-04-20,2A,nfa,NOBT\n"
+        + "F2,2025-04-03,2A,referral,NOBT\n"
+        + "F1,2025-06-01,6,advice,NOBT\n"
+    )
+    april = dt.date(2025, 4, 1)
+    assert (april, "NOBT", "referral", False, 2) in _months()
+    child = _held_child("F1", "BAFR")
+    recounted = _months()
+    contact_months_rebuild()
+    assert recounted == _months()
+    assert {(april, "BAFR", "referral", False, 1), (april, "NOBT", "referral", False, 1)} <= (
+        recounted
+    )
+    Child.objects.filter(pk=child.pk).update(ethnicity_id="BOTH")
+    recounted = _months()
+    contact_months_rebuild()
+    assert recounted == _months()
+    assert not any(row[1] == "BAFR" for row in recounted)
 
 
 EH_HEADER = "child_id,start_date,end_date,team,closure_reason,ethnicity\n"

@@ -1,0 +1,191 @@
+"""A re-import of the case export is compared, as text, with the rows the last exports gave
+(core_case_export_row, ADR 057): only the children whose rows changed are checked and written. What
+is held afterwards, and the counts reported, are what checking and writing every row gives."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from arp_portal.core.importing import ImportRejected
+from arp_portal.core.models import Child, Episode, Team
+from dashboards.children import importers
+from tests.dashboards_children.test_import_set_based import HEADER, ROWS, held, run
+
+COUNTED = (
+    "rows",
+    "children",
+    "children_added",
+    "children_updated",
+    "children_conflicts",
+    "children_ethnicity_changed",
+    "episodes_added",
+    "episodes_removed",
+    "episodes_unchanged",
+    "warnings",
+)
+C2_OPEN = "C2,2009-11-03,2,WBRI,CIC,2023-09-01,,"
+C2_CLOSED = "C2,2009-11-03,2,WBRI,CIC,2023-09-01,2024-02-01,"
+
+
+@pytest.fixture
+def checks(monkeypatch):
+    """What each staged check read: (whether every row of the file, the rows it checked)."""
+    seen = []
+    check = importers._cases_staged_check
+
+    def spy(cursor, staged, today, *, whole=True):
+        children = check(cursor, staged, today, whole=whole)
+        seen.append((whole, staged.rows_checked))
+        return children
+
+    monkeypatch.setattr(importers, "_cases_staged_check", spy)
+    return seen
+
+
+def rows_held() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {importers.CASE_ROWS_HELD}")
+        return cursor.fetchone()[0]
+
+
+def every_row_checked(monkeypatch) -> None:
+    monkeypatch.setattr(importers, "_cases_file_against_held", lambda *args: True)
+
+
+def forget_everything() -> None:
+    Episode.objects.all().delete()
+    Child.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {importers.CASE_ROWS_HELD}")
+
+
+def counted(result) -> dict:
+    return {key: result.counts[key] for key in COUNTED}
+
+
+def test_only_the_changed_child_is_checked_and_the_result_is_the_whole_files(
+    authority, checks, monkeypatch
+):
+    run(HEADER + ROWS)
+    result = run(HEADER + ROWS.replace(C2_OPEN, C2_CLOSED))
+    assert checks == [(True, 5), (False, 1)]
+    compared = held(), counted(result)
+
+    forget_everything()
+    with monkeypatch.context() as patch:
+        every_row_checked(patch)
+        run(HEADER + ROWS)
+        result = run(HEADER + ROWS.replace(C2_OPEN, C2_CLOSED))
+    assert (held(), counted(result)) == compared
+    assert counted(result)["episodes_unchanged"] == 4
+    assert Episode.objects.get(child__child_ref="C2").end_date == dt.date(2024, 2, 1)
+
+
+def test_a_changed_row_a_check_refuses_is_still_reported(authority, checks):
+    run(HEADER + ROWS)
+    with pytest.raises(ImportRejected) as rejected:
+        run(HEADER + ROWS.replace(C2_OPEN, "C2,2009-11-03,2,WBRI,CIC,2023-09-01,2023-08-01,"))
+    assert "cases.csv, line 5, end_date: ends (2023-08-01) before it starts (2023-09-01)" in [
+        str(problem) for problem in rejected.value.problems
+    ]
+    assert Episode.objects.get(child__child_ref="C2").end_date is None
+
+
+def test_an_episode_changed_outside_an_import_sends_the_whole_file_through(authority, checks):
+    run(HEADER + ROWS)
+    Episode.objects.filter(child__child_ref="C3").delete()
+    run(HEADER + ROWS)
+    assert checks[-1] == (True, 5)
+    assert Episode.objects.filter(child__child_ref="C3").count() == 1
+
+
+def test_a_team_whose_name_now_names_another_team_is_followed(authority, checks):
+    run(HEADER + ROWS)
+    north, south = Team.objects.get(name="North care"), Team.objects.get(name="South care")
+    north.name, south.name = "Old north", "North care"
+    north.save()
+    south.save()
+    run(HEADER + ROWS)
+    assert checks[-1] == (False, 3)  # C1's three rows: two name the team
+    assert set(
+        Episode.objects.filter(child__child_ref="C1").values_list("team__name", flat=True)
+    ) == {"North care", None}
+    assert not Episode.objects.filter(team=north).exists()
+
+
+def test_a_later_days_export_dates_the_unchanged_childrens_details_as_a_whole_import_would(
+    authority, checks, monkeypatch
+):
+    first, later = dt.date(2026, 4, 1), dt.date(2026, 5, 1)
+    monkeypatch.setattr(importers.timezone, "localdate", lambda: first)
+    run(HEADER + ROWS)
+    monkeypatch.setattr(importers.timezone, "localdate", lambda: later)
+    result = run(HEADER + ROWS.replace(C2_OPEN, C2_CLOSED))
+    assert checks[-1] == (False, 1)
+    dates = set(Child.objects.values_list("attributes_reference_date", flat=True))
+    compared = counted(result)
+
+    forget_everything()
+    with monkeypatch.context() as patch:
+        every_row_checked(patch)
+        patch.setattr(importers.timezone, "localdate", lambda: first)
+        run(HEADER + ROWS)
+        patch.setattr(importers.timezone, "localdate", lambda: later)
+        result = run(HEADER + ROWS.replace(C2_OPEN, C2_CLOSED))
+    assert dates == set(Child.objects.values_list("attributes_reference_date", flat=True))
+    assert dates == {later}
+    assert counted(result) == compared
+
+
+def test_a_child_another_source_describes_since_is_checked_again(authority, checks, monkeypatch):
+    run(HEADER + ROWS)
+    Child.objects.filter(child_ref="C3").update(
+        ethnicity_id="WBRI", attributes_source="cin:2026", attributes_reference_date="2026-03-31"
+    )
+    result = run(HEADER + ROWS)
+    assert checks[-1] == (False, 1)
+    compared = held(), counted(result)
+    assert result.counts["children_conflicts"] == 1
+
+    forget_everything()
+    with monkeypatch.context() as patch:
+        every_row_checked(patch)
+        run(HEADER + ROWS)
+        Child.objects.filter(child_ref="C3").update(
+            ethnicity_id="WBRI",
+            attributes_source="cin:2026",
+            attributes_reference_date="2026-03-31",
+        )
+        result = run(HEADER + ROWS)
+    assert (held(), counted(result)) == compared
+
+
+def test_plans_starting_on_one_day_are_checked_again_in_the_files_new_order(authority):
+    # Two plans starting the same day: the first (in the file's order) must end before the
+    # second starts, so the same rows in the other order are refused.
+    closed = "C5,2015-06-14,1,BCRB,CP,2024-06-20,2024-06-20,\n"
+    opened = "C5,2015-06-14,1,BCRB,CP,2024-06-20,,\n"
+    referral = "C5,2015-06-14,1,BCRB,CIN,2024-05-02,,\n"
+    run(HEADER + ROWS + referral + closed + opened)
+    with pytest.raises(ImportRejected):
+        run(HEADER + ROWS + referral + opened + closed)
+
+
+def test_a_file_read_row_by_row_leaves_the_next_export_checked_whole(authority, checks):
+    run(HEADER + ROWS)
+    run(HEADER + ROWS.replace("North care", '"North care"'))  # quoted: read row by row
+    assert rows_held() == 0
+    run(HEADER + ROWS)
+    assert checks[-1] == (True, 5)
+    assert rows_held() == 5
+
+
+def test_a_row_without_a_child_reference_in_a_re_import_is_reported(authority, checks):
+    run(HEADER + ROWS)
+    with pytest.raises(ImportRejected) as rejected:
+        run(HEADER + ROWS + ",2015-06-14,1,WBRI,CIN,2024-05-02,,\n")
+    assert "cases.csv, line 8, child_id: the child reference is missing" in [
+        str(problem) for problem in rejected.value.problems
+    ]
+    assert Episode.objects.count() == 5
