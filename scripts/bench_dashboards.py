@@ -208,27 +208,46 @@ def command_import(command: str, *paths: Path) -> tuple[float, float, str]:
     queued for the task worker, and timed apart here): (seconds the import took, by the
     command's own clock; the process's peak resident memory in MB; its output)."""
     checkpoint()
+    argv = [
+        str(ROOT / "manage.py"),
+        command,
+        *map(str, paths),
+        *(["--no-prepare"] if command != "import_population" else []),
+    ]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "manage.py"),
-            command,
-            *map(str, paths),
-            *(["--no-prepare"] if command != "import_population" else []),
-        ],
+        # The command's own peak (VmHWM of its memory since exec), printed as it exits: the
+        # rusage of a child also counts the memory of the process it was forked from (this
+        # one, which holds the preparation's arrays).
+        [sys.executable, "-c", _PEAK_REPORTING.format(argv=argv)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "ARP_TASKS_BACKEND": "database"},
     )
     output = process.stdout.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
+    _pid, status, _usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{command} failed:\n{output}")
     match = re.search(r"(?:Imported in|Checked in|recognised in) ([0-9.]+) s", output)
     seconds = float(match.group(1)) if match else float("nan")
-    return seconds, usage.ru_maxrss / 1024, output
+    peak = re.search(r"^peak resident memory (\d+) kB$", output, re.MULTILINE)
+    return seconds, int(peak.group(1)) / 1024 if peak else float("nan"), output
+
+
+_PEAK_REPORTING = """
+import atexit, runpy, sys
+
+def report():
+    status = open("/proc/self/status").read()
+    kilobytes = status.split("VmHWM:")[1].split()[0]
+    sys.stdout.flush()
+    print(f"peak resident memory {{kilobytes}} kB", flush=True)
+
+atexit.register(report)
+sys.argv = {argv!r}
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
 
 
 def raw_copy_seconds(path: Path) -> float:
