@@ -116,6 +116,8 @@ def test_the_survey_intake_fits_a_phone_and_is_accessible(page: Page, live_serve
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server.url}/surveys/{survey.slug}/")
         then_the_page_fits_its_width_and_is_accessible(page, width, problems)
-        page.get_by_role("button", name="Start now").click()
+        # Wait for the first question's page: measured mid-navigation, the document is gone.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Start now").click()
         then_the_page_fits_its_width_and_is_accessible(page, width, problems)
     assert not problems, "\n\n".join(problems)
