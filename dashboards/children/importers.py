@@ -297,6 +297,11 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     if without_reference or not rows:
         return None
     cursor.execute("DROP TABLE IF EXISTS import_cases_file_children")
+    # The two aggregates below in one hash table each, in this process, not in parallel: the
+    # planner cannot know how many groups there are (it guesses 200), so in parallel it merges
+    # the workers' partial aggregates by sorting millions of values in the language's collation,
+    # which took longer than the aggregate itself.
+    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
     cursor.execute(
         f"CREATE TEMP TABLE import_cases_file_children ON COMMIT DROP AS"
         f" SELECT {ref} AS child_ref FROM {staged.table} r WHERE {ref} IS NOT NULL GROUP BY 1"
@@ -332,6 +337,7 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
         """,
         [services.CASES_SOURCE],
     )
+    cursor.execute("RESET max_parallel_workers_per_gather")
     cursor.execute("ANALYZE import_cases_children")
     return False
 
