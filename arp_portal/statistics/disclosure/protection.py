@@ -192,15 +192,30 @@ class _Programme:
         self.highs = _highs_model(self.matrix, self.rhs) if _core is not None else None
         self.columns = np.arange(len(keys), dtype=np.int32)
 
-    def _relaxation(self, objective: np.ndarray) -> tuple[str, float, np.ndarray | None]:
+    def _relaxation(
+        self, objective: np.ndarray, cap: tuple[int, float] | None = None
+    ) -> tuple[str, float, np.ndarray | None]:
         if self.highs is None:
+            bounds: list[tuple[float, float | None]] = [(0, None)] * len(self.keys)
+            if cap is not None:
+                bounds[cap[0]] = (0, cap[1])
             result = linprog(
-                objective, A_eq=self.matrix, b_eq=self.rhs, bounds=(0, None), method="highs"
+                objective, A_eq=self.matrix, b_eq=self.rhs, bounds=bounds, method="highs"
             )
             status = {0: "optimal", 3: "unbounded"}.get(result.status, result.message)
             return status, result.fun, result.x
         highs = self.highs
         highs.changeColsCost(len(self.keys), self.columns, objective)
+        if cap is None:
+            return self._solved(highs)
+        highs.changeColBounds(cap[0], 0.0, cap[1])
+        try:
+            return self._solved(highs)  # read before the bound is lifted: a change clears it
+        finally:
+            highs.changeColBounds(cap[0], 0.0, _core.kHighsInf)
+
+    @staticmethod
+    def _solved(highs: Any) -> tuple[str, float, np.ndarray | None]:
         highs.run()
         status = highs.getModelStatus()
         if status == _core.HighsModelStatus.kOptimal:
@@ -218,13 +233,13 @@ class _Programme:
         return highs.modelStatusToString(status), math.nan, None
 
     def optimise(
-        self, objective: np.ndarray, *, exact: bool = True
+        self, objective: np.ndarray, *, exact: bool = True, cap: tuple[int, float] | None = None
     ) -> tuple[float, np.ndarray | None]:
         """Minimum of objective . x over integer points: (value, an optimal point or None).
         -inf if unbounded below. With exact False, a fractional optimum of the relaxation is
         returned as it is (a bound on the integer optimum, with no point), and no integer
-        programme is solved."""
-        status, value, x = self._relaxation(objective)
+        programme is solved. cap (column, upper) bounds one cell above for this solve only."""
+        status, value, x = self._relaxation(objective, cap)
         if status == "unbounded":
             return -math.inf, None
         if status != "optimal" or x is None:
@@ -234,11 +249,14 @@ class _Programme:
             return float(objective @ point), point
         if not exact:
             return value, None
+        upper = np.full(len(self.keys), np.inf)
+        if cap is not None:
+            upper[cap[0]] = cap[1]
         result = milp(
             objective,
             constraints=LinearConstraint(self.matrix, self.rhs, self.rhs),
             integrality=np.ones(len(self.keys)),
-            bounds=Bounds(0, np.inf),
+            bounds=Bounds(0, upper),
         )
         # The relaxation is bounded, so the integer programme is too.
         if result.status != 0 or result.x is None:
@@ -580,9 +598,11 @@ class _Scope:
             return frozenset(keys[j] for j in moved)
         # Else it must fall too: by how much at most each way, then the least moves for those.
         value = self.values[key]
-        high_point = _bounded_optimum(programme, column, -1.0, value + required)
-        low_point = _bounded_optimum(programme, column, 1.0, math.inf)
-        if high_point is None or low_point is None:  # pragma: no cover - truth is feasible
+        # Highest up to the width needed (so bounded), and lowest (x >= 0: bounded).
+        cap = (column, float(value + required))
+        _, high_point = programme.optimise(programme.unit(key, -1.0), cap=cap)
+        _, low_point = programme.optimise(programme.unit(key, 1.0))
+        if high_point is None or low_point is None:  # pragma: no cover - both are bounded
             return None
         rise, fall = int(high_point[column]) - value, value - int(low_point[column])
         if rise + fall < required:
@@ -627,14 +647,14 @@ def _least_move(
         model.changeColBounds(n + column, fall, fall)
         model.run()
         status = model.getModelStatus()
+        if status == _core.HighsModelStatus.kOptimal:  # read before the bounds change back
+            x = np.array(model.getSolution().col_value)
         model.changeColBounds(column, 0.0, _core.kHighsInf)
         model.changeColBounds(n + column, 0.0, float(truth[column]))
         if status == _core.HighsModelStatus.kInfeasible:
             return None
-        if status == _core.HighsModelStatus.kOptimal:
-            x = np.array(model.getSolution().col_value)
-            if not np.all(np.abs(x - np.round(x)) < INTEGRAL):
-                x = None
+        if x is not None and not np.all(np.abs(x - np.round(x)) < INTEGRAL):
+            x = None
     if x is None:
         matrix = sparse.hstack([programme.matrix, -programme.matrix], format="csc")
         zeros = np.zeros(matrix.shape[0])
@@ -653,32 +673,3 @@ def _least_move(
         x = result.x
     x = np.round(x)
     return {int(i) for i in np.flatnonzero(x[:n] + x[n:])}
-
-
-def _bounded_optimum(
-    programme: "_Programme", column: int, sign: float, upper: float
-) -> np.ndarray | None:
-    """An integer point optimising sign * x[column] with x[column] <= upper."""
-    objective = np.zeros(len(programme.keys))
-    objective[column] = sign
-    highs = programme.highs
-    if highs is not None:
-        highs.changeColBounds(column, 0.0, _core.kHighsInf if upper == math.inf else upper)
-        status, _, x = programme._relaxation(objective)
-        highs.changeColBounds(column, 0.0, _core.kHighsInf)
-        if status == "optimal" and x is not None and np.all(np.abs(x - np.round(x)) < INTEGRAL):
-            return np.round(x)
-        if status not in ("optimal", "unbounded"):
-            return None
-    upper_bounds = np.full(len(programme.keys), np.inf)
-    upper_bounds[column] = upper
-    result = milp(
-        objective,
-        constraints=LinearConstraint(programme.matrix, programme.rhs, programme.rhs),
-        integrality=np.ones(len(programme.keys)),
-        bounds=Bounds(0, upper_bounds),
-    )
-    if result.status != 0 or result.x is None:
-        return None
-    point: np.ndarray = np.round(result.x)
-    return point
