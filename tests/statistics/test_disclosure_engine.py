@@ -73,6 +73,51 @@ def test_integers_pin_a_cell_that_the_relaxation_leaves_open():
     assert intervals == {"a": (0, 0), "b": (1, 1), "c": (0, 0), "d": (1, 1)}
 
 
+def _two_way_table():
+    cells = {"a": 1, "b": 1, "c": 5, "d": 4, "r1": 2, "r2": 9, "c1": 6, "c2": 5}
+    relations = [
+        Relation("r1", ("a", "b")),
+        Relation("r2", ("c", "d")),
+        Relation("c1", ("a", "c")),
+        Relation("c2", ("b", "d")),
+    ]
+    return Publication(cells, relations)
+
+
+@pytest.mark.parametrize("linprog_fails", [False, True])
+def test_a_solver_with_no_verdict_falls_back_to_a_fresh_one(monkeypatch, linprog_fails):
+    # CI's machine once had HiGHS end a warm-started solve in "Unknown". The programme is solved
+    # again from scratch, then by linprog, then as the integer programme: the same intervals.
+    from arp_portal.statistics.disclosure import protection
+
+    calls = {"solved": 0, "linprog": 0}
+
+    def no_verdict(highs):
+        calls["solved"] += 1
+        highs.run()
+        return "Unknown", math.nan, None
+
+    real_linprog = protection._Programme._linprog
+
+    def linprog(self, objective, cap):
+        calls["linprog"] += 1
+        if linprog_fails:
+            return "Numerical difficulties", math.nan, None
+        return real_linprog(self, objective, cap)
+
+    monkeypatch.setattr(protection._Programme, "_solved", staticmethod(no_verdict))
+    monkeypatch.setattr(protection._Programme, "_linprog", linprog)
+    intervals = protection_intervals(_two_way_table(), {"a", "b", "c", "d"})
+    assert intervals == {"a": (0, 2), "b": (0, 2), "c": (4, 6), "d": (3, 5)}
+    # A hidden total over hidden parts: T1 = a + b, b + c = 5 (T2 shown).
+    cells = {"a": 2, "b": 3, "c": 2, "T1": 5, "T2": 5}
+    unbounded = Publication(cells, [Relation("T1", ("a", "b")), Relation("T2", ("b", "c"))])
+    intervals = protection_intervals(unbounded, {"T1", "a", "b", "c"})
+    assert intervals == {"T1": (0, math.inf), "a": (0, math.inf), "b": (0, 5), "c": (0, 5)}
+    assert calls["linprog"] > 0
+    assert calls["solved"] == 2 * calls["linprog"]  # the warm start, then from scratch
+
+
 def test_a_known_total_cannot_be_hidden():
     publication = Publication({"a": 1, "b": 3}, [Relation("T", ("a", "b"))], {"T": 4})
     assert protection_intervals(publication, {"T", "a"}) == {"T": (4, 4), "a": (1, 1)}

@@ -196,23 +196,34 @@ class _Programme:
         self, objective: np.ndarray, cap: tuple[int, float] | None = None
     ) -> tuple[str, float, np.ndarray | None]:
         if self.highs is None:
-            bounds: list[tuple[float, float | None]] = [(0, None)] * len(self.keys)
-            if cap is not None:
-                bounds[cap[0]] = (0, cap[1])
-            result = linprog(
-                objective, A_eq=self.matrix, b_eq=self.rhs, bounds=bounds, method="highs"
-            )
-            status = {0: "optimal", 3: "unbounded"}.get(result.status, result.message)
-            return status, result.fun, result.x
+            return self._linprog(objective, cap)
         highs = self.highs
         highs.changeColsCost(len(self.keys), self.columns, objective)
-        if cap is None:
-            return self._solved(highs)
-        highs.changeColBounds(cap[0], 0.0, cap[1])
-        try:
-            return self._solved(highs)  # read before the bound is lifted: a change clears it
+        if cap is not None:
+            highs.changeColBounds(cap[0], 0.0, cap[1])
+        try:  # read before the bound is lifted: a change clears the solution
+            solved = self._solved(highs)
+            if solved[0] not in ("optimal", "unbounded"):
+                # A warm start can end in HiGHS's "Unknown" (numerical trouble on some CPUs):
+                # solve again from scratch, then with linprog's own instance and presolve.
+                highs.clearSolver()
+                solved = self._solved(highs)
         finally:
-            highs.changeColBounds(cap[0], 0.0, _core.kHighsInf)
+            if cap is not None:
+                highs.changeColBounds(cap[0], 0.0, _core.kHighsInf)
+        if solved[0] in ("optimal", "unbounded"):
+            return solved
+        return self._linprog(objective, cap)
+
+    def _linprog(
+        self, objective: np.ndarray, cap: tuple[int, float] | None
+    ) -> tuple[str, float, np.ndarray | None]:
+        bounds: list[tuple[float, float | None]] = [(0, None)] * len(self.keys)
+        if cap is not None:
+            bounds[cap[0]] = (0, cap[1])
+        result = linprog(objective, A_eq=self.matrix, b_eq=self.rhs, bounds=bounds, method="highs")
+        status = {0: "optimal", 3: "unbounded"}.get(result.status, result.message)
+        return status, result.fun, result.x
 
     @staticmethod
     def _solved(highs: Any) -> tuple[str, float, np.ndarray | None]:
@@ -242,13 +253,14 @@ class _Programme:
         status, value, x = self._relaxation(objective, cap)
         if status == "unbounded":
             return -math.inf, None
-        if status != "optimal" or x is None:
-            raise RuntimeError(f"Protection interval programme failed: {status}")
-        if np.all(np.abs(x - np.round(x)) < INTEGRAL):
-            point = np.round(x)
-            return float(objective @ point), point
-        if not exact:
-            return value, None
+        if status == "optimal" and x is not None:
+            if np.all(np.abs(x - np.round(x)) < INTEGRAL):
+                point = np.round(x)
+                return float(objective @ point), point
+            if not exact:
+                return value, None
+        # A fractional vertex, or (rarely) no verdict from any relaxation: the integer
+        # programme itself, in a fresh solver of its own, settles it.
         upper = np.full(len(self.keys), np.inf)
         if cap is not None:
             upper[cap[0]] = cap[1]
@@ -258,7 +270,10 @@ class _Programme:
             integrality=np.ones(len(self.keys)),
             bounds=Bounds(0, upper),
         )
-        # The relaxation is bounded, so the integer programme is too.
+        if result.status == 3 or "unbounded" in result.message.lower():
+            # Unbounded, when no relaxation could say so ("unbounded or infeasible" is
+            # unbounded: the true values satisfy the programme).
+            return -math.inf, None
         if result.status != 0 or result.x is None:
             raise RuntimeError(f"Protection interval programme failed: {result.message}")
         point = np.round(result.x)
