@@ -148,7 +148,9 @@ def _components(
             if other != root:
                 parent[other] = root
     members: dict[Hashable, list[Hashable]] = {}
-    for key in variables:
+    # In a fixed order, not the set's (which follows the process's hash seed), so a programme's
+    # columns, and so HiGHS's path through it, are the same in every process.
+    for key in sorted(variables, key=repr):
         members.setdefault(find(key), []).append(key)
     grouped: dict[Hashable, list[_Equation]] = {}
     for equation in equations:
