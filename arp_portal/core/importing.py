@@ -695,6 +695,9 @@ class StagedCsv:
     table: str
     columns: list[str]  # the header's names, stripped, lower case
     rows: int
+    # Every byte printable ASCII or a newline, and no space beside a comma or a line's end:
+    # every value is then plain (sql_plain holds, with no control character), unchecked.
+    clean: bool = False
     rows_kept: int = 0  # the rows an importer took (rows of empty cells skipped)
     rows_checked: int = 0  # of those, the rows it checked (a re-import: the changed children's)
     children: int = 0  # the children the file names, when an importer counts them
@@ -707,16 +710,26 @@ class StagedCsv:
         return [f"c{position}" for position in range(len(self.columns))]
 
 
-def _plain_text_facts(upload: UploadedData) -> tuple[bool, int, bytes]:
+# The bytes of a clean file (StagedCsv.clean): printable ASCII and the newline.
+_CLEAN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
+_SPACE_BESIDE_A_VALUE = (b" ,", b", ", b" \n", b"\n ")
+
+
+def _plain_text_facts(upload: UploadedData) -> tuple[bool, int, bytes, bool]:
     """One streaming pass: (whether the file holds a quote or a NUL byte, its newlines, its
-    last byte)."""
-    irregular, newlines, last = False, 0, b""
+    last byte, whether it is clean: see StagedCsv.clean)."""
+    irregular, newlines, last, clean = False, 0, b"", True
     for chunk in upload.chunks():
         if not irregular and (b'"' in chunk or b"\x00" in chunk):
             irregular = True
         newlines += chunk.count(b"\n")
+        if clean:
+            joined = (last or b"\n") + chunk  # the pair across the chunks; a space first
+            clean = not chunk.translate(None, _CLEAN_BYTES) and not any(
+                pair in joined for pair in _SPACE_BESIDE_A_VALUE
+            )
         last = chunk[-1:]
-    return irregular, newlines, last
+    return irregular, newlines, last, clean and last != b" "
 
 
 def stage_plain_csv(
@@ -735,7 +748,7 @@ def stage_plain_csv(
     rows in file order (an identity column COPY fills as it reads)."""
     if upload.is_excel or upload.size == 0:
         return None
-    irregular, newlines, last = _plain_text_facts(upload)
+    irregular, newlines, last, clean = _plain_text_facts(upload)
     if irregular:
         return None
     with upload.open_without_bom() as stream:
@@ -773,7 +786,7 @@ def stage_plain_csv(
                 raise _NotPlain
     except (_NotPlain, DatabaseError, PostgresError):
         return None
-    return StagedCsv(table, names, rows)
+    return StagedCsv(table, names, rows, clean=clean)
 
 
 def _staging_memory(cursor) -> None:

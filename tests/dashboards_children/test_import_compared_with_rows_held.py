@@ -1,6 +1,7 @@
-"""A re-import of the case export is compared, as text, with the rows the last exports gave
-(core_case_export_row, ADR 057): only the children whose rows changed are checked and written. What
-is held afterwards, and the counts reported, are what checking and writing every row gives."""
+"""A re-import of the case export is compared with the rows the last exports gave (a digest per
+child in core_case_export_child, ADR 057): only the children whose rows changed are checked and
+written. What is held afterwards, and the counts reported, are what checking and writing every
+row gives."""
 
 import datetime as dt
 
@@ -45,7 +46,7 @@ def checks(monkeypatch):
 
 def rows_held() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {importers.CASE_ROWS_HELD}")
+        cursor.execute(f"SELECT COALESCE(sum(rows), 0) FROM {importers.CASE_ROWS_HELD}")
         return cursor.fetchone()[0]
 
 
@@ -189,3 +190,44 @@ def test_a_row_without_a_child_reference_in_a_re_import_is_reported(authority, c
         str(problem) for problem in rejected.value.problems
     ]
     assert Episode.objects.count() == 5
+
+
+def test_a_childs_rows_in_another_order_are_not_checked_again(authority, checks):
+    # A child's digest sums its rows' hashes: the same rows in any order are the same rows.
+    run(HEADER + ROWS)
+    lines = ROWS.splitlines(keepends=True)
+    run(HEADER + "".join(reversed(lines)))
+    assert checks[-1] == (False, 0)
+
+
+def test_a_row_given_twice_is_a_change(authority, checks, monkeypatch):
+    # Multiplicity counts: C3's row given twice is checked and written again, and what is held
+    # and counted is what the whole import gives.
+    c3 = "C3,2024-02-29,9,REFU,CIN,2023-06-01,2024-03-01,\n"
+    run(HEADER + ROWS)
+    result = run(HEADER + ROWS + c3)
+    assert checks[-1] == (False, 2)
+    compared = held(), counted(result)
+    forget_everything()
+    with monkeypatch.context() as patch:
+        every_row_checked(patch)
+        run(HEADER + ROWS)
+        result = run(HEADER + ROWS + c3)
+    assert (held(), counted(result)) == compared
+
+
+def test_rows_moved_between_children_change_both(authority, checks):
+    # Two children's rows swap their episodes: each child's rows differ, though the file's
+    # episodes, as a set of lines without the child, are the same.
+    a = "C7,2012-01-01,1,WBRI,CIN,2024-01-01,,\n"
+    b = "C8,2012-01-01,1,WBRI,CIN,2024-02-01,,\n"
+    swapped = "C7,2012-01-01,1,WBRI,CIN,2024-02-01,,\nC8,2012-01-01,1,WBRI,CIN,2024-01-01,,\n"
+    run(HEADER + ROWS + a + b)
+    run(HEADER + ROWS + swapped)
+    assert checks[-1] == (False, 2)
+    starts = dict(
+        Episode.objects.filter(child__child_ref__in=["C7", "C8"]).values_list(
+            "child__child_ref", "start_date"
+        )
+    )
+    assert starts == {"C7": dt.date(2024, 2, 1), "C8": dt.date(2024, 1, 1)}

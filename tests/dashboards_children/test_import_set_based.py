@@ -139,3 +139,48 @@ def test_a_row_a_check_refuses_is_reported_as_row_by_row_and_nothing_written(
         run(HEADER + ROWS + row)
     assert problem in [str(p) for p in rejected.value.problems]
     assert not Episode.objects.exists() and not Child.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        " C9,2015-06-14,1,WBRI,CIN,2024-05-02,,\n",  # a space before a value, at a line's start
+        "C9 ,2015-06-14,1,WBRI,CIN,2024-05-02,,\n",  # a space after a value
+        "C9,2015-06-14,1,WBRI,CIN,2024-05-02,, North care\n",
+        "C9,2015-06-14,1,WBRI,CIN,2024-05-02,,North care \n",
+        "C9,2015-06-14,1,WBRI,CIN,2024-05-02,,North care ",  # the file's last byte
+        "C\x019,2015-06-14,1,WBRI,CIN,2024-05-02,,\n",  # a control character
+        "C9\t,2015-06-14,1,WBRI,CIN,2024-05-02,,\n",
+        "Cé9,2015-06-14,1,WBRI,CIN,2024-05-02,,\n",  # not ASCII
+    ],
+)
+def test_a_value_a_clean_file_cannot_hold_is_taken_as_row_by_row_takes_it(
+    authority, monkeypatch, row
+):
+    # A clean file (printable ASCII, no space beside a value) skips the checks of each value's
+    # first and last characters; any of these makes the file not clean, and checked as before.
+    def outcome():
+        try:
+            counts = run(HEADER + ROWS + row).counts
+        except ImportRejected as rejected:
+            return [str(p) for p in rejected.value.problems]
+        return held(), {key: counts[key] for key in ("rows", "children", "episodes_added")}
+
+    with monkeypatch.context() as patch:
+        row_by_row(patch)
+        slow = outcome()
+    Episode.objects.all().delete()
+    Child.objects.all().delete()
+    assert outcome() == slow
+
+
+def test_a_space_beside_a_value_across_a_chunk_boundary_is_seen(monkeypatch):
+    from arp_portal.core import importing
+
+    text = (HEADER + ROWS + "C9 ,2015-06-14,1,WBRI,CIN,2024-05-02,,\n").encode()
+    cut = text.index(b" ,") + 1  # the space ends one chunk, the comma starts the next
+    monkeypatch.setattr(importing, "CHUNK_BYTES", cut)
+    facts = importing._plain_text_facts(UploadedData("cases.csv", text))
+    assert facts[3] is False
+    clean = (HEADER + ROWS).encode()
+    assert importing._plain_text_facts(UploadedData("cases.csv", clean))[3] is True
