@@ -485,7 +485,7 @@ def _cases_staged_check(cursor, staged, today: dt.date, *, whole: bool = True) -
     cursor.execute(
         """
         SELECT EXISTS (SELECT 1 FROM import_episode WHERE end_date < start_date)
-            OR EXISTS (
+            OR (
                 WITH plans AS (
                     SELECT child_ref, start_date, end_date,
                            lag(n) OVER w AS before_n, lag(end_date) OVER w AS before_end,
@@ -494,10 +494,16 @@ def _cases_staged_check(cursor, staged, today: dt.date, *, whole: bool = True) -
                       FROM import_episode WHERE kind = %(cp)s
                     WINDOW w AS (PARTITION BY child_ref ORDER BY start_date, n)
                 ), referrals AS (
+                    -- Of the children with a plan only (a fifth): the others' first referral
+                    -- bounds nothing.
                     SELECT child_ref, min(start_date) AS first_referral FROM import_episode
-                     WHERE kind = %(cin)s GROUP BY child_ref
+                     WHERE kind = %(cin)s
+                       AND child_ref IN (SELECT child_ref FROM import_episode WHERE kind = %(cp)s)
+                     GROUP BY child_ref
                 )
-                SELECT 1 FROM plans p LEFT JOIN referrals r USING (child_ref)
+                -- Counted, not EXISTS: for the first row a nested loop looks cheapest, and a
+                -- file with none (every good file) would then join each plan to every child.
+                SELECT COUNT(*) > 0 FROM plans p LEFT JOIN referrals r USING (child_ref)
                  WHERE p.open_plans > 1
                     OR (p.before_n IS NOT NULL
                         AND (p.before_end IS NULL OR p.start_date < p.before_end))
