@@ -163,7 +163,7 @@ def test_a_value_a_clean_file_cannot_hold_is_taken_as_row_by_row_takes_it(
         try:
             counts = run(HEADER + ROWS + row).counts
         except ImportRejected as rejected:
-            return [str(p) for p in rejected.value.problems]
+            return [str(p) for p in rejected.problems]
         return held(), {key: counts[key] for key in ("rows", "children", "episodes_added")}
 
     with monkeypatch.context() as patch:
