@@ -402,12 +402,17 @@ def data_ends_on() -> dt.date | None:
     return max(ends) if ends else None
 
 
-def default_date() -> dt.date:
+_NOT_GIVEN = object()
+
+
+def default_date(ends_on=_NOT_GIVEN) -> dt.date:
     """The latest 31 March on which there is data to count (today's, if data runs on), and
-    never after the data ends (the latest return's reference date)."""
+    never after the data ends (the latest return's reference date). ends_on: data_ends_on(),
+    when the caller has it already."""
     default = latest_31_march()
+    ends = data_ends_on() if ends_on is _NOT_GIVEN else ends_on
     # Where no import says where the data ends (data written some other way), the latest start.
-    last = data_ends_on() or latest_episode_date()
+    last = ends or latest_episode_date()
     if last is not None and last < default:
         default = latest_31_march(last)
     return default

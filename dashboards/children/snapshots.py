@@ -25,7 +25,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from arp_portal.core.dates import month_end, month_index, same_day_years_before
+from arp_portal.core.dates import latest_31_march, month_end, month_index, same_day_years_before
 from arp_portal.core.dates import month_ends as month_ends_between
 from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind, Ethnicity, birth_number
 from dashboards.children import month_end_counts
@@ -246,6 +246,14 @@ def month_end_targets() -> list[tuple[dt.date, str]]:
     Marches first (the default view and its trend), then the latest months first."""
     first, latest = episode_date_range()
     if first is not None and latest is not None:
+        # The default view is the latest 31 March the data reaches (selectors.default_date),
+        # where no episode need start: a return's data end on its 31 March, after its last
+        # referral, so that date is prepared too.
+        from dashboards.children.selectors import data_ends_on
+
+        ends = data_ends_on()
+        if ends is not None:
+            latest = max(latest, latest_31_march(ends))
         # A case system may hold planned starts; no view asks for a date after today.
         latest = min(latest, timezone.localdate())
         first = min(first, latest)
