@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -323,3 +324,80 @@ def test_the_report_refreshes_itself_only_when_its_reader_asks(
     page = page_text(data_manager_client.get(url, {"refresh": "auto"}))
     assert '<meta http-equiv="refresh" content="5">' in page
     assert f'href="{url}">Stop refreshing</a>' in page
+
+
+SHARED_903 = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "ssda903"
+
+
+def in_care_by_hand(date: dt.date) -> dict[str, int]:
+    """Children in care on the date, by ethnicity, counted from the shared sample's rows in
+    plain Python: an episode from DECOM to DEC (open: on), the child aged 0 to 17 exactly."""
+
+    def parsed(text):
+        return dt.datetime.strptime(text, "%d/%m/%Y").date() if text else None
+
+    with open(SHARED_903 / "header.csv", newline="") as header:
+        children = {row["CHILD"]: row for row in csv.DictReader(header)}
+    counted: dict[str, set[str]] = {}
+    with open(SHARED_903 / "episodes.csv", newline="") as episodes:
+        for row in csv.DictReader(episodes):
+            start, end = parsed(row["DECOM"]), parsed(row["DEC"])
+            child = children[row["CHILD"]]
+            born = parsed(child["DOB"])
+            age = date.year - born.year - ((date.month, date.day) < (born.month, born.day))
+            if start <= date and (end is None or end >= date) and 0 <= age <= 17:
+                counted.setdefault(child["ETHNIC"], set()).add(row["CHILD"])
+    return {code: len(refs) for code, refs in counted.items()}
+
+
+@pytest.mark.skipif(not SHARED_903.exists(), reason="shared fixtures not present")
+def test_the_shared_ssda903_sample_through_the_upload_page_counts_as_its_rows_do(
+    data_manager_client, authority
+):
+    client = data_manager_client
+    header = (SHARED_903 / "header.csv").read_text()
+    episodes = (SHARED_903 / "episodes.csv").read_text()
+    page = page_text(upload_903(client, header, episodes))
+    # Its latest date is 1 April 2018: the 2018-19 return, its data ending 31 March 2019.
+    assert "Imported: header.csv, episodes.csv" in page
+    assert selectors.data_ends_on() == dt.date(2019, 3, 31)
+    for date in (dt.date(2017, 3, 31), dt.date(2018, 3, 31), dt.date(2019, 3, 31)):
+        expected = in_care_by_hand(date)
+        assert sum(expected.values()) > 100
+        held = selectors.cohort_counts(selectors.ChildFilters(cohort="cic", reference_date=date))
+        assert held == expected, date
+        response = client.get(
+            reverse("dashboards:children_csv"),
+            {"cohort": "cic", "date": date.isoformat(), "detail": "detailed"},
+        )
+        for row in csv.DictReader(io.StringIO(response.content.decode())):
+            if row["ethnic_group"] == "Unknown":
+                want = expected.get("REFU", 0) + expected.get("NOBT", 0)
+            else:
+                want = expected.get(row["ethnic_group"], 0)
+            if row["suppressed"] == "true":
+                assert row["count"] == "c"
+            else:
+                assert row["count"] == str(want), (date, row)
+            if 1 <= want <= 5:
+                assert row["suppressed"] == "true", (date, row)
+
+
+def test_a_new_years_return_that_ends_last_years_open_episodes_asks_first(
+    data_manager_client, authority, files
+):
+    """Nothing of 2025-26 is held and no child's details change, but the 2025-26 CIN census
+    ends the 36 episodes the 2024-25 return left open: a change to an earlier import, previewed
+    as the SSDA903 cleaning's is (it used to be written at once, unasked)."""
+    client = data_manager_client
+    upload_cin(client, files.cin_2025.replace("NOBT", "WBRI"), "cin-2025.xml")
+    page = page_text(upload_cin(client, files.cin_2026, "cin-2026.xml"))
+    pending = PendingImport.objects.get()
+    assert pending.counts["children_updated"] == 0
+    assert (
+        "Collection year 2025-26 (from the header's Year); no 2025-26 return is held, so none "
+        "is replaced: 0 episodes removed, 37 added; 36 episodes left open in earlier years' "
+        "returns now end on that return's 31 March." in page
+    )
+    assert not Episode.objects.filter(source="cin:2026").exists()
+    assert not Episode.objects.filter(end_rule="LATER_RETURN").exists()
