@@ -27,6 +27,9 @@ EPISODE_DATA = ("cases", "cin_census", "ssda903", DEMO_IMPORT_KIND)
 CHANGE_COUNTS = (
     "episodes_removed",
     "episodes_superseded",
+    # A CIN census of a later year ends the earlier return's open episodes (LATER_RETURN), as
+    # an SSDA903 return's cleaning does (RULE_2, which shows as episodes removed).
+    "episodes_closed_by_a_later_return",
     "children_updated",
     "rows_removed",
     "updated",

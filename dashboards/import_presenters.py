@@ -1,6 +1,8 @@
 """What an import did, or would do, in plain words: pure functions of the counts an importer
 returned and the earlier run it replaces (no queries here)."""
 
+import datetime as dt
+
 from arp_portal.core.models import ImportRun
 
 # The importers' count keys, as a data manager reads them. A key not listed is shown with its
@@ -10,15 +12,29 @@ COUNT_LABELS = {
     "children": "children in the file",
     "episodes": "episodes in the file",
     "collection_year": "collection year",
+    "reference_date": "reference date",
     "children_added": "children added",
     "children_updated": "children whose details changed",
     "children_ethnicity_changed": "children whose ethnicity changed",
     "children_sex_changed": "children whose sex changed",
     "children_birth_changed": "children whose date of birth changed",
+    "children_conflicts": "children another source describes differently (see the warnings)",
     "episodes_added": "episodes added",
+    "other_years_episodes_added": "of the episodes added, in other years' returns",
     "episodes_removed": "episodes removed",
+    "other_years_episodes_removed": "of the episodes removed, in other years' returns",
     "episodes_superseded": "episodes restated by this return (earlier returns' copies removed)",
     "episodes_unchanged": "episodes already held, unchanged",
+    "episodes_closed_by_a_later_return": "episodes left open in an earlier year's return, now "
+    "ending on that return's 31 March",
+    "children_left_since_previous_return": "children open at the end of the previous return "
+    "and not in this one (they left)",
+    "children_left_before_next_return": "children open at the end of this return and not in "
+    "the next (they left)",
+    "episodes_cleaned": "episodes whose end the episode cleaning set",
+    "episodes_removed_by_cleaning": "episodes the episode cleaning removed (duplicated, "
+    "restated or replaced in a later return)",
+    "episodes_ended_at_death": "episodes ended at the child's death",
     "estimates": "population estimates (area, year and source)",
     "rows_added": "rows added",
     "rows_removed": "rows removed",
@@ -30,9 +46,11 @@ COUNT_LABELS = {
     "events": "events in the file",
     "replaced": "rows replaced",
     "agency_workers_skipped": "agency workers skipped",
-    "reference_date": "reference date",
     "problems": "problems",
 }
+# The report's rows follow the labels' order (what the file held, then what changed); a key
+# not listed comes after, in the importer's order.
+_ORDER = {key: position for position, key in enumerate(COUNT_LABELS)}
 HIDDEN_COUNTS = {"warnings", "warnings_count", "identical_to_run", "collection_year_from"}
 
 
@@ -45,16 +63,30 @@ def _value(value) -> str:
 
 
 def count_rows(counts: dict) -> list[tuple[str, str]]:
-    """(label, value) for the report's table, in the importer's order."""
+    """(label, value) for the report's table, in COUNT_LABELS' order (then the importer's)."""
     rows = []
-    for key, value in counts.items():
+    ordered = sorted(counts.items(), key=lambda item: _ORDER.get(item[0], len(_ORDER)))
+    for key, value in ordered:
         if key in HIDDEN_COUNTS or isinstance(value, list):
             continue
         if isinstance(value, dict):  # the demo data: counts by app
             rows += [(f"{key}: {label}", text) for label, text in count_rows(value)]
+        elif key == "collection_year" and isinstance(value, int):
+            label = collection_year_label(value)
+            rows.append((count_label(key), f"{label} (the year to 31 March {value})"))
+        elif key == "reference_date" and isinstance(value, str):
+            rows.append((count_label(key), _long_date(value)))
         else:
             rows.append((count_label(key), str(value) if key.endswith("year") else _value(value)))
     return rows
+
+
+def _long_date(iso: str) -> str:
+    """2025-03-31 -> 31 March 2025 (anything else as it is)."""
+    try:
+        return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
+    except ValueError:
+        return iso
 
 
 def collection_year_label(year: int) -> str:
@@ -83,11 +115,34 @@ def preview(counts: dict, earlier: ImportRun | None) -> str:
             + (f" (from {source})" if source else "")
         )
     changes = []
+    # An SSDA903 return's counts include the cleaning's changes to other years' returns, said
+    # apart: "replaces the 2025-26 return" is of its own year's episodes.
+    other_removed = int(counts.get("other_years_episodes_removed") or 0)
+    other_added = int(counts.get("other_years_episodes_added") or 0)
     if "episodes_added" in counts:
         changes.append(
-            _plural(counts.get("episodes_removed", 0), "episode removed", "episodes removed")
-            + f", {counts['episodes_added']:,} added"
+            _plural(
+                counts.get("episodes_removed", 0) - other_removed,
+                "episode removed",
+                "episodes removed",
+            )
+            + f", {counts['episodes_added'] - other_added:,} added"
         )
+        if other_removed or other_added:
+            changes.append(
+                "in other years' returns, as the episode cleaning makes them: "
+                + _plural(other_removed, "episode removed", "episodes removed")
+                + f", {other_added:,} added"
+            )
+        if counts.get("episodes_closed_by_a_later_return"):
+            changes.append(
+                _plural(
+                    counts["episodes_closed_by_a_later_return"],
+                    "episode left open in an earlier year's return now ends",
+                    "episodes left open in earlier years' returns now end",
+                )
+                + " on that return's 31 March"
+            )
         if counts.get("episodes_superseded"):
             changes.append(
                 _plural(
@@ -132,7 +187,8 @@ def preview(counts: dict, earlier: ImportRun | None) -> str:
             f"changes what the import of {earlier.finished_at:%-d %B %Y} by {_by(earlier)} wrote"
         )
     elif isinstance(year, int):
-        replaces = f"changes what earlier imports wrote for {collection_year_label(year)}"
+        # No earlier import of this year: what changes is other years' (and children's).
+        replaces = f"no {collection_year_label(year)} return is held, so none is replaced"
     else:
         replaces = "changes what earlier imports wrote"
     parts.append(replaces + (": " + "; ".join(changes) if changes else ""))

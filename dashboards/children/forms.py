@@ -77,6 +77,7 @@ class ChildFiltersForm(forms.Form):
         *args,
         default_date: dt.date | None = None,
         data_range: tuple[dt.date, dt.date] | None = None,
+        data_ends_on: dt.date | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -86,9 +87,16 @@ class ChildFiltersForm(forms.Form):
             earliest, latest = data_range
             date_field = cast(GovUKDateField, self.fields["date"])
             date_field.earliest, date_field.latest = earliest, latest
+            # The data speaks to where it ends (the latest return's reference date), not to
+            # today: a later date is allowed, and the page says it is carried forward.
+            ends = min(latest, data_ends_on) if data_ends_on else latest
+            ends = max(ends, earliest)
+            carried = (
+                " A later date shows what was known then, carried forward." if ends < latest else ""
+            )
             date_field.help_text = (
-                f"The imported data covers {long_date(earliest)} to {long_date(latest)}. For "
-                f"example, {latest_31_march(latest):%-d %-m %Y}. Trends go back five "
+                f"The imported data covers {long_date(earliest)} to {long_date(ends)}.{carried}"
+                f" For example, {latest_31_march(ends):%-d %-m %Y}. Trends go back five "
                 "years from this date."
             )
         cast(forms.ChoiceField, self.fields["age_band"]).choices = [

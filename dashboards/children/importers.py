@@ -241,7 +241,8 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
         after_write=None if whole else lambda cursor: _cases_children_confirmed(cursor, today),
     )
     if not whole:
-        counts["children_updated"] += counts.pop("children_confirmed")
+        # Confirmed children only take today's reference date: no detail of theirs changed.
+        counts.pop("children_confirmed")
         counts["episodes_unchanged"] += staged.rows_kept - staged.rows_checked
         children = staged.children
     with connection.cursor() as cursor:
@@ -1046,6 +1047,7 @@ def _import_cin_census(files: Sequence[UploadedData], progress: Progress) -> dic
         "children": len(children),
         "episodes": len(episodes),
         "collection_year": year,
+        "collection_year_from": "the header's Year",
         "reference_date": header.reference_date.isoformat(),
         **counts,
         "warnings_count": len(left) + max(len(conflicts), counts["children_conflicts"]),
@@ -1516,6 +1518,13 @@ def import_ssda903(
     if not records:
         problems.raise_if_any()
 
+    year_from = (
+        "the YEAR column"
+        if any(record["year"] is not None for record in records)
+        else "the year given on upload"
+        if year is not None
+        else "the latest date in the file"
+    )
     for record in records:
         if record["year"] is None:
             if year is None:
@@ -1550,6 +1559,7 @@ def import_ssda903(
         "children": len(children),
         "episodes": len(records),
         "collection_year": max(years),
+        "collection_year_from": year_from,
         "collection_years": years,
         **counts,
         "warnings_count": len(all_warnings),

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.utils import timezone
 
 from arp_portal.core.dates import latest_31_march, same_day_years_before
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES, MajorGroup
@@ -377,37 +376,24 @@ def latest_episode_date() -> dt.date | None:
     return max(dates) if dates else None
 
 
-# Imports whose data runs to a reference date: a return's (31 March of its collection year),
-# or, for a case-system export or the demonstration data, the day it was imported.
-RETURN_IMPORT_KINDS = ("cin_census", "ssda903")
-AS_OF_IMPORT_KINDS = ("cases", "demo")
+# Where the data ends: the latest return's reference date or export's day (snapshots holds it,
+# as the month-ends it prepares run to it).
+RETURN_IMPORT_KINDS = snapshots.RETURN_IMPORT_KINDS
+AS_OF_IMPORT_KINDS = snapshots.AS_OF_IMPORT_KINDS
+data_ends_on = snapshots.data_ends_on
 
 
-def data_ends_on() -> dt.date | None:
-    """The last day the children's data speaks for: the latest return's reference date, or the
-    day of the latest case-system export, whichever is later. After it nothing is known (an
-    episode left open may have closed), so the dashboard says where the data ends and does not
-    default to a later date. None before any import."""
-    runs = ImportRun.objects.filter(
-        status=ImportRun.Status.SUCCEEDED,
-        kind__in=RETURN_IMPORT_KINDS + AS_OF_IMPORT_KINDS,
-    ).values_list("kind", "counts__collection_year", "finished_at")
-    ends = []
-    for kind, year, finished_at in runs:
-        if kind in RETURN_IMPORT_KINDS:
-            if isinstance(year, int):
-                ends.append(dt.date(year, 3, 31))
-        elif finished_at is not None:
-            ends.append(timezone.localdate(finished_at))
-    return max(ends) if ends else None
+_NOT_GIVEN = object()
 
 
-def default_date() -> dt.date:
+def default_date(ends_on=_NOT_GIVEN) -> dt.date:
     """The latest 31 March on which there is data to count (today's, if data runs on), and
-    never after the data ends (the latest return's reference date)."""
+    never after the data ends (the latest return's reference date). ends_on: data_ends_on(),
+    when the caller has it already."""
     default = latest_31_march()
+    ends = data_ends_on() if ends_on is _NOT_GIVEN else ends_on
     # Where no import says where the data ends (data written some other way), the latest start.
-    last = data_ends_on() or latest_episode_date()
+    last = ends or latest_episode_date()
     if last is not None and last < default:
         default = latest_31_march(last)
     return default

@@ -223,7 +223,7 @@ def children_apply(cursor, *, source: str) -> dict:
         SELECT i.*, c.id AS held_id, c.birth_year AS held_birth_year,
                c.birth_month AS held_birth_month, c.birth_day AS held_birth_day,
                c.sex AS held_sex, c.ethnicity_id AS held_ethnicity,
-               c.attributes_source AS held_source,
+               c.death_date AS held_death_date, c.attributes_source AS held_source,
                c.attributes_reference_date AS held_reference_date
           FROM import_child i LEFT JOIN core_child c ON c.child_ref = i.child_ref
          WHERE c.id IS NULL
@@ -235,19 +235,27 @@ def children_apply(cursor, *, source: str) -> dict:
     )
     conflicts, warnings = _child_conflicts(cursor, source)
     # What will change, field by field, for the preview (read before the upsert writes): only
-    # where this file's values stand, by the rule below.
+    # where this file's values stand, by the rule below. A child whose details are the same and
+    # only come from a later return now (their provenance) has no detail changed.
     cursor.execute(
         """
-        SELECT COUNT(*) FILTER (WHERE held_ethnicity IS DISTINCT FROM ethnicity),
-               COUNT(*) FILTER (WHERE held_sex IS DISTINCT FROM sex),
-               COUNT(*) FILTER (WHERE (held_birth_year, held_birth_month, held_birth_day)
-                                      IS DISTINCT FROM (birth_year, birth_month, birth_day))
-          FROM import_child_changed
-         WHERE held_id IS NOT NULL
-           AND (held_reference_date IS NULL OR attributes_reference_date >= held_reference_date)
+        SELECT COUNT(*) FILTER (WHERE wins AND held_ethnicity IS DISTINCT FROM ethnicity),
+               COUNT(*) FILTER (WHERE wins AND held_sex IS DISTINCT FROM sex),
+               COUNT(*) FILTER (WHERE wins
+                                  AND (held_birth_year, held_birth_month, held_birth_day)
+                                      IS DISTINCT FROM (birth_year, birth_month, birth_day)),
+               COUNT(*) FILTER (WHERE (wins AND (held_birth_year, held_birth_month,
+                                                 held_birth_day, held_sex, held_ethnicity)
+                                       IS DISTINCT FROM (birth_year, birth_month, birth_day,
+                                                         sex, ethnicity))
+                                   OR (death_date IS NOT NULL
+                                       AND death_date IS DISTINCT FROM held_death_date))
+          FROM (SELECT *, held_reference_date IS NULL
+                          OR attributes_reference_date >= held_reference_date AS wins
+                  FROM import_child_changed WHERE held_id IS NOT NULL) changed
         """
     )
-    ethnicity_changed, sex_changed, birth_changed = cursor.fetchone()
+    ethnicity_changed, sex_changed, birth_changed, details_changed = cursor.fetchone()
     # The file's values stand unless those held came from a source with a later reference date.
     wins = (
         "(core_child.attributes_reference_date IS NULL"
@@ -301,10 +309,10 @@ def children_apply(cursor, *, source: str) -> dict:
           FROM written
         """
     )
-    added, updated = cursor.fetchone()
+    added, _rewritten = cursor.fetchone()
     return {
         "children_added": added,
-        "children_updated": updated,
+        "children_updated": details_changed,
         "children_conflicts": conflicts,
         "conflict_warnings": warnings,
         "children_ethnicity_changed": ethnicity_changed,
@@ -792,6 +800,9 @@ def care_returns_write(
         "episodes_added": 0,
         "episodes_removed": 0,
         "episodes_unchanged": 0,
+        # Of those, in the returns of years not in these files (the cleaning's changes there).
+        "other_years_episodes_removed": 0,
+        "other_years_episodes_added": 0,
         "episodes_cleaned": sum(1 for e in cleaned if e.rules and not e.removed),
         "episodes_removed_by_cleaning": sum(1 for e in cleaned if e.removed),
     }
@@ -819,6 +830,9 @@ def care_returns_write(
             )
             for key in ("episodes_added", "episodes_removed", "episodes_unchanged"):
                 counts[key] += written[key]
+            if year not in years:
+                counts["other_years_episodes_removed"] += written["episodes_removed"]
+                counts["other_years_episodes_added"] += written["episodes_added"]
         counts["episodes_ended_at_death"] = episodes_end_at_death(cursor)
         _touched_dates_expire(cursor)
     counts["cleaning_report"] = report

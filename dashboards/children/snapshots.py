@@ -25,9 +25,15 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from arp_portal.core.dates import month_end, month_index, same_day_years_before
+from arp_portal.core.dates import latest_31_march, month_end, month_index, same_day_years_before
 from arp_portal.core.dates import month_ends as month_ends_between
-from arp_portal.core.models import CohortSnapshotBuild, EpisodeKind, Ethnicity, birth_number
+from arp_portal.core.models import (
+    CohortSnapshotBuild,
+    EpisodeKind,
+    Ethnicity,
+    ImportRun,
+    birth_number,
+)
 from dashboards.children import month_end_counts
 
 ON_DATE = "on_date"
@@ -241,11 +247,42 @@ def episode_date_range() -> tuple[dt.date | None, dt.date | None]:
     return min(row[0] for row in rows), max(row[1] for row in rows)
 
 
+# Imports whose data runs to a reference date: a return's (31 March of its collection year),
+# or, for a case-system export or the demonstration data, the day it was imported.
+RETURN_IMPORT_KINDS = ("cin_census", "ssda903")
+AS_OF_IMPORT_KINDS = ("cases", "demo")
+
+
+def data_ends_on() -> dt.date | None:
+    """The last day the children's data speaks for: the latest return's reference date, or the
+    day of the latest case-system export, whichever is later. After it nothing is known (an
+    episode left open may have closed), so the dashboard says where the data ends and does not
+    default to a later date. None before any import."""
+    runs = ImportRun.objects.filter(
+        status=ImportRun.Status.SUCCEEDED,
+        kind__in=RETURN_IMPORT_KINDS + AS_OF_IMPORT_KINDS,
+    ).values_list("kind", "counts__collection_year", "finished_at")
+    ends = []
+    for kind, year, finished_at in runs:
+        if kind in RETURN_IMPORT_KINDS:
+            if isinstance(year, int):
+                ends.append(dt.date(year, 3, 31))
+        elif finished_at is not None:
+            ends.append(timezone.localdate(finished_at))
+    return max(ends) if ends else None
+
+
 def month_end_targets() -> list[tuple[dt.date, str]]:
     """Every (month-end, measure) an import prepares, in the order it prepares them: the 31
     Marches first (the default view and its trend), then the latest months first."""
     first, latest = episode_date_range()
     if first is not None and latest is not None:
+        # The default view is the latest 31 March the data reaches (selectors.default_date),
+        # where no episode need start: a return's data end on its 31 March, after its last
+        # referral, so that date is prepared too.
+        ends = data_ends_on()
+        if ends is not None:
+            latest = max(latest, latest_31_march(ends))
         # A case system may hold planned starts; no view asks for a date after today.
         latest = min(latest, timezone.localdate())
         first = min(first, latest)

@@ -29,7 +29,8 @@ def _date_parts(value: str) -> dict[str, str]:
 
 
 def filters_form(request: HttpRequest) -> ChildFiltersForm:
-    default_date = selectors.default_date()
+    data_ends_on = selectors.data_ends_on()
+    default_date = selectors.default_date(data_ends_on)
     given = {
         key: value for key, value in request.GET.dict().items() if value != "" or key in ("sex",)
     }
@@ -45,7 +46,12 @@ def filters_form(request: HttpRequest) -> ChildFiltersForm:
         "detail": "major",
         **given,
     }
-    return ChildFiltersForm(data, default_date=default_date, data_range=_data_range())
+    return ChildFiltersForm(
+        data,
+        default_date=default_date,
+        data_range=_data_range(),
+        data_ends_on=data_ends_on,
+    )
 
 
 @role_required("core.view_dashboards")

@@ -77,7 +77,8 @@ def test_a_return_that_would_remove_episodes_is_previewed_and_waits_for_confirma
     assert response.redirect_chain[-1][0] == f"/dashboards/imports/pending/{pending.pk}/"
     assert "Check what this import would change" in page
     expected = (
-        f"Collection year 2023-24; replaces the 2023-24 return imported on "
+        f"Collection year 2023-24 (from the year given on upload); replaces the 2023-24 return "
+        f"imported on "
         f"{timezone.localtime(first.finished_at):%-d %B %Y} by data.manager: 1 episode removed, "
         "1 added; 1 child&#x27;s ethnicity changes."
     )

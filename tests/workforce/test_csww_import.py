@@ -134,5 +134,5 @@ def test_the_command_imports_a_census_with_a_progress_bar(tmp_path, capsys):
     call_command("import_csww", str(path))
     out = capsys.readouterr().out
     assert "Checking Children's social work workforce census (XML) [" in out and "100%" in out
-    assert "agency workers skipped 1, reference date 2025-09-30" in out
+    assert "reference date 30 September 2025" in out and "agency workers skipped 1" in out
     assert StaffMember.objects.count() == 1
