@@ -187,7 +187,9 @@ class Child(models.Model):
     # PersonDeathDate (CIN census): ends every cohort membership on that day.
     death_date = models.DateField(null=True, blank=True)
     # Which return or export gave the birth date, sex and ethnicity held, and its reference date:
-    # a source with a later reference date replaces them, an earlier one does not.
+    # a source with a later reference date replaces them, an earlier one does not. A child the
+    # latest case-system export gave ("cases") takes that export's day (CaseExportDate), which
+    # the date stored here may trail: an export's unchanged children are not rewritten.
     attributes_source = models.CharField(max_length=30, blank=True, default="", db_default="")
     attributes_reference_date = models.DateField(null=True, blank=True)
     # Not a database foreign key: the 20 DfE codes are fixed rows (migration 0002) and every
@@ -394,6 +396,23 @@ class PopulationEstimate(models.Model):
 
 
 DEMO_IMPORT_KIND = "demo"
+
+
+class CaseExportDate(models.Model):
+    """The day of the latest case-system export imported: one row, or none before the first.
+
+    Every child that export gave (attributes_source "cases") has its details as of that day,
+    whatever their stored attributes_reference_date says: a re-import leaves the children whose
+    rows are unchanged as they are rather than dating a million rows afresh, and an import of
+    another source brings the dates of the children it names up to this day before it weighs
+    sources (dashboards.children.services). A child held from the export but left out of a
+    later one keeps the day of the last export that gave it, and the source "cases:earlier"
+    (ADR 057, second amendment)."""
+
+    exported_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"case-system export of {self.exported_on:%-d %B %Y}"
 
 
 class ImportRun(models.Model):

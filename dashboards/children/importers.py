@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -184,6 +185,7 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
         source=services.CASES_SOURCE,
         scope="children",
         reference_date=today,
+        after_write=_cases_dated(today, "import_child"),
     )
     with connection.cursor() as cursor:
         case_rows_forget(cursor)
@@ -238,11 +240,9 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
         scope="children",
         reference_date=today,
         staged=True,
-        after_write=None if whole else lambda cursor: _cases_children_confirmed(cursor, today),
+        after_write=_cases_dated(today, "import_child" if whole else "import_cases_file_children"),
     )
     if not whole:
-        # Confirmed children only take today's reference date: no detail of theirs changed.
-        counts.pop("children_confirmed")
         counts["episodes_unchanged"] += staged.rows_kept - staged.rows_checked
         children = staged.children
     with connection.cursor() as cursor:
@@ -354,28 +354,16 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     return False
 
 
-def _cases_children_confirmed(cursor, today: dt.date) -> dict:
-    """The children of the file whose rows are unchanged, their details held from an earlier
-    case export: as the row-by-row write would, the export's reference date (today) is
-    theirs now, so the later-reference-date rule weighs this export against other sources.
-    Nothing counted changes (the episodes carry no dates of the child's), so no month-end
-    is expired. How many (children_confirmed)."""
-    cursor.execute(
-        "SELECT EXISTS (SELECT 1 FROM core_child WHERE attributes_source = %s"
-        " AND attributes_reference_date < %s)",
-        [services.CASES_SOURCE, today],
-    )
-    if not cursor.fetchone()[0]:
-        return {"children_confirmed": 0}
-    cursor.execute(
-        """
-        UPDATE core_child c SET attributes_reference_date = %s
-         WHERE c.attributes_source = %s AND c.attributes_reference_date < %s
-           AND c.child_ref IN (SELECT child_ref FROM import_cases_file_children)
-        """,
-        [today, services.CASES_SOURCE, today],
-    )
-    return {"children_confirmed": cursor.rowcount}
+def _cases_dated(today: dt.date, file_children: str) -> Callable[[Any], dict]:
+    """The after_write that makes today the day of every child the export gave, and keeps the
+    earlier day for those it leaves out (services.cases_export_dated). The children whose rows
+    are unchanged are not rewritten for it: CaseExportDate holds the day."""
+
+    def dated(cursor) -> dict:
+        services.cases_export_dated(cursor, today, file_children)
+        return {}
+
+    return dated
 
 
 def case_rows_forget(cursor) -> None:

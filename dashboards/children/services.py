@@ -6,6 +6,7 @@ delete-and-reload: episodes already held exactly as the file gives them are left
 importing the same file again changes nothing.
 """
 
+import datetime as dt
 import io
 from collections.abc import Iterable
 
@@ -22,6 +23,8 @@ from dashboards.children.validation import EpisodeRecord
 # Each format's episodes carry a source: "cases" for flat exports, "cin:2025" or "ssda903:2025"
 # for a return (the year the collection ends, on 31 March).
 CASES_SOURCE = "cases"
+# A child held from a case export that a later export left out (CaseExportDate).
+CASES_EARLIER = "cases:earlier"
 # A load of at least this many episodes that more than doubles the table is written without the
 # table's secondary indexes, which are then built in one pass each.
 BULK_LOAD_ROWS = 100_000
@@ -103,7 +106,55 @@ def _describe_source(source: str) -> str:
     name = {"cin": "the CIN census", "ssda903": "the SSDA903 return"}.get(kind)
     if name and year.isdigit():
         return f"{name} {int(year) - 1}-{year[2:]}"
+    if source == CASES_EARLIER:
+        return "an earlier case-system export"
     return "a case-system export" if source == CASES_SOURCE else (source or "an earlier import")
+
+
+def cases_exported_on(cursor) -> dt.date | None:
+    """The day of the latest case-system export imported (CaseExportDate), or None."""
+    cursor.execute("SELECT max(exported_on) FROM core_caseexportdate")
+    return cursor.fetchone()[0]
+
+
+def cases_export_dated(cursor, today: dt.date, file_children: str) -> None:
+    """After a case export's children are written: the children held from the export before
+    (source "cases") that this one leaves out keep the day of that export as their reference
+    date, under the source "cases:earlier"; then this export's day is the day of every child
+    it gave (CaseExportDate). file_children: a table of the file's child_ref. The children
+    left out are usually few; the children in the file are not rewritten."""
+    before = cases_exported_on(cursor)
+    if before is not None:
+        cursor.execute(
+            f"""
+            UPDATE core_child c
+               SET attributes_source = %s,
+                   attributes_reference_date = GREATEST(c.attributes_reference_date, %s)
+             WHERE c.attributes_source = %s
+               AND NOT EXISTS (SELECT 1 FROM {file_children} f WHERE f.child_ref = c.child_ref)
+            """,
+            [CASES_EARLIER, before, CASES_SOURCE],
+        )
+    cursor.execute("DELETE FROM core_caseexportdate")
+    cursor.execute("INSERT INTO core_caseexportdate (exported_on) VALUES (%s)", [today])
+
+
+def _cases_dates_brought_up(cursor) -> None:
+    """Before another source's children are weighed against those held: the children it names
+    whose details the latest case export gave take that export's day as their reference date
+    (CaseExportDate), the date the rule compares."""
+    exported_on = cases_exported_on(cursor)
+    if exported_on is None:
+        return
+    cursor.execute(
+        """
+        UPDATE core_child c SET attributes_reference_date = %s
+         WHERE c.attributes_source = %s
+           AND (c.attributes_reference_date IS NULL OR c.attributes_reference_date < %s)
+           AND c.child_ref IN (SELECT child_ref FROM import_child)
+        """,
+        [exported_on, CASES_SOURCE, exported_on],
+    )
 
 
 def _child_conflicts(cursor, source: str) -> tuple[int, list[str]]:
@@ -195,6 +246,8 @@ def children_staging_create(cursor) -> None:
 
 def children_apply(cursor, *, source: str) -> dict:
     """children_upsert's write, from import_child as staged."""
+    if source != CASES_SOURCE:
+        _cases_dates_brought_up(cursor)
     insert_from = (
         "INSERT INTO core_child (child_ref, birth_year, birth_month, birth_day, sex,"
         " ethnicity_id, death_date, attributes_source, attributes_reference_date)"

@@ -6,11 +6,11 @@ row gives."""
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from arp_portal.core.importing import ImportRejected
-from arp_portal.core.models import Child, Episode, Team
-from dashboards.children import importers
+from arp_portal.core.models import CaseExportDate, Child, Episode, Team
+from dashboards.children import importers, services
 from tests.dashboards_children.test_import_set_based import HEADER, ROWS, held, run
 
 COUNTED = (
@@ -115,6 +115,18 @@ def test_a_team_whose_name_now_names_another_team_is_followed(authority, checks)
     assert not Episode.objects.filter(team=north).exists()
 
 
+def reference_dates() -> dict[str, tuple[str, dt.date]]:
+    """Each child's source and the reference date its details hold: a child the latest case
+    export gave takes that export's day (CaseExportDate), which the stored date may trail."""
+    exported_on = CaseExportDate.objects.values_list("exported_on", flat=True).first()
+    return {
+        ref: (source, max(date, exported_on) if source == "cases" and exported_on else date)
+        for ref, source, date in Child.objects.values_list(
+            "child_ref", "attributes_source", "attributes_reference_date"
+        )
+    }
+
+
 def test_a_later_days_export_dates_the_unchanged_childrens_details_as_a_whole_import_would(
     authority, checks, monkeypatch
 ):
@@ -124,8 +136,10 @@ def test_a_later_days_export_dates_the_unchanged_childrens_details_as_a_whole_im
     monkeypatch.setattr(importers.timezone, "localdate", lambda: later)
     result = run(HEADER + ROWS.replace(C2_OPEN, C2_CLOSED))
     assert checks[-1] == (False, 1)
-    dates = set(Child.objects.values_list("attributes_reference_date", flat=True))
+    dates = reference_dates()
     compared = counted(result)
+    # The unchanged children are not rewritten for it: their stored date trails.
+    assert Child.objects.get(child_ref="C1").attributes_reference_date == first
 
     forget_everything()
     with monkeypatch.context() as patch:
@@ -134,9 +148,45 @@ def test_a_later_days_export_dates_the_unchanged_childrens_details_as_a_whole_im
         run(HEADER + ROWS)
         patch.setattr(importers.timezone, "localdate", lambda: later)
         result = run(HEADER + ROWS.replace(C2_OPEN, C2_CLOSED))
-    assert dates == set(Child.objects.values_list("attributes_reference_date", flat=True))
-    assert dates == {later}
+    assert dates == reference_dates()
+    assert set(dates.values()) == {("cases", later)}
     assert counted(result) == compared
+
+
+def another_source_says(ethnicities: dict[str, str], on: dt.date) -> None:
+    """A return of another source, dated `on`, that gives these children these ethnicities."""
+    known = {c.child_ref: c for c in Child.objects.filter(child_ref__in=ethnicities)}
+    rows = [
+        (ref, dt.date(c.birth_year, c.birth_month, c.birth_day), c.sex, code, None)
+        for ref, code in ethnicities.items()
+        for c in [known[ref]]
+    ]
+    with transaction.atomic():
+        services.children_and_episodes_write(
+            rows, [], source="cin:2026", scope="source", reference_date=on
+        )
+
+
+@pytest.mark.parametrize("compare", [True, False])
+def test_another_source_dated_between_two_exports_weighs_the_later_export(
+    authority, monkeypatch, compare
+):
+    # C1 is in both exports (unchanged: not rewritten by the second when compared); C3 only in
+    # the first. A return dated between them says both are WBRI: the later export's BCRB
+    # stands for C1; C3's earlier export is older than the return, which wins.
+    first, between, later = dt.date(2026, 3, 1), dt.date(2026, 3, 31), dt.date(2026, 5, 1)
+    if not compare:
+        every_row_checked(monkeypatch)
+    c3 = "C3,2024-02-29,9,REFU,CIN,2023-06-01,2024-03-01,\n"
+    monkeypatch.setattr(importers.timezone, "localdate", lambda: first)
+    run(HEADER + ROWS)
+    monkeypatch.setattr(importers.timezone, "localdate", lambda: later)
+    run(HEADER + ROWS.replace(c3, ""))
+    assert reference_dates()["C3"] == ("cases:earlier", first)
+    another_source_says({"C1": "WBRI", "C3": "WBRI"}, between)
+    held = dict(Child.objects.values_list("child_ref", "ethnicity_id"))
+    assert (held["C1"], held["C3"]) == ("BCRB", "WBRI")
+    assert reference_dates()["C1"] == ("cases", later)
 
 
 def test_a_child_another_source_describes_since_is_checked_again(authority, checks, monkeypatch):
