@@ -319,7 +319,8 @@ def _checked_header(
                 f"the column appears twice (columns {seen[name]} and {position}): which one "
                 "is meant cannot be told",
             )
-        seen.setdefault(name, position)
+        if name:
+            seen.setdefault(name, position)
     if len(seen) != len([name for name in names if name]):
         return None
     missing = [name for name in required if name not in names]
@@ -405,6 +406,13 @@ def _checked_bytes(upload: UploadedData) -> None:
             line += newlines
             line_start = offset + chunk.rfind(b"\n") + 1
         offset += len(chunk)
+
+
+# The checks every flat reader makes, for importers that read a file their own way (the front
+# door's, with pandas).
+checked_header = _checked_header
+checked_bytes = _checked_bytes
+excel_rows = _excel_rows
 
 
 class _SheetReader:

@@ -72,7 +72,12 @@ class EpisodeRecord:
 # The widest dates a return can hold: nobody in a children's return was born before 1900.
 EARLIEST_DATE = dt.date(1900, 1, 1)
 MAX_CHILD_REF = 64
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
+# A character no reference holds: a control character, a tab or a line break among them.
+CONTROL_CHARACTER = r"[\x00-\x1f]"
+_CONTROL_CHARACTER = re.compile(CONTROL_CHARACTER)
+has_control_character = _CONTROL_CHARACTER.search
+# dd/mm/YYYY in ASCII digits (a day or month of one digit, as Excel may save it, is read too).
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 def check_ethnicity(value: str, place: Place, field: str, problems: ProblemCollector) -> str | None:
@@ -253,9 +258,10 @@ def parse_uk_date(
             problems.add(place.file, place.location, field, "the date is blank")
         return None
     try:
-        day, month, year = value.split("/")
-        if len(year) != 4:
+        match = _UK_DATE.fullmatch(value)
+        if match is None:
             raise ValueError
+        day, month, year = match.groups()
         return dt.date(int(year), int(month), int(day))
     except ValueError:
         problems.add(
