@@ -155,6 +155,12 @@ def remove_staged(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+# A problem's message names the fault and quotes at most a short piece of the value: never a
+# whole row, nor a value of megabytes (an element's text, a field with a quote left open).
+MAX_MESSAGE_CHARACTERS = 300
+MAX_FIELD_NAME_CHARACTERS = 200
+
+
 @dataclass(frozen=True)
 class ImportProblem:
     file: str
@@ -162,11 +168,64 @@ class ImportProblem:
     field: str
     message: str
 
+    def __post_init__(self) -> None:
+        for name, limit in (
+            ("message", MAX_MESSAGE_CHARACTERS),
+            ("field", MAX_FIELD_NAME_CHARACTERS),
+            ("location", MAX_FIELD_NAME_CHARACTERS),
+            ("file", MAX_FIELD_NAME_CHARACTERS),
+        ):
+            value = getattr(self, name)
+            if len(value) > limit:
+                # The start (what is quoted) and the end (what is wrong, usually) kept.
+                head = limit * 2 // 3
+                object.__setattr__(self, name, value[:head] + "…" + value[head + 1 - limit :])
+
     def __str__(self) -> str:
         where = f"{self.file}, {self.location}" if self.location else self.file
         return (
             f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+
+
+# More rows than this with the same problem in one column (a whole column in the wrong
+# format: dates saved as 01/05/2024, Excel's date serials) are reported as one line.
+SUMMARY_AFTER = 5
+_VARYING = re.compile(r"'[^']*'|[0-9][0-9,]*")
+
+
+def summarise_columns(problems: Sequence[ImportProblem]) -> list[ImportProblem]:
+    """The problems, with each column's many of one kind (the same message but for the values
+    it quotes and its numbers) replaced by one line in the place of the first: "1,200 rows
+    have this problem, the first at line 2: '01/05/2024' is not a date in the form
+    YYYY-MM-DD (also line 3, line 4, line 5 ...)"."""
+    groups: dict[tuple, list[int]] = {}
+    for index, problem in enumerate(problems):
+        if problem.field and problem.location:
+            key = (problem.file, problem.field, _VARYING.sub("#", problem.message))
+            groups.setdefault(key, []).append(index)
+    summaries: dict[int, ImportProblem] = {}
+    dropped: set[int] = set()
+    for members in groups.values():
+        if len(members) <= SUMMARY_AFTER:
+            continue
+        first = problems[members[0]]
+        also = ", ".join(problems[index].location for index in members[1:4])
+        summaries[members[0]] = ImportProblem(
+            first.file,
+            "",
+            first.field,
+            f"{len(members):,} rows have this problem, the first at {first.location}: "
+            f"{first.message[:120]} (also {also} ...): is the whole column in another format?",
+        )
+        dropped.update(members[1:])
+    if not summaries:
+        return list(problems)
+    return [
+        summaries.get(index, problem)
+        for index, problem in enumerate(problems)
+        if index not in dropped
+    ]
 
 
 class ImportRejected(Exception):
@@ -638,6 +697,7 @@ def run_import(
     except _NotCommitted as checked:
         return ImportResult(run=None, counts=checked.counts)
     except ImportRejected as rejected:
+        rejected.problems = summarise_columns(rejected.problems)
         rejected.run = ImportRun.objects.create(
             kind=kind,
             file_name=file_name[:255],

@@ -102,7 +102,9 @@ def check_ethnicity(value: str, place: Place, field: str, problems: ProblemColle
             f"{LABEL_TO_CODE[value.lower()]})",
         )
     else:
-        problems.add(place.file, place.location, field, f"'{value}' is not a DfE ethnicity code")
+        problems.add(
+            place.file, place.location, field, f"'{value[:40]}' is not a DfE ethnicity code"
+        )
     return None
 
 

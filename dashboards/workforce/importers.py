@@ -145,7 +145,7 @@ class _Field:
     def ethnicity(self, field_name: str, value: str) -> str | None:
         if value in VALID_CODES:
             return value
-        shown = f"'{value}'" if value else "blank"
+        shown = f"'{value[:40]}'" if value else "blank"
         self.problem(
             field_name,
             f"{shown} is not a DfE ethnicity code (upper case, e.g. WBRI, BCRB; REFU if refused, "
