@@ -714,3 +714,36 @@ def test_an_upload_over_the_size_limit_is_refused_on_the_form(data_manager_clien
     assert response.status_code == 200
     assert "The file must be smaller than 50" in response.content.decode()
     assert not PopulationEstimate.objects.exists()
+    logged = ImportRun.objects.get()
+    assert (logged.status, logged.file_name) == (ImportRun.Status.REJECTED, "p.csv")
+    assert logged.problems[0]["message"].startswith("The file must be smaller than 50")
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_an_empty_upload_is_refused_on_the_form_and_logged(data_manager_client, kind):
+    posted = {
+        slot.field: SimpleUploadedFile(f"{slot.field}.csv", b"" if n == 0 else SSDA903_HEADER)
+        for n, slot in enumerate(KINDS[kind].files)
+    }
+    response = data_manager_client.post(
+        reverse("dashboards:import_upload", args=[KINDS[kind].path_slug]), posted
+    )
+    assert response.status_code == 200
+    assert "The selected file is empty" in response.content.decode()
+    assert row_counts() == (0,) * len(TABLES)
+    logged = ImportRun.objects.get()
+    assert logged.status == ImportRun.Status.REJECTED and logged.kind == kind
+    assert logged.problems == [
+        {
+            "file": f"{KINDS[kind].files[0].field}.csv",
+            "location": "",
+            "field": "",
+            "message": "The selected file is empty",
+        }
+    ]
+
+
+def test_a_file_not_chosen_is_only_the_forms_to_say(data_manager_client):
+    response = data_manager_client.post(reverse("dashboards:import_upload", args=["cases"]), {})
+    assert "Select a file to import" in response.content.decode()
+    assert not ImportRun.objects.exists()
