@@ -136,6 +136,25 @@ def pending_import_confirm(*, pending: PendingImport) -> ImportRun:
     uploads = [
         UploadedData.from_path(Path(entry["path"]), name=entry["name"]) for entry in pending.files
     ]
+    gone = [upload for upload in uploads if upload.path is None or not upload.path.is_file()]
+    if gone:
+        # The staging folder was cleared under the held upload (a clean-up of the disk).
+        refused = upload_refusal_log(
+            kind=kind,
+            problems=[
+                ImportProblem(
+                    upload.name,
+                    "",
+                    "",
+                    "the uploaded file is no longer held on the server, so nothing was "
+                    "imported: upload it again",
+                )
+                for upload in gone
+            ],
+            user=pending.user,
+        )
+        pending_import_discard(pending=pending)
+        return refused
     try:
         result = run_import(
             kind=kind.slug,

@@ -747,3 +747,77 @@ def test_a_file_not_chosen_is_only_the_forms_to_say(data_manager_client):
     response = data_manager_client.post(reverse("dashboards:import_upload", args=["cases"]), {})
     assert "Select a file to import" in response.content.decode()
     assert not ImportRun.objects.exists()
+
+
+def test_confirming_an_upload_whose_staged_file_has_gone_is_a_clean_rejection(
+    data_manager_client,
+):
+    """The staging folder cleared under a held upload (a disk clean-up, another machine)."""
+    import shutil
+
+    from arp_portal.core.models import PendingImport
+
+    url = reverse("dashboards:import_upload", args=["population"])
+    data_manager_client.post(url, {"file": SimpleUploadedFile("p.csv", csv_bytes("population"))})
+    changed = csv_bytes("population").replace(b",1000", b",1001")
+    data_manager_client.post(url, {"file": SimpleUploadedFile("p.csv", changed)})
+    pending = PendingImport.objects.get()
+    shutil.rmtree(pending.folder)
+    response = data_manager_client.post(
+        reverse("dashboards:import_pending_decide", args=[pending.pk]),
+        {"confirm": "1"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Rejected: nothing was imported" in response.content.decode()
+    assert held("population") == EXPECTED["population"]
+    assert "upload it again" in str(ImportRun.objects.filter(status="rejected").get().problems)
+
+
+def _workbook_with_sheet(sheet_xml: bytes) -> bytes:
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(workbook("population")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml
+            target.writestr(entry.filename, data)
+    return out.getvalue()
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_unread(monkeypatch):
+    from arp_portal.core import importing
+
+    monkeypatch.setattr(importing, "MAX_WORKBOOK_UNPACKED_BYTES", 20_000)
+    data = workbook("population")
+    bomb = _workbook_with_sheet(b"<worksheet>" + b" " * 50_000 + b"</worksheet>")
+    assert len(bomb) < len(data) * 2  # a few kilobytes that unpack to more than the limit
+    assert_rejected_cleanly(
+        "population",
+        files_for("population", bomb, "p.xlsx"),
+        file="p.xlsx",
+        location="",
+        field="",
+        words="save the sheet as CSV",
+    )
+
+
+def test_a_sheet_declaring_entities_is_not_a_workbook_that_can_be_read():
+    sheet = (
+        b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    assert_rejected_cleanly(
+        "population",
+        files_for("population", _workbook_with_sheet(sheet), "p.xlsx"),
+        file="p.xlsx",
+        location="",
+        field="",
+        words="not an Excel workbook",
+    )

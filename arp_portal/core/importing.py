@@ -325,31 +325,58 @@ def _excel_cell(value) -> str:
     return str(value)
 
 
+# What a workbook may unpack to: an .xlsx is a zip of XML, and a few megabytes can unpack to
+# gigabytes (a "zip bomb"), which the reader would hold whole. A million-row sheet is well
+# under this.
+MAX_WORKBOOK_UNPACKED_BYTES = 1024 * 1024 * 1024
+
+
+def _not_a_workbook(upload: UploadedData, reason: str) -> ImportRejected:
+    return ImportRejected(
+        [
+            ImportProblem(
+                upload.name,
+                "",
+                "",
+                "the file is not an Excel workbook (.xlsx) that can be read: save it again "
+                f"from Excel as an .xlsx workbook, or as CSV ({reason})",
+            )
+        ]
+    )
+
+
 def _excel_rows(upload: UploadedData) -> Iterator[list[str]]:
     """The first sheet of an .xlsx workbook, header row first, through pandas' openpyxl engine
-    (council data often arrives from Excel)."""
+    (council data often arrives from Excel). A workbook that unpacks to more than
+    MAX_WORKBOOK_UNPACKED_BYTES is refused before it is read."""
     import zipfile
 
     import pandas
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        with upload.open() as stream:
-            frame = pandas.read_excel(
-                stream, sheet_name=0, header=None, dtype=object, engine="openpyxl"
-            )
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        with upload.open() as stream, zipfile.ZipFile(stream) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _not_a_workbook(upload, type(error).__name__) from error
+    if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
         raise ImportRejected(
             [
                 ImportProblem(
                     upload.name,
                     "",
                     "",
-                    "the file is not an Excel workbook (.xlsx) that can be read: save it again "
-                    f"from Excel as an .xlsx workbook, or as CSV ({type(error).__name__})",
+                    f"the workbook unpacks to {unpacked:,} bytes, more than "
+                    f"{MAX_WORKBOOK_UNPACKED_BYTES:,}: save the sheet as CSV and import that",
                 )
             ]
-        ) from error
+        )
+    try:
+        with upload.open() as stream:
+            frame = pandas.read_excel(
+                stream, sheet_name=0, header=None, dtype=object, engine="openpyxl"
+            )
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise _not_a_workbook(upload, type(error).__name__) from error
     for values in frame.itertuples(index=False, name=None):
         yield [_excel_cell(None if value is pandas.NaT else value) for value in values]
 
