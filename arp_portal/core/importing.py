@@ -571,16 +571,25 @@ def read_csv(
 
 
 def read_csv_values(
-    upload: UploadedData, columns: Sequence[str], collector: ProblemCollector
+    upload: UploadedData,
+    columns: Sequence[str],
+    collector: ProblemCollector,
+    *,
+    optional: Sequence[str] = (),
 ) -> Iterator[tuple[int, list[str]]]:
     """Like read_csv, for large files: rows as (line number, [stripped values in the order of
-    `columns`]), without building a dict a row. Other columns in the file are ignored."""
+    `columns`, then `optional`]), without building a dict a row. An optional column absent
+    from the file comes back as "". Other columns in the file are ignored."""
     reader = _reader(upload)
     names = _checked_header(reader, upload, columns, collector)
     if names is None:
         return
     width = len(names)
-    positions = [names.index(name) for name in columns]
+    # An absent optional column reads the blank cell added past the row's end.
+    absent = any(name not in names for name in optional)
+    positions = [names.index(name) for name in columns] + [
+        names.index(name) if name in names else width for name in optional
+    ]
     line = reader.line_num  # the last line read
     try:
         for values in reader:
@@ -600,6 +609,8 @@ def read_csv_values(
                     )
                     continue
                 values = values + [""] * (width - len(values))
+            if absent:
+                values.append("")
             row = [values[position].strip() for position in positions]
             if not row[0] and not any(row) and not any(value.strip() for value in values):
                 continue  # a row of empty cells, as Excel saves below the data

@@ -26,7 +26,7 @@ from arp_portal.core.importing import (
     ImportRejected,
     ProblemCollector,
     UploadedData,
-    read_csv,
+    read_csv_values,
     sql_plain,
     stage_plain_csv,
 )
@@ -67,19 +67,30 @@ _CLOSURES |= {"stepped up to social care": EarlyHelpClosure.STEPPED_UP}
 def _read_table(upload: UploadedData, required: Sequence[str]) -> pd.DataFrame:
     """Every cell as stripped text, whatever the file type (a CSV, or the first sheet of an
     .xlsx workbook, dates as YYYY-MM-DD), indexed by its line in the file. Read by the reader
-    every flat import shares (arp_portal.core.importing.read_csv), so a file gets the same
-    checks as any other: no NUL byte or byte that is not text, no column named twice, the
+    every flat import shares (arp_portal.core.importing.read_csv_values), so a file gets the
+    same checks as any other: no NUL byte or byte that is not text, no column named twice, the
     required columns present, no row wider than the header, no quote left open; any of
     those raises ImportRejected. Rows of empty cells are skipped."""
     collector = ProblemCollector()
     lines: list[int] = []
-    records: list[list[str]] = []
     columns = [*required, *OPTIONAL_COLUMNS]
-    for line, row in read_csv(upload, required, collector, optional=OPTIONAL_COLUMNS):
+    # Column by column (a list a row cost more memory), each value held once a column: the
+    # codes and dates repeat over millions of rows (the child's reference, first, rarely).
+    values: list[list[str]] = [[] for _ in columns]
+    references = values[0].append
+    held: list[dict[str, str]] = [{} for _ in values[1:]]
+    others = [
+        (column.append, seen.setdefault) for column, seen in zip(values[1:], held, strict=True)
+    ]
+    for line, row in read_csv_values(upload, required, collector, optional=OPTIONAL_COLUMNS):
         lines.append(line)
-        records.append([row[name] for name in columns])
+        references(row[0])
+        for (append, once), value in zip(others, row[1:], strict=True):
+            append(once(value, value))
     collector.raise_if_any()
-    return pd.DataFrame(records or None, columns=columns, index=pd.Index(lines, dtype="int64"))
+    return pd.DataFrame(
+        dict(zip(columns, values, strict=True)), index=pd.Index(lines, dtype="int64")
+    )
 
 
 @dataclass
