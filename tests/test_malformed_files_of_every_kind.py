@@ -415,6 +415,18 @@ def xml_rejected(kind):
             "dates_dd_mm_yyyy": base.replace("2024-05-01", "01/05/2024").encode(),
             "birth_in_year_1": base.replace("2010-09-15", "0001-09-15").encode(),
             "referral_after_the_reference_date": base.replace("2024-05-01", "2090-05-01").encode(),
+            "year_twice": base.replace(
+                "<Year>2025</Year>", "<Year>2025</Year><Year>2024</Year>"
+            ).encode(),
+            "a_second_collection_details": base.replace(
+                "</CollectionDetails>",
+                "</CollectionDetails><CollectionDetails><Year>2024</Year>"
+                "<ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>",
+                1,
+            ).encode(),
+            "sex_and_gender_current": base.replace(
+                "<Sex>M</Sex>", "<Sex>M</Sex><GenderCurrent>1</GenderCurrent>", 1
+            ).encode(),
         }
         words |= {
             "unknown_sex_code": "'X' is not a sex code",
@@ -422,6 +434,9 @@ def xml_rejected(kind):
             "dates_dd_mm_yyyy": "'01/05/2024' is not a date",
             "birth_in_year_1": "before 1900",
             "referral_after_the_reference_date": "after the return's reference date",
+            "year_twice": "<Year> appears twice",
+            "a_second_collection_details": "a second CollectionDetails",
+            "sex_and_gender_current": "not <GenderCurrent>, which ended with the 2023-24",
         }
     else:
         cases |= {

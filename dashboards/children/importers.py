@@ -862,6 +862,9 @@ def _cin_header(element: ET.Element, header: _CinReturn, problems: ProblemCollec
     <ReferenceDate> must be 31 March of it (DfE rule 100)."""
     name = header.name
     where = "Header > CollectionDetails"
+    for tag in ("Year", "ReferenceDate"):
+        if len(element.findall(tag)) > 1:
+            problems.add(name, where, tag, f"<{tag}> appears twice: which is meant cannot be told")
     year_text = _text(element, "Year")
     latest_year = timezone.localdate().year + 1
     if not re.fullmatch(r"20[0-9][0-9]", year_text) or int(year_text) > latest_year:
@@ -915,6 +918,7 @@ def _import_cin_census(files: Sequence[UploadedData], progress: Progress) -> dic
     episodes: list[EpisodeRecord] = []
     header = _CinReturn(name)
     number = 0
+    details_seen = 0
     element = None
     try:
         # "end" events only: a start event for each of a million elements costs a quarter of
@@ -922,7 +926,17 @@ def _import_cin_census(files: Sequence[UploadedData], progress: Progress) -> dic
         for _event, element in _safe_iterparse(upload):
             tag = element.tag
             if tag == "CollectionDetails":
-                _cin_header(element, header, problems)
+                details_seen += 1
+                if details_seen == 1:
+                    _cin_header(element, header, problems)
+                elif details_seen == 2:
+                    problems.add(
+                        name,
+                        "Header > CollectionDetails",
+                        "",
+                        "the return has a second CollectionDetails: which gives its year "
+                        "cannot be told",
+                    )
             elif tag == "Child":
                 number += 1
                 if header.year is None or header.reference_date is None:

@@ -137,7 +137,7 @@ def check_cin_sex(
     <Sex> from 2024-25. The other element, or a code of the other era, is an error."""
     era = f"{year - 1}-{str(year)[2:]}"
     if year >= FIRST_SEX_YEAR:
-        if gender is not None and sex is None:
+        if gender is not None:
             problems.add(
                 place.file,
                 place.location,
@@ -159,7 +159,7 @@ def check_cin_sex(
             + (" (1, 2 and 9 were GenderCurrent codes, to 2023-24)" if value in "129" else ""),
         )
         return None
-    if sex is not None and gender is None:
+    if sex is not None:
         problems.add(
             place.file,
             place.location,
