@@ -365,6 +365,8 @@ BAD_VALUES = [
     ("early_help", "child_id", "F\x1fX", "control character"),
     ("ssda903", "decom", "٠١/٠٥/٢٠٢١", "is not a date in the form dd/mm/YYYY"),
     ("ssda903", "decom", "01/05/2090", "a date in the file is in the future"),
+    ("ssda903", "rne", "SSS", "an SSDA903 RNE has at most 2"),
+    ("ssda903", "place_provider", "PR1234", "an SSDA903 PLACE_PROVIDER has at most 4"),
 ]
 
 

@@ -1513,6 +1513,16 @@ def import_ssda903(
         end = check_date_range(episode_dates.parse(row["dec"], line, "DEC", required=False),
                                place, "DEC", problems)  # fmt: skip
         row_year = _year_value(row.get("year", ""), place, problems)
+        for column, width in OPTIONAL_WIDTHS.items():
+            if len(row.get(column, "")) > width:
+                # Not cut to fit: a code longer than the return allows is a wrong code.
+                problems.add(
+                    episodes_file.name,
+                    place.location,
+                    column.upper(),
+                    f"'{row[column][:20]}' is {len(row[column]):,} characters long: an "
+                    f"SSDA903 {column.upper()} has at most {width}",
+                )
         if len(problems.problems) != before or start is None:
             continue
         if end is not None and end < start:
