@@ -236,6 +236,10 @@ def accepted_flat(kind):
             kind, rows=[",".join(f'"{value}"' for value in row.split(",")) for row in rows]
         ),
         "blank_lines_at_the_end": csv_bytes(kind) + b"\n" + b"," * (len(names) - 1) + b"\n\n",
+        # Excel's empty columns right of the data: a header cell without a name.
+        "unnamed_empty_columns": csv_bytes(
+            kind, header=header + ",,", rows=[row + ",," for row in rows]
+        ),
     }
     if kind != "ssda903":  # its dates are text, dd/mm/YYYY
         files["xlsx_with_date_cells"] = workbook(kind)
