@@ -842,3 +842,17 @@ def test_a_sheet_declaring_entities_is_not_a_workbook_that_can_be_read():
         field="",
         words="not an Excel workbook",
     )
+
+
+def test_a_csww_file_larger_than_any_census_is_refused_unparsed(monkeypatch):
+    from dashboards.workforce import importers
+
+    monkeypatch.setattr(importers, "MAX_CSWW_BYTES", 100)
+    assert_rejected_cleanly(
+        "csww",
+        files_for("csww", CSWW.encode()),
+        file="csww.xml",
+        location="",
+        field="",
+        words="larger than any CSWW return",
+    )

@@ -56,6 +56,8 @@ CSWW_ORG_ROLES: dict[str, tuple[str, str, str]] = {
     "6": ("Qualified without cases", GradeBand.PRACTITIONER, StaffRole.SOCIAL_WORKER),
 }
 SWE_NUMBER = re.compile(r"[A-Za-z]{2}[0-9]{10}")
+# An authority's census is a few thousand workers, a few megabytes.
+MAX_CSWW_BYTES = 64 * 1024 * 1024
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PLAIN_DECIMAL = re.compile(r"[0-9]{1,10}(\.[0-9]*)?|\.[0-9]+")
@@ -391,6 +393,16 @@ def import_csww(files: Sequence[UploadedData], *, progress: Progress = None) -> 
     """
     (upload,) = files
     collector = ProblemCollector()
+    if upload.size > MAX_CSWW_BYTES:
+        # The census is parsed whole (a tree several times the file's size in memory).
+        collector.add(
+            upload.name,
+            "",
+            "",
+            f"the file is {upload.size:,} bytes: larger than any CSWW return "
+            f"({MAX_CSWW_BYTES:,} at most)",
+        )
+        collector.raise_if_any()
     data = upload.data
     try:
         # defusedxml: a document type or entity declaration (entity expansion, a file on the
