@@ -856,3 +856,16 @@ def test_a_csww_file_larger_than_any_census_is_refused_unparsed(monkeypatch):
         field="",
         words="larger than any CSWW return",
     )
+
+
+def test_a_date_and_time_cell_in_a_workbook_is_its_date():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(FLAT["contacts"][0].split(","))
+    sheet.append(["F1", dt.datetime(2025, 4, 2, 10, 30), "2A", "early_help", "WBRI"])
+    sheet.append(["F2", dt.datetime(2025, 5, 20, 23, 59, 59), "3A", "advice", "BAFR"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    files = files_for("contacts", buffer.getvalue(), "contacts.xlsx")
+    assert run_import(kind="contacts", files=files, importer=KINDS["contacts"].importer)
+    assert held("contacts") == EXPECTED["contacts"]

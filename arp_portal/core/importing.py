@@ -311,11 +311,12 @@ LONG_MULTILINE_VALUE = 10_000
 
 def _excel_cell(value) -> str:
     """A cell as the CSV export of the same sheet would give it: dates as YYYY-MM-DD, whole
-    numbers without a decimal point, empty cells empty."""
+    numbers without a decimal point, empty cells empty. A date and time (a case system's
+    timestamp of a contact, say) is its date: no layout holds a time."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
