@@ -39,6 +39,7 @@ MAX_PROBLEMS_REPORTED = 500
 CHUNK_BYTES = 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 EXCEL_SUFFIXES = (".xlsx",)
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip
 
 
 class UploadedData:
@@ -56,6 +57,7 @@ class UploadedData:
         self._data = data
         self.path = Path(path) if path is not None else None
         self._sha256: str | None = None
+        self._is_excel: bool | None = None
 
     @classmethod
     def from_path(cls, path: Path, *, name: str | None = None) -> "UploadedData":
@@ -71,7 +73,13 @@ class UploadedData:
 
     @property
     def is_excel(self) -> bool:
-        return self.name.lower().endswith(EXCEL_SUFFIXES)
+        """An .xlsx workbook: by its name, or by its first bytes (a zip's), as a workbook
+        saved or renamed as .csv is still one."""
+        if self._is_excel is None:
+            self._is_excel = (
+                self.name.lower().endswith(EXCEL_SUFFIXES) or self.head(len(ZIP_MAGIC)) == ZIP_MAGIC
+            )
+        return self._is_excel
 
     @property
     def size(self) -> int:
