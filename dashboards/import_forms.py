@@ -8,7 +8,12 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
+from arp_portal.core.importing import ImportProblem
 from dashboards.import_kinds import ImportKind, max_upload_bytes
+
+TOO_LARGE = "too_large"
+# Django's FileField says "empty" of a file of no bytes.
+REFUSED_FILE_CODES = ("empty", TOO_LARGE)
 
 
 class ImportUploadForm(forms.Form):
@@ -56,10 +61,28 @@ class ImportUploadForm(forms.Form):
             if upload is not None and upload.size > limit:
                 self.add_error(
                     slot.field,
-                    f"The file must be smaller than {filesizeformat(limit)}: use the command "
-                    f"{self.kind.command} for larger files",
+                    forms.ValidationError(
+                        f"The file must be smaller than {filesizeformat(limit)}: use the "
+                        f"command {self.kind.command} for larger files",
+                        code=TOO_LARGE,
+                    ),
                 )
         return cleaned
+
+    def refused_files(self) -> list[ImportProblem]:
+        """The files the form refused as they are (empty, or over the size limit), as problems
+        for the import log: the file is the data manager's to fix, as any rejected file is.
+        (A file not chosen at all, or a year mistyped, is only the form's to say.)"""
+        refused = []
+        errors = self.errors.as_data()
+        for slot in self.kind.files:
+            upload = self.files.get(slot.field)
+            for error in errors.get(slot.field, []):
+                if upload is not None and error.code in REFUSED_FILE_CODES:
+                    refused.append(
+                        ImportProblem(upload.name or slot.field, "", "", error.messages[0])
+                    )
+        return refused
 
     def uploads(self) -> list[tuple[str, object]]:
         """(file name, Django UploadedFile) in the kind's order."""

@@ -10,7 +10,7 @@ held as a PendingImport, keyed to its uploader, until they confirm it, cancel it
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from arp_portal.core.importing import (
+    ImportProblem,
     ImportRejected,
     ImportResult,
     UploadedData,
@@ -113,6 +114,21 @@ def import_upload(*, kind: ImportKind, files: list[tuple[str, object]], user, op
     return UploadOutcome(run=result.run)
 
 
+def upload_refusal_log(*, kind: ImportKind, problems: list[ImportProblem], user) -> ImportRun:
+    """Log an upload the form refused before reading it (an empty file, one over the size
+    limit) as a rejected run, as every rejected file is. Its bytes are not kept, nor hashed."""
+    return ImportRun.objects.create(
+        kind=kind.slug,
+        file_name=", ".join(problem.file for problem in problems)[:255],
+        file_sha256="",
+        imported_by=user,
+        status=ImportRun.Status.REJECTED,
+        finished_at=timezone.now(),
+        counts={"problems": len(problems)},
+        problems=[asdict(problem) for problem in problems],
+    )
+
+
 def pending_import_confirm(*, pending: PendingImport) -> ImportRun:
     """Write a held upload as its uploader confirmed: the import runs again in full (the data
     may have changed since the check) and is committed whatever it changes."""
@@ -120,6 +136,25 @@ def pending_import_confirm(*, pending: PendingImport) -> ImportRun:
     uploads = [
         UploadedData.from_path(Path(entry["path"]), name=entry["name"]) for entry in pending.files
     ]
+    gone = [upload for upload in uploads if upload.path is None or not upload.path.is_file()]
+    if gone:
+        # The staging folder was cleared under the held upload (a clean-up of the disk).
+        refused = upload_refusal_log(
+            kind=kind,
+            problems=[
+                ImportProblem(
+                    upload.name,
+                    "",
+                    "",
+                    "the uploaded file is no longer held on the server, so nothing was "
+                    "imported: upload it again",
+                )
+                for upload in gone
+            ],
+            user=pending.user,
+        )
+        pending_import_discard(pending=pending)
+        return refused
     try:
         result = run_import(
             kind=kind.slug,

@@ -74,6 +74,10 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         if outcome.pending is not None:
             return redirect("dashboards:import_pending", pk=outcome.pending.pk)
         return redirect("dashboards:import_run", pk=outcome.run.pk)
+    if posted:
+        refused = form.refused_files()
+        if refused:
+            import_services.upload_refusal_log(kind=kind, problems=refused, user=request.user)
     return render(
         request,
         "dashboards/import_upload.html",

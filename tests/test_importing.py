@@ -102,3 +102,19 @@ def test_read_csv_values_reports_missing_columns_and_long_rows():
     rows = list(read_csv_values(UploadedData("a.csv", b"a,b\n1,2,3\n4,5\n"), ["a", "b"], collector))
     assert rows == [(3, ["4", "5"])]
     assert str(collector.problems[0]) == "a.csv, line 2: 3 values but the header has 2 columns"
+
+
+def test_read_csv_values_gives_an_absent_optional_column_as_blank():
+    from arp_portal.core.importing import read_csv_values
+
+    collector = ProblemCollector()
+    with_it = UploadedData("a.csv", b"a,note,b\n1,x,2\n")
+    without = UploadedData("a.csv", b"b,a\n2,1\n,\n3\n")
+    assert list(read_csv_values(with_it, ["a", "b"], collector, optional=["note"])) == [
+        (2, ["1", "2", "x"])
+    ]
+    assert list(read_csv_values(without, ["a", "b"], collector, optional=["note"])) == [
+        (2, ["1", "2", ""]),
+        (4, ["", "3", ""]),
+    ]
+    assert not collector

@@ -39,6 +39,7 @@ MAX_PROBLEMS_REPORTED = 500
 CHUNK_BYTES = 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 EXCEL_SUFFIXES = (".xlsx",)
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip
 
 
 class UploadedData:
@@ -56,6 +57,7 @@ class UploadedData:
         self._data = data
         self.path = Path(path) if path is not None else None
         self._sha256: str | None = None
+        self._is_excel: bool | None = None
 
     @classmethod
     def from_path(cls, path: Path, *, name: str | None = None) -> "UploadedData":
@@ -71,7 +73,13 @@ class UploadedData:
 
     @property
     def is_excel(self) -> bool:
-        return self.name.lower().endswith(EXCEL_SUFFIXES)
+        """An .xlsx workbook: by its name, or by its first bytes (a zip's), as a workbook
+        saved or renamed as .csv is still one."""
+        if self._is_excel is None:
+            self._is_excel = (
+                self.name.lower().endswith(EXCEL_SUFFIXES) or self.head(len(ZIP_MAGIC)) == ZIP_MAGIC
+            )
+        return self._is_excel
 
     @property
     def size(self) -> int:
@@ -155,6 +163,12 @@ def remove_staged(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+# A problem's message names the fault and quotes at most a short piece of the value: never a
+# whole row, nor a value of megabytes (an element's text, a field with a quote left open).
+MAX_MESSAGE_CHARACTERS = 300
+MAX_FIELD_NAME_CHARACTERS = 200
+
+
 @dataclass(frozen=True)
 class ImportProblem:
     file: str
@@ -162,11 +176,64 @@ class ImportProblem:
     field: str
     message: str
 
+    def __post_init__(self) -> None:
+        for name, limit in (
+            ("message", MAX_MESSAGE_CHARACTERS),
+            ("field", MAX_FIELD_NAME_CHARACTERS),
+            ("location", MAX_FIELD_NAME_CHARACTERS),
+            ("file", MAX_FIELD_NAME_CHARACTERS),
+        ):
+            value = getattr(self, name)
+            if len(value) > limit:
+                # The start (what is quoted) and the end (what is wrong, usually) kept.
+                head = limit * 2 // 3
+                object.__setattr__(self, name, value[:head] + "…" + value[head + 1 - limit :])
+
     def __str__(self) -> str:
         where = f"{self.file}, {self.location}" if self.location else self.file
         return (
             f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+
+
+# More rows than this with the same problem in one column (a whole column in the wrong
+# format: dates saved as 01/05/2024, Excel's date serials) are reported as one line.
+SUMMARY_AFTER = 5
+_VARYING = re.compile(r"'[^']*'|[0-9][0-9,]*")
+
+
+def summarise_columns(problems: Sequence[ImportProblem]) -> list[ImportProblem]:
+    """The problems, with each column's many of one kind (the same message but for the values
+    it quotes and its numbers) replaced by one line in the place of the first: "1,200 rows
+    have this problem, the first at line 2: '01/05/2024' is not a date in the form
+    YYYY-MM-DD (also line 3, line 4, line 5 ...)"."""
+    groups: dict[tuple, list[int]] = {}
+    for index, problem in enumerate(problems):
+        if problem.field and problem.location:
+            key = (problem.file, problem.field, _VARYING.sub("#", problem.message))
+            groups.setdefault(key, []).append(index)
+    summaries: dict[int, ImportProblem] = {}
+    dropped: set[int] = set()
+    for members in groups.values():
+        if len(members) <= SUMMARY_AFTER:
+            continue
+        first = problems[members[0]]
+        also = ", ".join(problems[index].location for index in members[1:4])
+        summaries[members[0]] = ImportProblem(
+            first.file,
+            "",
+            first.field,
+            f"{len(members):,} rows have this problem, the first at {first.location}: "
+            f"{first.message[:120]} (also {also} ...): is the whole column in another format?",
+        )
+        dropped.update(members[1:])
+    if not summaries:
+        return list(problems)
+    return [
+        summaries.get(index, problem)
+        for index, problem in enumerate(problems)
+        if index not in dropped
+    ]
 
 
 class ImportRejected(Exception):
@@ -252,11 +319,12 @@ LONG_MULTILINE_VALUE = 10_000
 
 def _excel_cell(value) -> str:
     """A cell as the CSV export of the same sheet would give it: dates as YYYY-MM-DD, whole
-    numbers without a decimal point, empty cells empty."""
+    numbers without a decimal point, empty cells empty. A date and time (a case system's
+    timestamp of a contact, say) is its date: no layout holds a time."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+        return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
@@ -266,31 +334,58 @@ def _excel_cell(value) -> str:
     return str(value)
 
 
+# What a workbook may unpack to: an .xlsx is a zip of XML, and a few megabytes can unpack to
+# gigabytes (a "zip bomb"), which the reader would hold whole. A million-row sheet is well
+# under this.
+MAX_WORKBOOK_UNPACKED_BYTES = 1024 * 1024 * 1024
+
+
+def _not_a_workbook(upload: UploadedData, reason: str) -> ImportRejected:
+    return ImportRejected(
+        [
+            ImportProblem(
+                upload.name,
+                "",
+                "",
+                "the file is not an Excel workbook (.xlsx) that can be read: save it again "
+                f"from Excel as an .xlsx workbook, or as CSV ({reason})",
+            )
+        ]
+    )
+
+
 def _excel_rows(upload: UploadedData) -> Iterator[list[str]]:
     """The first sheet of an .xlsx workbook, header row first, through pandas' openpyxl engine
-    (council data often arrives from Excel)."""
+    (council data often arrives from Excel). A workbook that unpacks to more than
+    MAX_WORKBOOK_UNPACKED_BYTES is refused before it is read."""
     import zipfile
 
     import pandas
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        with upload.open() as stream:
-            frame = pandas.read_excel(
-                stream, sheet_name=0, header=None, dtype=object, engine="openpyxl"
-            )
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+        with upload.open() as stream, zipfile.ZipFile(stream) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _not_a_workbook(upload, type(error).__name__) from error
+    if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
         raise ImportRejected(
             [
                 ImportProblem(
                     upload.name,
                     "",
                     "",
-                    "the file is not an Excel workbook (.xlsx) that can be read: save it again "
-                    f"from Excel as an .xlsx workbook, or as CSV ({type(error).__name__})",
+                    f"the workbook unpacks to {unpacked:,} bytes, more than "
+                    f"{MAX_WORKBOOK_UNPACKED_BYTES:,}: save the sheet as CSV and import that",
                 )
             ]
-        ) from error
+        )
+    try:
+        with upload.open() as stream:
+            frame = pandas.read_excel(
+                stream, sheet_name=0, header=None, dtype=object, engine="openpyxl"
+            )
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise _not_a_workbook(upload, type(error).__name__) from error
     for values in frame.itertuples(index=False, name=None):
         yield [_excel_cell(None if value is pandas.NaT else value) for value in values]
 
@@ -319,7 +414,8 @@ def _checked_header(
                 f"the column appears twice (columns {seen[name]} and {position}): which one "
                 "is meant cannot be told",
             )
-        seen.setdefault(name, position)
+        if name:
+            seen.setdefault(name, position)
     if len(seen) != len([name for name in names if name]):
         return None
     missing = [name for name in required if name not in names]
@@ -407,6 +503,13 @@ def _checked_bytes(upload: UploadedData) -> None:
         offset += len(chunk)
 
 
+# The checks every flat reader makes, for importers that read a file their own way (the front
+# door's, with pandas).
+checked_header = _checked_header
+checked_bytes = _checked_bytes
+excel_rows = _excel_rows
+
+
 class _SheetReader:
     """A workbook's rows with a csv.reader's `line_num` (the sheet's row number)."""
 
@@ -477,16 +580,25 @@ def read_csv(
 
 
 def read_csv_values(
-    upload: UploadedData, columns: Sequence[str], collector: ProblemCollector
+    upload: UploadedData,
+    columns: Sequence[str],
+    collector: ProblemCollector,
+    *,
+    optional: Sequence[str] = (),
 ) -> Iterator[tuple[int, list[str]]]:
     """Like read_csv, for large files: rows as (line number, [stripped values in the order of
-    `columns`]), without building a dict a row. Other columns in the file are ignored."""
+    `columns`, then `optional`]), without building a dict a row. An optional column absent
+    from the file comes back as "". Other columns in the file are ignored."""
     reader = _reader(upload)
     names = _checked_header(reader, upload, columns, collector)
     if names is None:
         return
     width = len(names)
-    positions = [names.index(name) for name in columns]
+    # An absent optional column reads the blank cell added past the row's end.
+    absent = any(name not in names for name in optional)
+    positions = [names.index(name) for name in columns] + [
+        names.index(name) if name in names else width for name in optional
+    ]
     line = reader.line_num  # the last line read
     try:
         for values in reader:
@@ -506,6 +618,8 @@ def read_csv_values(
                     )
                     continue
                 values = values + [""] * (width - len(values))
+            if absent:
+                values.append("")
             row = [values[position].strip() for position in positions]
             if not row[0] and not any(row) and not any(value.strip() for value in values):
                 continue  # a row of empty cells, as Excel saves below the data
@@ -630,6 +744,7 @@ def run_import(
     except _NotCommitted as checked:
         return ImportResult(run=None, counts=checked.counts)
     except ImportRejected as rejected:
+        rejected.problems = summarise_columns(rejected.problems)
         rejected.run = ImportRun.objects.create(
             kind=kind,
             file_name=file_name[:255],

@@ -20,10 +20,13 @@ from django.utils import timezone
 from arp_portal.core.ethnicity import CENSUS_2021_TO_DFE, UNKNOWN_CODES, VALID_CODES
 from arp_portal.core.importing import (
     MAX_FIELD_CHARACTERS,
+    UTF8_BOM,
     ImportProblem,
+    ImportRejected,
     ProblemCollector,
     UploadedData,
     collector_paused,
+    excel_rows,
     read_csv,
     read_csv_values,
     sql_plain,
@@ -50,6 +53,7 @@ from dashboards.children.validation import (
     check_episode_rules,
     check_ethnicity,
     check_sex,
+    has_control_character,
     parse_iso_date,
     parse_uk_date,
 )
@@ -77,6 +81,8 @@ MAX_WARNINGS = 200
 MAX_COUNT = 2_147_483_647
 # Before birth by more than this is not a pre-birth referral or plan but a wrong date.
 PRE_BIRTH_LIMIT = dt.timedelta(days=366)
+# A case export's reference date is the day it is imported (check_date_range's message).
+EXPORT_DATE_RULE = "the day of the import: no date in an export follows it"
 
 
 def _tick(progress: Progress, done: int, total: int) -> None:
@@ -134,6 +140,7 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
             if not (
                 child_ref
                 and len(child_ref) <= MAX_CHILD_REF
+                and not has_control_character(child_ref)
                 and ethnicity in VALID_CODES
                 and sex in sexes
                 and episode_type in EPISODE_TYPES
@@ -148,8 +155,8 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
             team_id = teams[team_name] if team_name else None
             if not (
                 earliest <= birth <= today
-                and start_date >= earliest
-                and (end_date is None or end_date >= earliest)
+                and earliest <= start_date <= today
+                and (end_date is None or earliest <= end_date <= today)
                 and (
                     start_date >= birth
                     if episode_type == "CIC"
@@ -436,8 +443,9 @@ def _cases_staged_check(cursor, staged, today: dt.date, *, whole: bool = True) -
                AND episode_type IN ('CIN', 'CP', 'CIC')
                AND birth::text = birth_text AND start_date::text = start_text
                AND (end_text IS NULL OR end_date::text = end_text)
-               AND birth BETWEEN %(earliest)s AND %(today)s AND start_date >= %(earliest)s
-               AND (end_date IS NULL OR end_date >= %(earliest)s)
+               AND birth BETWEEN %(earliest)s AND %(today)s
+               AND start_date BETWEEN %(earliest)s AND %(today)s
+               AND (end_date IS NULL OR end_date BETWEEN %(earliest)s AND %(today)s)
                AND (team IS NULL OR team_id IS NOT NULL)
                AND start_date >= CASE WHEN episode_type = 'CIC' THEN birth
                                       ELSE birth - %(pre_birth)s END, false) AS ok
@@ -580,14 +588,22 @@ def _case_row_problems(
             "episode_type",
             f"'{episode_type}' is not an episode type: use CIN, CP or CIC",
         )
+    # An export is of what has happened by the day it is imported: a later date is not known.
     start_date = check_date_range(
-        parse_iso_date(start, place, "start_date", problems), place, "start_date", problems
+        parse_iso_date(start, place, "start_date", problems),
+        place,
+        "start_date",
+        problems,
+        latest=today,
+        latest_rule=EXPORT_DATE_RULE,
     )
     check_date_range(
         parse_iso_date(end, place, "end_date", problems, required=False),
         place,
         "end_date",
         problems,
+        latest=today,
+        latest_rule=EXPORT_DATE_RULE,
     )
     if start_date is not None and birth is not None:
         if episode_type == "CIC" and start_date < birth:
@@ -823,12 +839,12 @@ def _safe_iterparse(upload: UploadedData):
     end = prolog.end() if prolog else 0
     if end < len(head) and _ELEMENT_START.match(head, end):
         try:
-            SafeET.fromstring(head[:end] + b"<prolog-check/>")
+            SafeET.fromstring(head[:end] + b"<prolog-check/>", forbid_dtd=True)
         except ET.ParseError:
             pass  # let the whole document be parsed below, to report where it breaks
         else:
             return ET.iterparse(upload.open_without_bom(), events=("end",))
-    return SafeET.iterparse(upload.open_without_bom(), events=("end",))
+    return SafeET.iterparse(upload.open_without_bom(), events=("end",), forbid_dtd=True)
 
 
 def _local_name(tag: str) -> str:
@@ -854,13 +870,18 @@ def _cin_header(element: ET.Element, header: _CinReturn, problems: ProblemCollec
     <ReferenceDate> must be 31 March of it (DfE rule 100)."""
     name = header.name
     where = "Header > CollectionDetails"
+    for tag in ("Year", "ReferenceDate"):
+        if len(element.findall(tag)) > 1:
+            problems.add(name, where, tag, f"<{tag}> appears twice: which is meant cannot be told")
     year_text = _text(element, "Year")
-    if not re.fullmatch(r"20\d\d", year_text):
+    latest_year = timezone.localdate().year + 1
+    if not re.fullmatch(r"20[0-9][0-9]", year_text) or int(year_text) > latest_year:
         problems.add(
             name,
             where,
             "Year",
-            f"'{year_text}' is not a collection year such as 2025 (the year ending 31 March)"
+            f"'{year_text[:20]}' is not a collection year such as 2025 (the year ending 31 March"
+            f", at the latest {latest_year})"
             if year_text
             else "the return has no <Year>: the collection year comes from it",
         )
@@ -905,6 +926,7 @@ def _import_cin_census(files: Sequence[UploadedData], progress: Progress) -> dic
     episodes: list[EpisodeRecord] = []
     header = _CinReturn(name)
     number = 0
+    details_seen = 0
     element = None
     try:
         # "end" events only: a start event for each of a million elements costs a quarter of
@@ -912,7 +934,17 @@ def _import_cin_census(files: Sequence[UploadedData], progress: Progress) -> dic
         for _event, element in _safe_iterparse(upload):
             tag = element.tag
             if tag == "CollectionDetails":
-                _cin_header(element, header, problems)
+                details_seen += 1
+                if details_seen == 1:
+                    _cin_header(element, header, problems)
+                elif details_seen == 2:
+                    problems.add(
+                        name,
+                        "Header > CollectionDetails",
+                        "",
+                        "the return has a second CollectionDetails: which gives its year "
+                        "cannot be told",
+                    )
             elif tag == "Child":
                 number += 1
                 if header.year is None or header.reference_date is None:
@@ -1319,13 +1351,25 @@ EPISODE_OPTIONAL = [
 ]
 OPTIONAL_WIDTHS = {"rne": 2, "ls": 10, "cin": 4, "place": 4, "place_provider": 4, "rec": 4,
                    "reason_place_change": 10, "pl_post": 10, "urn": 10, "la": 10}  # fmt: skip
+# The earliest collection year the portal takes (the upload form's too).
+MIN_COLLECTION_YEAR = 2000
 # More bad dates than this in one column are reported as one line for the column.
 DATE_SUMMARY_AFTER = 5
 
 
 def _which_903_file(upload: UploadedData) -> str | None:
-    first_line = upload.head(2000).decode("utf-8", errors="replace").splitlines()[0:1]
-    header = {name.strip().lower() for name in (first_line[0].split(",") if first_line else [])}
+    """Which table a file is, from its header's column names (a CSV's first line, with or
+    without a byte order mark, or a workbook's first row)."""
+    if upload.is_excel:
+        try:
+            first_row = next(iter(excel_rows(upload)), [])
+        except ImportRejected:
+            return None
+        header = {str(name).strip().lower() for name in first_row}
+    else:
+        head = upload.head(2000).removeprefix(UTF8_BOM)
+        first_line = head.decode("utf-8", errors="replace").splitlines()[0:1]
+        header = {name.strip().lower() for name in (first_line[0].split(",") if first_line else [])}
     if {"child", "decom"} <= header:
         return "episodes"
     if {"child", "dob", "ethnic"} <= header:
@@ -1386,6 +1430,16 @@ def import_ssda903(
     the episodes of every return held together (episode_cleaning) and counts what that makes.
     """
     problems = ProblemCollector()
+    latest_year = timezone.localdate().year + 1
+    if year is not None and not MIN_COLLECTION_YEAR <= year <= latest_year:
+        problems.add(
+            "(upload)",
+            "",
+            "year",
+            f"{year} is not a collection year: give one from {MIN_COLLECTION_YEAR} to "
+            f"{latest_year} (the year the return ends, on 31 March)",
+        )
+        problems.raise_if_any()
     by_kind: dict[str, UploadedData] = {}
     for upload in files:
         kind = _which_903_file(upload)
@@ -1468,6 +1522,16 @@ def import_ssda903(
         end = check_date_range(episode_dates.parse(row["dec"], line, "DEC", required=False),
                                place, "DEC", problems)  # fmt: skip
         row_year = _year_value(row.get("year", ""), place, problems)
+        for column, width in OPTIONAL_WIDTHS.items():
+            if len(row.get(column, "")) > width:
+                # Not cut to fit: a code longer than the return allows is a wrong code.
+                problems.add(
+                    episodes_file.name,
+                    place.location,
+                    column.upper(),
+                    f"'{row[column][:20]}' is {len(row[column]):,} characters long: an "
+                    f"SSDA903 {column.upper()} has at most {width}",
+                )
         if len(problems.problems) != before or start is None:
             continue
         if end is not None and end < start:
@@ -1521,6 +1585,17 @@ def import_ssda903(
                 )
             record["year"] = year
     years = sorted({record["year"] for record in records})
+    if years[-1] > latest_year:
+        # The latest date is beyond any return that can exist yet (2090 for 2009, say).
+        problems.add(
+            episodes_file.name,
+            "",
+            "DECOM",
+            f"the return's year would be {years[-1] - 1}-{str(years[-1])[2:]}, after the "
+            f"{latest_year - 1}-{str(latest_year)[2:]} collection: a date in the file is in "
+            "the future",
+        )
+        problems.raise_if_any()
     for record in records:
         year_end = dt.date(record["year"], 3, 31)
         for field in ("decom", "dec"):
@@ -1558,7 +1633,7 @@ def import_ssda903(
 def _year_value(value: str, place: Place, problems: ProblemCollector) -> int | None:
     if not value:
         return None
-    if re.fullmatch(r"20\d\d", value):
+    if re.fullmatch(r"20[0-9][0-9]", value):
         return int(value)
     problems.add(place.file, place.location, "YEAR", f"'{value[:20]}' is not a year such as 2025")
     return None

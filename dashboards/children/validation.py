@@ -72,7 +72,12 @@ class EpisodeRecord:
 # The widest dates a return can hold: nobody in a children's return was born before 1900.
 EARLIEST_DATE = dt.date(1900, 1, 1)
 MAX_CHILD_REF = 64
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
+# A character no reference holds: a control character, a tab or a line break among them.
+CONTROL_CHARACTER = r"[\x00-\x1f]"
+_CONTROL_CHARACTER = re.compile(CONTROL_CHARACTER)
+has_control_character = _CONTROL_CHARACTER.search
+# dd/mm/YYYY in ASCII digits (a day or month of one digit, as Excel may save it, is read too).
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 def check_ethnicity(value: str, place: Place, field: str, problems: ProblemCollector) -> str | None:
@@ -97,7 +102,9 @@ def check_ethnicity(value: str, place: Place, field: str, problems: ProblemColle
             f"{LABEL_TO_CODE[value.lower()]})",
         )
     else:
-        problems.add(place.file, place.location, field, f"'{value}' is not a DfE ethnicity code")
+        problems.add(
+            place.file, place.location, field, f"'{value[:40]}' is not a DfE ethnicity code"
+        )
     return None
 
 
@@ -130,7 +137,7 @@ def check_cin_sex(
     <Sex> from 2024-25. The other element, or a code of the other era, is an error."""
     era = f"{year - 1}-{str(year)[2:]}"
     if year >= FIRST_SEX_YEAR:
-        if gender is not None and sex is None:
+        if gender is not None:
             problems.add(
                 place.file,
                 place.location,
@@ -152,7 +159,7 @@ def check_cin_sex(
             + (" (1, 2 and 9 were GenderCurrent codes, to 2023-24)" if value in "129" else ""),
         )
         return None
-    if sex is not None and gender is None:
+    if sex is not None:
         problems.add(
             place.file,
             place.location,
@@ -253,9 +260,10 @@ def parse_uk_date(
             problems.add(place.file, place.location, field, "the date is blank")
         return None
     try:
-        day, month, year = value.split("/")
-        if len(year) != 4:
+        match = _UK_DATE.fullmatch(value)
+        if match is None:
             raise ValueError
+        day, month, year = match.groups()
         return dt.date(int(year), int(month), int(day))
     except ValueError:
         problems.add(

@@ -26,11 +26,18 @@ from arp_portal.core.importing import (
     ImportRejected,
     ProblemCollector,
     UploadedData,
+    read_csv_values,
     sql_plain,
     stage_plain_csv,
 )
 from arp_portal.core.models import Team
-from dashboards.children.validation import Place, check_ethnicity
+from dashboards.children.validation import (
+    CONTROL_CHARACTER,
+    EARLIEST_DATE,
+    MAX_CHILD_REF,
+    Place,
+    check_ethnicity,
+)
 from dashboards.front_door.models import (
     CONTACT_SOURCES,
     REPEAT_WINDOW_DAYS,
@@ -43,7 +50,6 @@ Progress = Callable[[int, int], None] | None
 CONTACT_COLUMNS = ["child_id", "contact_date", "source", "outcome"]
 EARLY_HELP_COLUMNS = ["child_id", "start_date", "end_date", "team", "closure_reason"]
 OPTIONAL_COLUMNS = ["ethnicity"]
-XLSX_MAGIC = b"PK\x03\x04"
 
 _OUTCOMES = {value: value for value in ContactOutcome.values} | {
     label.lower(): value for value, label in ContactOutcome.choices
@@ -58,58 +64,33 @@ _CLOSURES |= {"stepped up to social care": EarlyHelpClosure.STEPPED_UP}
 # ---------------------------------------------------------------- reading
 
 
-def _read_table(upload: UploadedData, date_columns: Sequence[str]) -> pd.DataFrame:
-    """Every cell as stripped text, whatever the file type; dates as Excel saved them become
-    YYYY-MM-DD. Raises ValueError with a plain message when the file cannot be read."""
-    if upload.data.startswith(XLSX_MAGIC) or upload.name.lower().endswith(".xlsx"):
-        try:
-            frame = pd.read_excel(io.BytesIO(upload.data), dtype=object, engine="openpyxl")
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ValueError(f"the file could not be read as an Excel workbook ({error})") from None
-        frame.columns = [str(name).strip().lower() for name in frame.columns]
-        for column in frame.columns:
-            values = frame[column]
-            if column in date_columns:
-                frame[column] = values.map(_excel_date_text)
-            else:
-                frame[column] = values.map(_excel_text)
-        return frame
-    data = upload.data
-    encoding = "utf-8-sig"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            dtype=str,
-            keep_default_na=False,
-            encoding=encoding,
-            skip_blank_lines=True,
-        )
-    except pd.errors.EmptyDataError:
-        raise ValueError("the file is empty") from None
-    except pd.errors.ParserError as error:
-        raise ValueError(f"the file could not be read as CSV ({error})") from None
-    frame.columns = [str(name).strip().lower() for name in frame.columns]
-    for column in frame.columns:
-        frame[column] = frame[column].str.strip()
-    return frame
-
-
-def _excel_text(value) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _excel_date_text(value) -> str:
-    if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
-        return value.strftime("%Y-%m-%d")
-    return _excel_text(value)
+def _read_table(upload: UploadedData, required: Sequence[str]) -> pd.DataFrame:
+    """Every cell as stripped text, whatever the file type (a CSV, or the first sheet of an
+    .xlsx workbook, dates as YYYY-MM-DD), indexed by its line in the file. Read by the reader
+    every flat import shares (arp_portal.core.importing.read_csv_values), so a file gets the
+    same checks as any other: no NUL byte or byte that is not text, no column named twice, the
+    required columns present, no row wider than the header, no quote left open; any of
+    those raises ImportRejected. Rows of empty cells are skipped."""
+    collector = ProblemCollector()
+    lines: list[int] = []
+    columns = [*required, *OPTIONAL_COLUMNS]
+    # Column by column (a list a row cost more memory), each value held once a column: the
+    # codes and dates repeat over millions of rows (the child's reference, first, rarely).
+    values: list[list[str]] = [[] for _ in columns]
+    references = values[0].append
+    held: list[dict[str, str]] = [{} for _ in values[1:]]
+    others = [
+        (column.append, seen.setdefault) for column, seen in zip(values[1:], held, strict=True)
+    ]
+    for line, row in read_csv_values(upload, required, collector, optional=OPTIONAL_COLUMNS):
+        lines.append(line)
+        references(row[0])
+        for (append, once), value in zip(others, row[1:], strict=True):
+            append(once(value, value))
+    collector.raise_if_any()
+    return pd.DataFrame(
+        dict(zip(columns, values, strict=True)), index=pd.Index(lines, dtype="int64")
+    )
 
 
 @dataclass
@@ -125,8 +106,9 @@ class _Checker:
     def start(cls, upload: UploadedData, frame: pd.DataFrame) -> "_Checker":
         return cls(upload.name, frame, [], np.zeros(len(frame), dtype=bool))
 
-    def lines(self, mask) -> np.ndarray:
-        return np.flatnonzero(np.asarray(mask)) + 2  # the header is line 1
+    def line(self, position: int) -> int:
+        """The file line of the frame's row at position (the frame is indexed by line)."""
+        return int(self.frame.index[position])
 
     def add(self, mask, field: str, message: Callable[[str], str], column: str | None = None):
         mask = np.asarray(mask, dtype=bool)
@@ -140,7 +122,10 @@ class _Checker:
         for position in np.flatnonzero(mask)[:room]:
             self.problems.append(
                 ImportProblem(
-                    self.file, f"line {position + 2}", field, message(str(values[position]))
+                    self.file,
+                    f"line {self.line(position)}",
+                    field,
+                    message(str(values[position])),
                 )
             )
 
@@ -167,35 +152,42 @@ def _single(files: Sequence[UploadedData]) -> UploadedData:
     return files[0]
 
 
-def _frame(upload: UploadedData, required: Sequence[str], dates: Sequence[str]) -> pd.DataFrame:
-    try:
-        frame = _read_table(upload, dates)
-    except ValueError as error:
-        raise ImportRejected([ImportProblem(upload.name, "line 1", "", str(error))]) from None
-    missing = [name for name in required if name not in frame.columns]
-    if missing:
-        raise ImportRejected(
-            [
-                ImportProblem(
-                    upload.name,
-                    "line 1",
-                    ", ".join(missing),
-                    f"missing column(s); the header must include {', '.join(required)}",
-                )
-            ]
-        )
+def _frame(upload: UploadedData, required: Sequence[str]) -> pd.DataFrame:
+    frame = _read_table(upload, required)
     # Excel leaves rows of empty cells below the data.
     filled = (frame[list(required)] != "").any(axis=1)
     frame = frame[filled] if not filled.all() else frame
     if frame.empty:
         raise ImportRejected([ImportProblem(upload.name, "line 2", "", "the file has no rows")])
-    if "ethnicity" not in frame.columns:
-        frame = frame.assign(ethnicity="")
     return frame
 
 
 def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
-    return pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce")
+    """YYYY-MM-DD exactly (ASCII digits, two for the month and the day), from 1900; anything
+    else is missing (NaT), which _check_date reports."""
+    values = frame[column]
+    exact = values.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}") & ~_before_1900(values)
+    return pd.to_datetime(values.where(exact), format="%Y-%m-%d", errors="coerce")
+
+
+def _before_1900(values: pd.Series) -> pd.Series:
+    # By the text: a year before 1677 is beyond what a pandas date can hold.
+    return values.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}") & (values.str[:4] < "1900")
+
+
+def _check_date(check, frame, column: str, parsed: pd.Series, *, required: bool = True) -> None:
+    blank = frame[column] == ""
+    if required:
+        check.add(blank, column, lambda v: "the date is blank")
+    early = _before_1900(frame[column])
+    check.add(early, column, lambda v: f"{v} is before 1900: not a real date")
+    check.add(
+        parsed.isna() & ~blank & ~early,
+        column,
+        lambda v: f"'{v[:40]}' is not a date in the form YYYY-MM-DD",
+    )
+    today = pd.Timestamp(dt.date.today())
+    check.add(parsed > today, column, lambda v: f"{v} is after today")
 
 
 def _held_children() -> pd.Series:
@@ -217,23 +209,15 @@ def _held_children() -> pd.Series:
 def _check_reference(check: _Checker, frame: pd.DataFrame) -> None:
     check.add(frame["child_id"] == "", "child_id", lambda v: "the child's reference is blank")
     check.add(
-        frame["child_id"].str.len() > 64,
+        frame["child_id"].str.len() > MAX_CHILD_REF,
         "child_id",
-        lambda v: "the child's reference is longer than 64 characters",
+        lambda v: f"the child's reference is longer than {MAX_CHILD_REF} characters",
     )
-
-
-def _check_date(check, frame, column: str, parsed: pd.Series, *, required: bool = True) -> None:
-    blank = frame[column] == ""
-    if required:
-        check.add(blank, column, lambda v: "the date is blank")
     check.add(
-        parsed.isna() & ~blank,
-        column,
-        lambda v: f"'{v}' is not a date in the form YYYY-MM-DD",
+        frame["child_id"].str.contains(CONTROL_CHARACTER, regex=True),
+        "child_id",
+        lambda v: "the child's reference holds a control character",
     )
-    today = pd.Timestamp(dt.date.today())
-    check.add(parsed > today, column, lambda v: f"{v} is after today")
 
 
 def _resolve_ethnicity(check: _Checker, frame: pd.DataFrame) -> tuple[pd.Series, int]:
@@ -260,7 +244,7 @@ def _resolve_ethnicity(check: _Checker, frame: pd.DataFrame) -> tuple[pd.Series,
             collector = ProblemCollector()
             check_ethnicity(
                 str(given.iloc[position]),
-                Place(check.file, int(position) + 2),
+                Place(check.file, check.line(position)),
                 "ethnicity",
                 collector,
             )
@@ -289,7 +273,7 @@ class ParsedContacts:
 
 def parse_contacts(upload: UploadedData) -> ParsedContacts:
     """Check a contacts file; every problem is reported at once (ImportRejected)."""
-    frame = _frame(upload, CONTACT_COLUMNS, ["contact_date"])
+    frame = _frame(upload, CONTACT_COLUMNS)
     check = _Checker.start(upload, frame)
     _check_reference(check, frame)
     dates = _dates(frame, "contact_date")
@@ -525,7 +509,9 @@ def _import_contacts_staged(upload: UploadedData, progress: Progress) -> dict | 
                            COALESCE(held, given) AS ethnicity, held IS NOT NULL AS from_held,
                            COALESCE({plain} NOT too_long
                            AND child_ref IS NOT NULL AND length(child_ref) <= 64
+                           AND child_ref !~ '[\x01-\x1f]'
                            AND contact_date::text = date_text AND contact_date <= %(today)s
+                           AND contact_date >= %(earliest)s
                            AND source = ANY(%(sources)s) AND outcome IS NOT NULL
                            AND (held IS NOT NULL OR given = ANY(%(codes)s)), false) AS ok
                       FROM (
@@ -543,6 +529,7 @@ def _import_contacts_staged(upload: UploadedData, progress: Progress) -> dict | 
                     """,
                     {
                         "today": today,
+                        "earliest": EARLIEST_DATE,
                         "sources": sorted(CONTACT_SOURCES),
                         "codes": sorted(VALID_CODES),
                     },
@@ -652,7 +639,7 @@ class ParsedEarlyHelp:
 
 
 def parse_early_help(upload: UploadedData) -> ParsedEarlyHelp:
-    frame = _frame(upload, EARLY_HELP_COLUMNS, ["start_date", "end_date"])
+    frame = _frame(upload, EARLY_HELP_COLUMNS)
     check = _Checker.start(upload, frame)
     _check_reference(check, frame)
     starts = _dates(frame, "start_date")

@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -55,7 +55,18 @@ CSWW_ORG_ROLES: dict[str, tuple[str, str, str]] = {
     "5": ("Case holder", GradeBand.PRACTITIONER, StaffRole.SOCIAL_WORKER),
     "6": ("Qualified without cases", GradeBand.PRACTITIONER, StaffRole.SOCIAL_WORKER),
 }
-SWE_NUMBER = re.compile(r"[A-Za-z]{2}\d{10}")
+SWE_NUMBER = re.compile(r"[A-Za-z]{2}[0-9]{10}")
+# An authority's census is a few thousand workers, a few megabytes.
+MAX_CSWW_BYTES = 64 * 1024 * 1024
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+PLAIN_DECIMAL = re.compile(r"[0-9]{1,10}(\.[0-9]*)?|\.[0-9]+")
+EARLIEST_DATE = dt.date(1900, 1, 1)
+# The largest count a population cell holds (a Postgres integer).
+MAX_COUNT = 2_147_483_647
+# An HR extract may name a starter or a leaver a little ahead; a date further on is a typing
+# error (2090 for 2009).
+FUTURE_STAFF_DATES = dt.timedelta(days=366)
 
 
 def _choice_lookup(choices) -> dict[str, str]:
@@ -84,29 +95,46 @@ class _Field:
     def problem(self, field_name: str, message: str) -> None:
         self.collector.add(self.file, self.location, field_name, message)
 
-    def date(self, field_name: str, value: str, *, required: bool) -> dt.date | None:
+    def date(
+        self, field_name: str, value: str, *, required: bool, latest: dt.date | None = None
+    ) -> dt.date | None:
+        """YYYY-MM-DD from 1900 (no one on the workforce started earlier) and, given latest,
+        not after it."""
         if not value:
             if required:
                 self.problem(field_name, "is blank: enter a date as YYYY-MM-DD")
             return None
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            if not ISO_DATE.fullmatch(value):
                 raise ValueError
-            return dt.date.fromisoformat(value)
+            date = dt.date.fromisoformat(value)
         except ValueError:
-            self.problem(field_name, f"'{value}' is not a date as YYYY-MM-DD")
+            self.problem(field_name, f"'{value[:40]}' is not a date as YYYY-MM-DD")
             return None
+        if date < EARLIEST_DATE:
+            self.problem(field_name, f"{date} is before 1900: not a real date")
+            return None
+        if latest is not None and date > latest:
+            self.problem(field_name, f"{date} is after {latest}: not a date this file can hold")
+            return None
+        return date
 
     def decimal(
-        self, field_name: str, value: str, *, low: Decimal, high: Decimal, low_inclusive: bool
+        self,
+        field_name: str,
+        value: str,
+        *,
+        low: Decimal,
+        high: Decimal,
+        low_inclusive: bool,
+        places: int = 2,
     ) -> Decimal | None:
-        try:
-            number = Decimal(value)
-            if not number.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            self.problem(field_name, f"'{value}' is not a number")
+        """A number written plainly (digits and a point: not 1e3, not Arabic-Indic digits),
+        rounded to `places` decimal places as it is held, within its range once rounded."""
+        if not PLAIN_DECIMAL.fullmatch(value):
+            self.problem(field_name, f"'{value[:40]}' is not a number")
             return None
+        number = Decimal(value).quantize(Decimal(1).scaleb(-places))
         too_low = number < low if low_inclusive else number <= low
         if too_low or number > high:
             above = "from" if low_inclusive else "above"
@@ -119,7 +147,7 @@ class _Field:
     def ethnicity(self, field_name: str, value: str) -> str | None:
         if value in VALID_CODES:
             return value
-        shown = f"'{value}'" if value else "blank"
+        shown = f"'{value[:40]}'" if value else "blank"
         self.problem(
             field_name,
             f"{shown} is not a DfE ethnicity code (upper case, e.g. WBRI, BCRB; REFU if refused, "
@@ -142,6 +170,7 @@ def import_workforce(files: Sequence[UploadedData], *, progress: Progress = None
     collector = ProblemCollector()
     teams = {team.name.lower(): team for team in Team.objects.all()}
     rows = list(read_csv(upload, WORKFORCE_COLUMNS, collector))
+    latest = dt.date.today() + FUTURE_STAFF_DATES
     seen: dict[str, int] = {}
     parsed: dict[str, dict] = {}
     for index, (line, row) in enumerate(rows, start=1):
@@ -195,8 +224,8 @@ def import_workforce(files: Sequence[UploadedData], *, progress: Progress = None
             )
             if pay is not None:
                 pay = pay.quantize(Decimal("0.01"))
-        start = check.date("start_date", row["start_date"], required=True)
-        leaving = check.date("leaving_date", row["leaving_date"], required=False)
+        start = check.date("start_date", row["start_date"], required=True, latest=latest)
+        leaving = check.date("leaving_date", row["leaving_date"], required=False, latest=latest)
         if start and leaving and leaving < start:
             check.problem("leaving_date", f"{leaving} is before the start date {start}")
         if staff_id:
@@ -364,10 +393,24 @@ def import_csww(files: Sequence[UploadedData], *, progress: Progress = None) -> 
     """
     (upload,) = files
     collector = ProblemCollector()
+    if upload.size > MAX_CSWW_BYTES:
+        # The census is parsed whole (a tree several times the file's size in memory).
+        collector.add(
+            upload.name,
+            "",
+            "",
+            f"the file is {upload.size:,} bytes: larger than any CSWW return "
+            f"({MAX_CSWW_BYTES:,} at most)",
+        )
+        collector.raise_if_any()
+    data = upload.data
     try:
         # defusedxml: a document type or entity declaration (entity expansion, a file on the
-        # server) is refused before anything is expanded.
-        root = SafeET.fromstring(decode_text(upload.data, name=upload.name))
+        # server) is refused before anything is expanded; a return never needs a DOCTYPE.
+        # UTF-16 (its byte order mark first) is XML's other encoding, read as the bytes say;
+        # anything else is text as Excel and case systems save it (decode_text).
+        text = data if data.startswith(UTF16_BOMS) else decode_text(data, name=upload.name)
+        root = SafeET.fromstring(text, forbid_dtd=True)
     except ET.ParseError as error:
         line, column = error.position
         collector.add(upload.name, f"line {line}", "", f"not well-formed XML (column {column})")
@@ -387,7 +430,10 @@ def import_csww(files: Sequence[UploadedData], *, progress: Progress = None) -> 
     if not workers:
         collector.add(upload.name, "", "", "there are no CSWWWorker records in the file")
         collector.raise_if_any()
-    reference_date = _text(root, "Header/CollectionDetails/ReferenceDate")
+    reference = _csww_reference_date(root, upload.name, collector)
+    collector.raise_if_any()
+    assert reference is not None  # else a problem was raised just above
+    reference_date = reference.isoformat()
 
     numbers = {}
     for position, worker in enumerate(workers, start=1):
@@ -450,7 +496,7 @@ def import_csww(files: Sequence[UploadedData], *, progress: Progress = None) -> 
             if not value:
                 continue
             number_value = check.decimal(
-                tag, value, low=Decimal(0), high=Decimal(1), low_inclusive=True
+                tag, value, low=Decimal(0), high=Decimal(1), low_inclusive=True, places=6
             )
             if number_value:
                 fte = number_value.quantize(Decimal("0.01")) or Decimal("0.01")
@@ -463,7 +509,9 @@ def import_csww(files: Sequence[UploadedData], *, progress: Progress = None) -> 
                     "FTE", "is missing or 0 (and so is FTE30): the portal needs the worker's FTE"
                 )
 
-        start = check.date("RoleStartDate", _text(worker, "RoleStartDate"), required=False)
+        start = check.date(
+            "RoleStartDate", _text(worker, "RoleStartDate"), required=False, latest=reference
+        )
         if start is None and not _text(worker, "RoleStartDate"):
             if known:
                 start = known.start_date
@@ -471,7 +519,9 @@ def import_csww(files: Sequence[UploadedData], *, progress: Progress = None) -> 
                 check.problem(
                     "RoleStartDate", "is missing: the portal needs the date the worker started"
                 )
-        end = check.date("RoleEndDate", _text(worker, "RoleEndDate"), required=False)
+        end = check.date(
+            "RoleEndDate", _text(worker, "RoleEndDate"), required=False, latest=reference
+        )
         if start and end and end < start:
             check.problem("RoleEndDate", f"{end} is before the start date {start}")
         parsed[refs[number]] = {
@@ -499,6 +549,27 @@ def import_csww(files: Sequence[UploadedData], *, progress: Progress = None) -> 
     return {**counts, "agency_workers_skipped": agency, "reference_date": reference_date}
 
 
+def _csww_reference_date(root: ET.Element, name: str, collector: ProblemCollector):
+    """The census date (Header > CollectionDetails > ReferenceDate), checked with the
+    collection's Year: no worker's dates come after it."""
+    details = root.find("Header/CollectionDetails")
+    check = _Field(collector, name, "Header > CollectionDetails")
+    if details is None:
+        check.problem("", "the return has no Header > CollectionDetails: this is not a CSWW return")
+        return None
+    year = _text(details, "Year")
+    this_year = dt.date.today().year
+    if year and not (re.fullmatch(r"[0-9]{4}", year) and 2000 <= int(year) <= this_year + 1):
+        check.problem("Year", f"'{year[:20]}' is not a collection year such as 2025")
+    reference_text = _text(details, "ReferenceDate")
+    if not reference_text:
+        check.problem("ReferenceDate", "is missing: the census is of the workforce on that date")
+        return None
+    return check.date(
+        "ReferenceDate", reference_text, required=True, latest=dt.date(this_year + 1, 12, 31)
+    )
+
+
 # --- Working-age population ----------------------------------------------------------------
 
 
@@ -516,7 +587,10 @@ def import_working_age_population(
     for line, row in rows:
         check = _Field(collector, upload.name, f"line {line}")
         year = None
-        if not re.fullmatch(r"\d{4}", row["year"]) or not 2001 <= int(row["year"]) <= this_year + 1:
+        if (
+            not re.fullmatch(r"[0-9]{4}", row["year"])
+            or not 2001 <= int(row["year"]) <= this_year + 1
+        ):
             check.problem("year", f"'{row['year']}' is not a year such as 2021")
         else:
             year = int(row["year"])
@@ -533,10 +607,15 @@ def import_working_age_population(
             )
             ethnicity = None
         count = None
-        if not re.fullmatch(r"\d+", row["count"].replace(",", "")):
-            check.problem("count", f"'{row['count']}' is not a whole number")
+        digits = row["count"].replace(",", "")
+        if not re.fullmatch(r"[0-9]{1,10}", digits):
+            check.problem("count", f"'{row['count'][:40]}' is not a whole number")
+        elif int(digits) > MAX_COUNT:
+            check.problem(
+                "count", f"{int(digits):,} is more than any population count can be ({MAX_COUNT:,})"
+            )
         else:
-            count = int(row["count"].replace(",", ""))
+            count = int(digits)
         if year and ethnicity and row["source"]:
             key = (year, row["source"], ethnicity)
             if key in seen:
