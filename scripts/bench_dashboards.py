@@ -115,14 +115,16 @@ def write_cases_csv(path: Path, children: int, rng: random.Random) -> tuple[int,
                 start = referral + one_day * max(14, int(rng.expovariate(1 / 45)))
                 end = start + one_day * max(90, int(rng.expovariate(1 / 270)))
                 team = rng.choice(areas[ServiceArea.CHILDREN_IN_NEED])
-                lines.append(f"{prefix}CP,{start.isoformat()},{end_text(end)},{team}\n")
-                cin_end = max(cin_end, end)
+                if start <= EXTRACTED:  # an export holds nothing that starts after it
+                    lines.append(f"{prefix}CP,{start.isoformat()},{end_text(end)},{team}\n")
+                    cin_end = max(cin_end, end)
             if rng.random() < 0.1 * cic_factor:
                 start = referral + one_day * max(14, int(rng.expovariate(1 / 90)))
                 end = start + one_day * max(30, int(rng.expovariate(1 / 700)))
                 team = rng.choice(areas[ServiceArea.CHILDREN_IN_CARE])
-                lines.append(f"{prefix}CIC,{start.isoformat()},{end_text(end)},{team}\n")
-                cin_end = max(cin_end, end)
+                if start <= EXTRACTED:
+                    lines.append(f"{prefix}CIC,{start.isoformat()},{end_text(end)},{team}\n")
+                    cin_end = max(cin_end, end)
             team = rng.choice(areas[ServiceArea.FRONT_DOOR])
             out.write(f"{prefix}CIN,{referral.isoformat()},{end_text(cin_end)},{team}\n")
             out.writelines(lines)
