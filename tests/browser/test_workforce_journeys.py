@@ -105,7 +105,11 @@ def a_census() -> str:
     workers = [worker.format(agency=0, number=n) for n in (1, 2)] + [
         worker.format(agency=1, number=3)
     ]
-    return "<Message><Header/>" + "".join(workers) + "</Message>"
+    header = (
+        "<Header><CollectionDetails><Collection>CSWW</Collection><Year>2025</Year>"
+        "<ReferenceDate>2025-09-30</ReferenceDate></CollectionDetails></Header>"
+    )
+    return "<Message>" + header + "".join(workers) + "</Message>"
 
 
 def test_a_data_manager_sets_the_training_target(page, live_server, sign_in_as):
