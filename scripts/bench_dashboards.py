@@ -272,6 +272,17 @@ def raw_copy_seconds(path: Path) -> float:
     return seconds
 
 
+def reimport(path: Path, what: str, first_seconds: float) -> None:
+    """Import a changed export and print its time beside the first import's."""
+    seconds, rss, output = command_import("import_cases", path)
+    counts = re.search(r"episodes removed ([\d,]*\d)", output)
+    print(
+        f"{what}: {seconds:.1f} s = {seconds / first_seconds:.2f} of the first import's "
+        f"{first_seconds:.1f} s (target <= 0.33); {counts.group(1) if counts else '?'} "
+        f"episodes replaced; peak memory {rss:,.0f} MB"
+    )
+
+
 def month_back() -> None:
     """As if the imports so far had been a month ago: the reference date of every child's
     details, and the day of the latest case export, 30 days earlier."""
@@ -486,25 +497,19 @@ def main() -> None:
                 f"  the same file again: {seconds:.2f} s, recognised by its SHA-256 "
                 f"(target < 1 s): {'Already imported' in output}; peak memory {rss:,.0f} MB"
             )
-            seconds, rss, output = command_import("import_cases", folder / "cases-changed.csv")
-            counts = re.search(r"episodes removed ([\d,]*\d)", output)
-            print(
-                f"Re-import with 1% of rows changed ({changed_rows:,} rows): {seconds:.1f} s = "
-                f"{seconds / first_seconds:.2f} of the first import's {first_seconds:.1f} s "
-                f"(target <= 0.33); {counts.group(1) if counts else '?'} episodes replaced; "
-                f"peak memory {rss:,.0f} MB"
+            reimport(
+                folder / "cases-changed.csv",
+                f"Re-import with 1% of rows changed ({changed_rows:,} rows)",
+                first_seconds,
             )
             # A month later: the next export, another 1% changed. Every unchanged child the
             # export gives has its details as of the new export's day (the rule that weighs
             # sources by reference date): CaseExportDate holds the day, not a million rows.
             month_back()
-            seconds, rss, output = command_import("import_cases", folder / "cases-later.csv")
-            counts = re.search(r"episodes removed ([\d,]*\d)", output)
-            print(
-                f"  the next month's export ({later_rows:,} rows changed again): {seconds:.1f} s "
-                f"= {seconds / first_seconds:.2f} of the first import (target <= 0.33); "
-                f"{counts.group(1) if counts else '?'} episodes replaced; "
-                f"peak memory {rss:,.0f} MB"
+            reimport(
+                folder / "cases-later.csv",
+                f"  the next month's export ({later_rows:,} rows changed again)",
+                first_seconds,
             )
             if not args.imports_only:
                 unbuilt = month_ends - snapshots.preparation().ready

@@ -45,10 +45,7 @@ def test_a_hidden_total_over_a_hidden_part_is_unbounded_above():
     assert intervals == {"T": (11, math.inf), "a": (0, math.inf)}
 
 
-def test_a_two_way_table_with_its_margins_shown():
-    # a b | 2      a + b = 2, c + d = 9, a + c = 6, b + d = 5
-    # c d | 9      so b = 2 - a, c = 6 - a, d = 3 + a, with 0 <= a <= 2.
-    # 6 5
+def _two_way_table():
     cells = {"a": 1, "b": 1, "c": 5, "d": 4, "r1": 2, "r2": 9, "c1": 6, "c2": 5}
     relations = [
         Relation("r1", ("a", "b")),
@@ -56,7 +53,14 @@ def test_a_two_way_table_with_its_margins_shown():
         Relation("c1", ("a", "c")),
         Relation("c2", ("b", "d")),
     ]
-    intervals = protection_intervals(Publication(cells, relations), {"a", "b", "c", "d"})
+    return Publication(cells, relations)
+
+
+def test_a_two_way_table_with_its_margins_shown():
+    # a b | 2      a + b = 2, c + d = 9, a + c = 6, b + d = 5
+    # c d | 9      so b = 2 - a, c = 6 - a, d = 3 + a, with 0 <= a <= 2.
+    # 6 5
+    intervals = protection_intervals(_two_way_table(), {"a", "b", "c", "d"})
     assert intervals == {"a": (0, 2), "b": (0, 2), "c": (4, 6), "d": (3, 5)}
 
 
@@ -71,17 +75,6 @@ def test_integers_pin_a_cell_that_the_relaxation_leaves_open():
     ]
     intervals = protection_intervals(Publication(cells, relations), {"a", "b", "c", "d"})
     assert intervals == {"a": (0, 0), "b": (1, 1), "c": (0, 0), "d": (1, 1)}
-
-
-def _two_way_table():
-    cells = {"a": 1, "b": 1, "c": 5, "d": 4, "r1": 2, "r2": 9, "c1": 6, "c2": 5}
-    relations = [
-        Relation("r1", ("a", "b")),
-        Relation("r2", ("c", "d")),
-        Relation("c1", ("a", "c")),
-        Relation("c2", ("b", "d")),
-    ]
-    return Publication(cells, relations)
 
 
 @pytest.mark.parametrize("linprog_fails", [False, True])
