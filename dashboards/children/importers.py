@@ -315,40 +315,41 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     team = f"r.{staged.column('team')}"
     episode_type = f"r.{staged.column('episode_type')}"
     start = f"r.{staged.column('start_date')}"
-    cursor.execute("DROP TABLE IF EXISTS import_cases_file_children")
-    # The aggregate in one hash table, in this process, not in parallel: the planner cannot
-    # know how many groups there are (it guesses 200), so in parallel it merges the workers'
-    # partial aggregates by sorting a million references in the language's collation, which
-    # took longer than the aggregate itself. (OFFSET 0 keeps the subquery whole: each row's
-    # hash is worked out once, not once for each sum.)
-    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-    cursor.execute(
-        f"""
-        CREATE TEMP TABLE import_cases_file_children ON COMMIT DROP AS
-        SELECT child_ref, {_DIGEST} FROM (
-            SELECT {ref} AS child_ref, {_case_hash(staged)} AS h
-              FROM {staged.table} r LEFT JOIN core_team t ON t.name = {team}
-             WHERE {ref} IS NOT NULL OFFSET 0
-        ) s GROUP BY child_ref
-        """
-    )
-    staged.children = cursor.rowcount
-    staged.rows_kept = rows
     cursor.execute("DROP TABLE IF EXISTS import_cases_compared")
-    # Joined by hashing, not merged: without statistics the planner took the tables for
-    # billions of rows each and sorted a million references on both sides (2.5 s, where the
-    # hash join takes a fifth of that). Kept: the children whose digest differs, new to the
-    # rows held (no held_ref), or held but left out of this file (no child_ref).
+    # The file's children's digests (one hash aggregate), compared with those held as they
+    # come out of it (one full hash join), keeping only the children whose digest differs,
+    # new to the rows held (no held_ref), or held but left out of this file (no child_ref).
+    # The aggregate in this process, not in parallel: the planner cannot know how many groups
+    # there are (it guesses 200), so in parallel it merges the workers' partial aggregates by
+    # sorting a million references in the language's collation, which took longer than the
+    # aggregate itself. Joined by hashing, not merged: merged, it sorted a million references
+    # on both sides (2.5 s, where the hash join takes a fifth of that). (OFFSET 0 keeps the
+    # subquery whole: each row's hash is worked out once, not once for each sum.)
+    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
     cursor.execute("SET LOCAL enable_mergejoin = off")
     cursor.execute(
         f"""
         CREATE TEMP TABLE import_cases_compared ON COMMIT DROP AS
-        SELECT f.child_ref, h.child_ref AS held_ref FROM import_cases_file_children f
-          FULL JOIN {CASE_ROWS_HELD} h ON h.child_ref = f.child_ref
+        SELECT f.child_ref, h.child_ref AS held_ref FROM (
+            SELECT child_ref, {_DIGEST} FROM (
+                SELECT {ref} AS child_ref, {_case_hash(staged)} AS h
+                  FROM {staged.table} r LEFT JOIN core_team t ON t.name = {team}
+                 WHERE {ref} IS NOT NULL OFFSET 0
+            ) s GROUP BY child_ref
+        ) f FULL JOIN {CASE_ROWS_HELD} h ON h.child_ref = f.child_ref
          WHERE f.child_ref IS NULL OR h.child_ref IS NULL
             OR (f.rows, f.d1, f.d2) <> (h.rows, h.d1, h.d2)
         """
     )
+    # The file's children: those held, less those it leaves out, and those new.
+    cursor.execute(
+        f"SELECT (SELECT COUNT(*) FROM {CASE_ROWS_HELD}),"
+        " COUNT(*) FILTER (WHERE child_ref IS NULL),"
+        " COUNT(*) FILTER (WHERE held_ref IS NULL) FROM import_cases_compared"
+    )
+    held_children, left_out, new = cursor.fetchone()
+    staged.children = held_children - left_out + new
+    staged.rows_kept = rows
     cursor.execute("DROP TABLE IF EXISTS import_cases_left_out")
     cursor.execute(
         "CREATE TEMP TABLE import_cases_left_out ON COMMIT DROP AS"
@@ -360,9 +361,9 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
         CREATE TEMP TABLE import_cases_children ON COMMIT DROP AS
         SELECT child_ref FROM import_cases_compared WHERE child_ref IS NOT NULL
         UNION
-        SELECT child_ref FROM import_cases_file_children
-         WHERE child_ref IN (SELECT child_ref FROM core_child
-                              WHERE attributes_source IS DISTINCT FROM %s)
+        SELECT {ref} FROM {staged.table} r
+         WHERE {ref} IN (SELECT child_ref FROM core_child
+                         WHERE attributes_source IS DISTINCT FROM %s)
         UNION
         SELECT {ref} FROM {staged.table} r WHERE {episode_type} = 'CP'
          GROUP BY {ref}, {start} HAVING COUNT(*) > 1
