@@ -1,14 +1,13 @@
 """The one upload form, built from a kind's files (dashboards/import_kinds.py); the layout lives
 here, the template holds {% crispy form %}."""
 
-import datetime as dt
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
 from arp_portal.core.importing import ImportProblem
+from dashboards.children.validation import MIN_COLLECTION_YEAR, latest_collection_year
 from dashboards.import_kinds import ImportKind, max_upload_bytes
 
 TOO_LARGE = "too_large"
@@ -40,11 +39,11 @@ class ImportUploadForm(forms.Form):
                 help_text="The year the return ends, on 31 March: 2025 for April 2024 to "
                 "March 2025. Leave blank to take it from the latest date in the Episodes file.",
                 required=False,
-                min_value=2000,
-                max_value=dt.date.today().year + 1,
+                min_value=MIN_COLLECTION_YEAR,
+                max_value=latest_collection_year(),
                 error_messages={
                     "invalid": "Enter the collection year as a number, like 2025",
-                    "min_value": "Enter a collection year from 2000",
+                    "min_value": f"Enter a collection year from {MIN_COLLECTION_YEAR}",
                     "max_value": "The collection year cannot be after next year",
                 },
             )

@@ -44,6 +44,7 @@ from dashboards.children import services
 from dashboards.children.validation import (
     EARLIEST_DATE,
     MAX_CHILD_REF,
+    MIN_COLLECTION_YEAR,
     ChildRecord,
     EpisodeRecord,
     Place,
@@ -54,6 +55,7 @@ from dashboards.children.validation import (
     check_ethnicity,
     check_sex,
     has_control_character,
+    latest_collection_year,
     parse_iso_date,
     parse_uk_date,
 )
@@ -192,7 +194,7 @@ def import_cases(files: Sequence[UploadedData], *, progress: Progress = None) ->
         source=services.CASES_SOURCE,
         scope="children",
         reference_date=today,
-        after_write=_cases_dated(today, "import_child"),
+        after_write=_cases_dated(today, file_children="import_child"),
     )
     with connection.cursor() as cursor:
         case_rows_forget(cursor)
@@ -247,7 +249,9 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
         scope="children",
         reference_date=today,
         staged=True,
-        after_write=_cases_dated(today, "import_child" if whole else None),
+        after_write=_cases_dated(today, file_children="import_child")
+        if whole
+        else _cases_dated(today, left_out=_LEFT_OUT),
     )
     if not whole:
         counts["episodes_unchanged"] += staged.rows_kept - staged.rows_checked
@@ -297,11 +301,11 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     Sets staged.rows_kept and staged.children (the file's) when False."""
     ref = f"r.{staged.column('child_id')}"
     cursor.execute(
-        f"SELECT (SELECT COALESCE(sum(rows), 0) FROM {CASE_ROWS_HELD}),"
-        " (SELECT COUNT(*) FROM core_episode WHERE source = %s)",
+        "SELECT COALESCE(sum(rows), 0), COUNT(*),"
+        f" (SELECT COUNT(*) FROM core_episode WHERE source = %s) FROM {CASE_ROWS_HELD}",
         [services.CASES_SOURCE],
     )
-    held_rows, held_episodes = cursor.fetchone()
+    held_rows, held_children, held_episodes = cursor.fetchone()
     if not held_rows or held_rows != held_episodes:
         return True
     blank = " AND ".join(f"r.{column} IS NULL" for column in staged.all_columns)
@@ -343,18 +347,12 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     )
     # The file's children: those held, less those it leaves out, and those new.
     cursor.execute(
-        f"SELECT (SELECT COUNT(*) FROM {CASE_ROWS_HELD}),"
-        " COUNT(*) FILTER (WHERE child_ref IS NULL),"
+        "SELECT COUNT(*) FILTER (WHERE child_ref IS NULL),"
         " COUNT(*) FILTER (WHERE held_ref IS NULL) FROM import_cases_compared"
     )
-    held_children, left_out, new = cursor.fetchone()
+    left_out, new = cursor.fetchone()
     staged.children = held_children - left_out + new
     staged.rows_kept = rows
-    cursor.execute("DROP TABLE IF EXISTS import_cases_left_out")
-    cursor.execute(
-        "CREATE TEMP TABLE import_cases_left_out ON COMMIT DROP AS"
-        " SELECT held_ref AS child_ref FROM import_cases_compared WHERE child_ref IS NULL"
-    )
     cursor.execute("DROP TABLE IF EXISTS import_cases_children")
     cursor.execute(
         f"""
@@ -376,19 +374,19 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     return False
 
 
-def _cases_dated(today: dt.date, file_children: str | None) -> Callable[[Any], dict]:
+# A file compared with the rows held: the children it leaves out (every child a case export
+# gave has rows held: an export read row by row forgets them all, and the next is whole).
+_LEFT_OUT = "SELECT held_ref FROM import_cases_compared WHERE child_ref IS NULL"
+
+
+def _cases_dated(today: dt.date, **children: str) -> Callable[[Any], dict]:
     """The after_write that makes today the day of every child the export gave, and keeps the
-    earlier day for those it leaves out (services.cases_export_dated). The children whose rows
-    are unchanged are not rewritten for it: CaseExportDate holds the day. file_children: a
-    table of the file's children, or None for a file compared with the rows held, whose
-    children left out are in import_cases_left_out (every child a case export gave has rows
-    held: an export read row by row forgets them all, and the next is then a whole import)."""
+    earlier day for those it leaves out (services.cases_export_dated, which `children` names
+    them to). The children whose rows are unchanged are not rewritten for it: CaseExportDate
+    holds the day."""
 
     def dated(cursor) -> dict:
-        if file_children is None:
-            services.cases_export_dated(cursor, today, left_out="import_cases_left_out")
-        else:
-            services.cases_export_dated(cursor, today, file_children=file_children)
+        services.cases_export_dated(cursor, today, **children)
         return {}
 
     return dated
@@ -895,7 +893,7 @@ def _cin_header(element: ET.Element, header: _CinReturn, problems: ProblemCollec
         if len(element.findall(tag)) > 1:
             problems.add(name, where, tag, f"<{tag}> appears twice: which is meant cannot be told")
     year_text = _text(element, "Year")
-    latest_year = timezone.localdate().year + 1
+    latest_year = latest_collection_year()
     if not re.fullmatch(r"20[0-9][0-9]", year_text) or int(year_text) > latest_year:
         problems.add(
             name,
@@ -1372,8 +1370,6 @@ EPISODE_OPTIONAL = [
 ]
 OPTIONAL_WIDTHS = {"rne": 2, "ls": 10, "cin": 4, "place": 4, "place_provider": 4, "rec": 4,
                    "reason_place_change": 10, "pl_post": 10, "urn": 10, "la": 10}  # fmt: skip
-# The earliest collection year the portal takes (the upload form's too).
-MIN_COLLECTION_YEAR = 2000
 # More bad dates than this in one column are reported as one line for the column.
 DATE_SUMMARY_AFTER = 5
 
@@ -1451,7 +1447,7 @@ def import_ssda903(
     the episodes of every return held together (episode_cleaning) and counts what that makes.
     """
     problems = ProblemCollector()
-    latest_year = timezone.localdate().year + 1
+    latest_year = latest_collection_year()
     if year is not None and not MIN_COLLECTION_YEAR <= year <= latest_year:
         problems.add(
             "(upload)",

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from arp_portal.core.ethnicity import DFE_ETHNICITY_CODES, VALID_CODES
 from arp_portal.core.importing import ProblemCollector
 from arp_portal.core.models import EpisodeKind
@@ -71,6 +73,15 @@ class EpisodeRecord:
 
 # The widest dates a return can hold: nobody in a children's return was born before 1900.
 EARLIEST_DATE = dt.date(1900, 1, 1)
+# The earliest collection year the portal takes (a return's year, ending 31 March).
+MIN_COLLECTION_YEAR = 2000
+
+
+def latest_collection_year() -> int:
+    """The latest collection year a return can have yet: the one ending next 31 March."""
+    return timezone.localdate().year + 1
+
+
 MAX_CHILD_REF = 64
 # A character no reference holds: a control character, a tab or a line break among them.
 CONTROL_CHARACTER = r"[\x00-\x1f]"
