@@ -90,6 +90,8 @@ def test_two_years_of_returns_previewed_confirmed_prepared_and_read(
     then_it_fits_both_widths_and_is_accessible(page)
 
     when_i_upload(page, live_server, "CIN census (XML)", {"Upload a file": files["cin-2026.xml"]})
+    # The preview has loaded (the upload's redirect is over) before the page is laid out again.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check what this import would change")
     then_it_fits_both_widths_and_is_accessible(page)
     then_i_confirm(
         page,
@@ -141,9 +143,10 @@ def test_two_years_of_returns_previewed_confirmed_prepared_and_read(
     expect(page.get_by_test_id("refreshing")).to_be_visible()
     assert page.locator("meta[http-equiv='refresh']").count() == 1
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    page.reload()
+    # The page refreshes itself (every 5 seconds) until the preparation is done: no reload here,
+    # which could race the refresh's own navigation.
     expect(page.locator("#dashboard-preparation + p")).to_contain_text(
-        "Its figures are prepared for every month-end"
+        "Its figures are prepared for every month-end", timeout=20_000
     )
     assert page.locator("meta[http-equiv='refresh']").count() == 0
 
