@@ -830,10 +830,11 @@ _CLEAN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 _SPACE_BESIDE_A_VALUE = (b" ,", b", ", b" \n", b"\n ")
 
 
-def _plain_text_facts(upload: UploadedData) -> tuple[bool, int, bytes, bool]:
+def _plain_text_facts(upload: UploadedData) -> tuple[bool, int, bytes, bool, bool]:
     """One streaming pass: (whether the file holds a quote or a NUL byte, its newlines, its
-    last byte, whether it is clean: see StagedCsv.clean)."""
-    irregular, newlines, last, clean = False, 0, b"", True
+    last byte, whether it is clean: see StagedCsv.clean; whether it is simple: clean and
+    without a backslash, see StagedLines)."""
+    irregular, newlines, last, clean, backslash = False, 0, b"", True, False
     for chunk in upload.chunks():
         if not irregular and (b'"' in chunk or b"\x00" in chunk):
             irregular = True
@@ -843,8 +844,25 @@ def _plain_text_facts(upload: UploadedData) -> tuple[bool, int, bytes, bool]:
             clean = not chunk.translate(None, _CLEAN_BYTES) and not any(
                 pair in joined for pair in _SPACE_BESIDE_A_VALUE
             )
+            backslash = backslash or b"\\" in chunk
         last = chunk[-1:]
-    return irregular, newlines, last, clean and last != b" "
+    clean = clean and last != b" "
+    return irregular, newlines, last, clean, clean and not backslash
+
+
+def _plain_header(upload: UploadedData, required: Sequence[str]) -> list[str] | None:
+    """The header's names, if the row-by-row reader accepts the header as it is."""
+    with upload.open_without_bom() as stream:
+        first = stream.readline()
+    try:
+        header_line = first.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    collector = ProblemCollector()
+    names = _checked_header(csv.reader([header_line]), upload, required, collector)
+    if names is None or collector:
+        return None
+    return names
 
 
 def stage_plain_csv(
@@ -863,18 +881,11 @@ def stage_plain_csv(
     rows in file order (an identity column COPY fills as it reads)."""
     if upload.is_excel or upload.size == 0:
         return None
-    irregular, newlines, last, clean = _plain_text_facts(upload)
+    irregular, newlines, last, clean, _simple = _plain_text_facts(upload)
     if irregular:
         return None
-    with upload.open_without_bom() as stream:
-        first = stream.readline()
-    try:
-        header_line = first.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    collector = ProblemCollector()
-    names = _checked_header(csv.reader([header_line]), upload, required, collector)
-    if names is None or collector:
+    names = _plain_header(upload, required)
+    if names is None:
         return None
     expected_rows = newlines - 1 if last == b"\n" else newlines
     if expected_rows <= 0:
@@ -902,6 +913,71 @@ def stage_plain_csv(
     except (_NotPlain, DatabaseError, PostgresError):
         return None
     return StagedCsv(table, names, rows, clean=clean)
+
+
+@dataclass
+class StagedLines:
+    """A simple flat file (StagedLines.simple) COPYed line by line into a temporary table of
+    one text column, `line`, for a comparison that reads a row whole: COPY splits nothing, so
+    it takes half the time of staging the values (StagedCsv), and a row's hash is its line's.
+    A simple file is clean (StagedCsv.clean: printable ASCII and newlines, so no quote and no
+    tab) and holds no backslash (which COPY's text format would read as an escape): each line
+    is then exactly its values joined by commas, the values holding no comma. The rows stand
+    in file order (their ctid, the table having been only written by the COPY). Whether each
+    row has the header's width is the reader's to check (split_part gives a missing value as
+    '')."""
+
+    table: str
+    columns: list[str]  # the header's names, stripped, lower case
+    rows: int  # the data rows (rows of empty cells included)
+
+    def value(self, name: str, line: str = "line") -> str:
+        """The SQL for the named column's value in a line ('' where blank)."""
+        return f"split_part({line}, ',', {self.columns.index(name) + 1})"
+
+    @property
+    def blank_line(self) -> str:
+        """A row of empty cells, as a spreadsheet leaves it."""
+        return "," * (len(self.columns) - 1)
+
+
+def stage_plain_lines(
+    cursor, upload: UploadedData, required: Sequence[str], table: str
+) -> StagedLines | None:
+    """The file in a staging table of lines by COPY (StagedLines), or None unless the file is
+    simple, its header is one the row-by-row reader accepts, and every line is a row (COPY
+    takes as many as the file has after its header). COPY runs under a savepoint: a file it
+    refuses leaves nothing behind."""
+    if upload.is_excel or upload.size == 0:
+        return None
+    irregular, newlines, last, _clean, simple = _plain_text_facts(upload)
+    if irregular or not simple:
+        return None
+    names = _plain_header(upload, required)
+    if names is None:
+        return None
+    expected_rows = newlines - 1 if last == b"\n" else newlines
+    if expected_rows <= 0:
+        return None
+    _staging_memory(cursor)
+    try:
+        with transaction.atomic():
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TEMP TABLE {table} (line text) ON COMMIT DROP")
+            with upload.open() as stream:
+                # A delimiter no simple file holds (a control character): each line whole.
+                cursor.copy_expert(
+                    f"COPY {table} (line) FROM STDIN"
+                    " WITH (FORMAT text, DELIMITER E'\\x01', HEADER true, ENCODING 'UTF8')",
+                    stream,
+                    CHUNK_BYTES,
+                )
+            rows = cursor.rowcount
+            if rows != expected_rows:
+                raise _NotPlain
+    except (_NotPlain, DatabaseError, PostgresError):
+        return None
+    return StagedLines(table, names, rows)
 
 
 def _staging_memory(cursor) -> None:

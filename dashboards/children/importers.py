@@ -24,6 +24,7 @@ from arp_portal.core.importing import (
     ImportProblem,
     ImportRejected,
     ProblemCollector,
+    StagedCsv,
     UploadedData,
     collector_paused,
     excel_rows,
@@ -31,6 +32,7 @@ from arp_portal.core.importing import (
     read_csv_values,
     sql_plain,
     stage_plain_csv,
+    stage_plain_lines,
 )
 from arp_portal.core.models import (
     AgeBand,
@@ -225,13 +227,20 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
     gives) are checked and written; the others' rows are those already checked and written.
     The staged check holds the digests of the children it checks."""
     with connection.cursor() as cursor:
-        staged = stage_plain_csv(cursor, upload, CASES_COLUMNS, _CASES_RAW)
+        # A re-import of a simple file is compared line by line (the staging of its values
+        # was half the comparison's time), and only its changed children's rows are staged.
+        staged = _cases_lines_against_held(cursor, upload)
+        whole: bool | None = False
         if staged is None:
-            return None
+            staged = stage_plain_csv(cursor, upload, CASES_COLUMNS, _CASES_RAW)
+            if staged is None:
+                return None
+            whole = None
         _tick(progress, staged.rows // 2, staged.rows)
         try:
             with transaction.atomic():
-                whole = _cases_file_against_held(cursor, staged, today)
+                if whole is None:
+                    whole = _cases_file_against_held(cursor, staged, today)
                 if whole is None:
                     raise _NotStaged
                 children = _cases_staged_check(cursor, staged, today, whole=whole)
@@ -270,12 +279,13 @@ def _import_cases_staged(upload: UploadedData, progress: Progress, today: dt.dat
 
 
 def _case_hash(staged) -> str:
-    """The 64-bit hash of a staged row r (joined to its team t) that CASE_ROWS_HELD's digests
-    sum: of its line, the layout's values in order joined by commas (a plain file's values
-    hold no comma), then the team's id (so a renamed or swapped team changes it)."""
+    """The 64-bit hash of a staged row r that CASE_ROWS_HELD's digests sum: of its line, its
+    values in the file's order joined by commas (a blank as ""): a simple file's line as it is
+    (_cases_lines_against_held hashes that). A team renamed or removed since forgets the
+    digests (migration core 0014's trigger), so the team's name stands for its id here."""
     # concat() reads a blank (NULL) as "", in one call where || took two a value.
-    values = ", ',', ".join(f"r.{staged.column(name)}" for name in CASES_COLUMNS)
-    return f"hashtextextended(concat({values}, ',', t.id), 0)"
+    values = ", ',', ".join(f"r.{column}" for column in staged.all_columns)
+    return f"hashtextextended(concat({values}), 0)"
 
 
 # A child's digest from its rows' hashes h: their number and the sums of each hash's high 32
@@ -300,14 +310,10 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
 
     Sets staged.rows_kept and staged.children (the file's) when False."""
     ref = f"r.{staged.column('child_id')}"
-    cursor.execute(
-        "SELECT COALESCE(sum(rows), 0), COUNT(*),"
-        f" (SELECT COUNT(*) FROM core_episode WHERE source = %s) FROM {CASE_ROWS_HELD}",
-        [services.CASES_SOURCE],
-    )
-    held_rows, held_children, held_episodes = cursor.fetchone()
-    if not held_rows or held_rows != held_episodes:
+    held = _case_rows_held(cursor)
+    if held is None:
         return True
+    _held_rows, held_children = held
     blank = " AND ".join(f"r.{column} IS NULL" for column in staged.all_columns)
     cursor.execute(
         f"SELECT COUNT(*) FILTER (WHERE NOT ({blank})),"
@@ -316,7 +322,6 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     rows, without_reference = cursor.fetchone()
     if without_reference or not rows:
         return None
-    team = f"r.{staged.column('team')}"
     episode_type = f"r.{staged.column('episode_type')}"
     start = f"r.{staged.column('start_date')}"
     cursor.execute("DROP TABLE IF EXISTS import_cases_compared")
@@ -337,8 +342,7 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
         SELECT f.child_ref, h.child_ref AS held_ref FROM (
             SELECT child_ref, {_DIGEST} FROM (
                 SELECT {ref} AS child_ref, {_case_hash(staged)} AS h
-                  FROM {staged.table} r LEFT JOIN core_team t ON t.name = {team}
-                 WHERE {ref} IS NOT NULL OFFSET 0
+                  FROM {staged.table} r WHERE {ref} IS NOT NULL OFFSET 0
             ) s GROUP BY child_ref
         ) f FULL JOIN {CASE_ROWS_HELD} h ON h.child_ref = f.child_ref
          WHERE f.child_ref IS NULL OR h.child_ref IS NULL
@@ -372,6 +376,138 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     cursor.execute("RESET enable_mergejoin")
     cursor.execute("ANALYZE import_cases_children")
     return False
+
+
+def _case_rows_held(cursor) -> tuple[int, int] | None:
+    """The rows and children CASE_ROWS_HELD holds digests of, or None when a file cannot be
+    compared with them: none held, or out of step with the episodes held (one changed
+    outside an import)."""
+    cursor.execute(
+        "SELECT COALESCE(sum(rows), 0), COUNT(*),"
+        f" (SELECT COUNT(*) FROM core_episode WHERE source = %s) FROM {CASE_ROWS_HELD}",
+        [services.CASES_SOURCE],
+    )
+    held_rows, held_children, held_episodes = cursor.fetchone()
+    if not held_rows or held_rows != held_episodes:
+        return None
+    return held_rows, held_children
+
+
+_CASES_LINES = "import_cases_lines"
+
+
+def _cases_lines_against_held(cursor, upload: UploadedData) -> StagedCsv | None:
+    """_cases_file_against_held's comparison for a simple file (StagedLines), read line by
+    line: each line's hash is the one its staged values give (_case_hash), so the digests are
+    the same. Only the changed children's rows are then staged as values (import_cases_raw,
+    `n` their order in the file), for the staged check of those children (whole=False).
+
+    None (with nothing left behind) where the file is not simple, there are no rows held to
+    compare with, or a row is not one the comparison can read (no child reference, or not the
+    header's width): the file is then staged as values, and checked as such."""
+    held = _case_rows_held(cursor)
+    if held is None:
+        return None
+    held_rows, held_children = held
+    lines = stage_plain_lines(cursor, upload, CASES_COLUMNS, _CASES_LINES)
+    if lines is None:
+        return None
+    ref = lines.value("child_id")
+    width = len(lines.columns)
+    try:
+        with transaction.atomic():
+            # As _cases_file_against_held: one hash aggregate, compared in one full hash join
+            # (in this process, not in parallel; hashed, not merged), rows of empty cells
+            # skipped. A row without a reference is a child "" (no child held is), found below.
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute("SET LOCAL enable_mergejoin = off")
+            cursor.execute("DROP TABLE IF EXISTS import_cases_compared")
+            cursor.execute(
+                f"""
+                CREATE TEMP TABLE import_cases_compared ON COMMIT DROP AS
+                SELECT f.child_ref, h.child_ref AS held_ref, f.rows AS file_rows,
+                       h.rows AS held_rows
+                  FROM (
+                    SELECT child_ref, {_DIGEST} FROM (
+                        SELECT {ref} AS child_ref, hashtextextended(line, 0) AS h
+                          FROM {lines.table} WHERE line <> %s OFFSET 0
+                    ) s GROUP BY child_ref
+                ) f FULL JOIN {CASE_ROWS_HELD} h ON h.child_ref = f.child_ref
+                 WHERE f.child_ref IS NULL OR h.child_ref IS NULL
+                    OR (f.rows, f.d1, f.d2) <> (h.rows, h.d1, h.d2)
+                """,
+                [lines.blank_line],
+            )
+            cursor.execute(
+                "SELECT COUNT(*) FILTER (WHERE child_ref IS NULL),"
+                " COUNT(*) FILTER (WHERE held_ref IS NULL),"
+                " (COALESCE(sum(file_rows), 0) - COALESCE(sum(held_rows), 0))::bigint,"
+                " COUNT(*) FILTER (WHERE child_ref = '')"
+                " FROM import_cases_compared"
+            )
+            left_out, new, rows_more, without_reference = cursor.fetchone()
+            rows_kept = held_rows + rows_more
+            if without_reference or not rows_kept:
+                raise _NotStaged
+            # The children to check (_cases_file_against_held): those whose rows differ, those
+            # in the file whose details another source gave, and those with two protection
+            # plans starting on one day (the file's order of their rows counts).
+            episode_type = lines.value("episode_type")
+            cursor.execute("DROP TABLE IF EXISTS import_cases_children")
+            cursor.execute(
+                f"""
+                CREATE TEMP TABLE import_cases_children ON COMMIT DROP AS
+                SELECT child_ref FROM import_cases_compared WHERE child_ref IS NOT NULL
+                UNION
+                SELECT h.child_ref FROM {CASE_ROWS_HELD} h
+                  JOIN core_child c ON c.child_ref = h.child_ref
+                 WHERE c.attributes_source IS DISTINCT FROM %s
+                   AND h.child_ref NOT IN (SELECT held_ref FROM import_cases_compared
+                                            WHERE child_ref IS NULL)
+                UNION
+                SELECT {ref} FROM {lines.table}
+                 WHERE line LIKE '%%CP%%' AND {episode_type} = 'CP'
+                 GROUP BY {ref}, {lines.value("start_date")} HAVING COUNT(*) > 1
+                """,
+                [services.CASES_SOURCE],
+            )
+            cursor.execute("ANALYZE import_cases_children")
+            # Their rows, as values (a blank NULL, as COPY's CSV reads it), in file order.
+            values = ", ".join(f"a[{position + 1}]" for position in range(width))
+            columns = ", ".join(f"c{position}" for position in range(width))
+            cursor.execute(f"DROP TABLE IF EXISTS {_CASES_RAW}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {_CASES_RAW} (n bigint GENERATED ALWAYS AS IDENTITY,"
+                f" {', '.join(f'c{position} text' for position in range(width))})"
+                " ON COMMIT DROP"
+            )
+            cursor.execute(
+                f"""
+                WITH picked AS (
+                    SELECT ctid AS at, string_to_array(line, ',', '') AS a FROM {lines.table}
+                     WHERE {ref} IN (SELECT child_ref FROM import_cases_children)
+                ), taken AS (
+                    INSERT INTO {_CASES_RAW} ({columns})
+                    SELECT {values} FROM picked WHERE cardinality(a) = %s ORDER BY at
+                    RETURNING 1
+                )
+                SELECT (SELECT COUNT(*) FROM picked), (SELECT COUNT(*) FROM taken)
+                """,
+                [width],
+            )
+            picked, taken = cursor.fetchone()
+            if picked != taken:
+                raise _NotStaged  # a row not of the header's width
+            cursor.execute("RESET max_parallel_workers_per_gather")
+            cursor.execute("RESET enable_mergejoin")
+            cursor.execute(f"DROP TABLE {lines.table}")
+    except (_NotStaged, DatabaseError):
+        cursor.execute(f"DROP TABLE IF EXISTS {lines.table}")
+        return None
+    staged = StagedCsv(_CASES_RAW, lines.columns, lines.rows, clean=True)
+    staged.children = held_children - left_out + new
+    staged.rows_kept = rows_kept
+    return staged
 
 
 # A file compared with the rows held: the children it leaves out (every child a case export
