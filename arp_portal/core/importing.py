@@ -893,26 +893,34 @@ def stage_plain_csv(
     columns = ", ".join(f"c{position} text" for position in range(len(names)))
     _staging_memory(cursor)
     copy_columns = ", ".join(f"c{position}" for position in range(len(names)))
+    rows = _copy_under_savepoint(
+        cursor,
+        upload,
+        table,
+        f"(n bigint GENERATED ALWAYS AS IDENTITY, {columns})",
+        f"({copy_columns}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')",
+        expected_rows,
+    )
+    return None if rows is None else StagedCsv(table, names, rows, clean=clean)
+
+
+def _copy_under_savepoint(
+    cursor, upload: UploadedData, table: str, columns: str, copy: str, expected_rows: int
+) -> int | None:
+    """COPY the file into a new temporary table, under a savepoint: the rows it took, or None
+    (and nothing left behind) if COPY refused the file or took other than expected_rows."""
     try:
         with transaction.atomic():
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute(
-                f"CREATE TEMP TABLE {table} (n bigint GENERATED ALWAYS AS IDENTITY, {columns})"
-                " ON COMMIT DROP"
-            )
+            cursor.execute(f"CREATE TEMP TABLE {table} {columns} ON COMMIT DROP")
             with upload.open() as stream:
-                cursor.copy_expert(
-                    f"COPY {table} ({copy_columns}) FROM STDIN"
-                    " WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')",
-                    stream,
-                    CHUNK_BYTES,
-                )
+                cursor.copy_expert(f"COPY {table} {copy}", stream, CHUNK_BYTES)
             rows = cursor.rowcount
             if rows != expected_rows:
                 raise _NotPlain
     except (_NotPlain, DatabaseError, PostgresError):
         return None
-    return StagedCsv(table, names, rows, clean=clean)
+    return rows
 
 
 @dataclass
@@ -960,24 +968,16 @@ def stage_plain_lines(
     if expected_rows <= 0:
         return None
     _staging_memory(cursor)
-    try:
-        with transaction.atomic():
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute(f"CREATE TEMP TABLE {table} (line text) ON COMMIT DROP")
-            with upload.open() as stream:
-                # A delimiter no simple file holds (a control character): each line whole.
-                cursor.copy_expert(
-                    f"COPY {table} (line) FROM STDIN"
-                    " WITH (FORMAT text, DELIMITER E'\\x01', HEADER true, ENCODING 'UTF8')",
-                    stream,
-                    CHUNK_BYTES,
-                )
-            rows = cursor.rowcount
-            if rows != expected_rows:
-                raise _NotPlain
-    except (_NotPlain, DatabaseError, PostgresError):
-        return None
-    return StagedLines(table, names, rows)
+    # A delimiter no simple file holds (a control character): each line whole.
+    rows = _copy_under_savepoint(
+        cursor,
+        upload,
+        table,
+        "(line text)",
+        "(line) FROM STDIN WITH (FORMAT text, DELIMITER E'\\x01', HEADER true, ENCODING 'UTF8')",
+        expected_rows,
+    )
+    return None if rows is None else StagedLines(table, names, rows)
 
 
 def _staging_memory(cursor) -> None:
