@@ -850,6 +850,26 @@ def _plain_text_facts(upload: UploadedData) -> tuple[bool, int, bytes, bool, boo
     return irregular, newlines, last, clean, clean and not backslash
 
 
+def _plain_file(
+    upload: UploadedData, required: Sequence[str], *, simple: bool
+) -> tuple[list[str], int, bool] | None:
+    """(the header's names, the data rows, whether clean) of a CSV without a quote or a NUL
+    byte (and simple, if asked) whose header the row-by-row reader accepts and that has a row
+    after it; else None."""
+    if upload.is_excel or upload.size == 0:
+        return None
+    irregular, newlines, last, clean, is_simple = _plain_text_facts(upload)
+    if irregular or (simple and not is_simple):
+        return None
+    names = _plain_header(upload, required)
+    if names is None:
+        return None
+    expected_rows = newlines - 1 if last == b"\n" else newlines
+    if expected_rows <= 0:
+        return None
+    return names, expected_rows, clean
+
+
 def _plain_header(upload: UploadedData, required: Sequence[str]) -> list[str] | None:
     """The header's names, if the row-by-row reader accepts the header as it is."""
     with upload.open_without_bom() as stream:
@@ -879,17 +899,10 @@ def stage_plain_csv(
 
     COPY runs under a savepoint: a file it refuses leaves nothing behind. `n` numbers the data
     rows in file order (an identity column COPY fills as it reads)."""
-    if upload.is_excel or upload.size == 0:
+    plain = _plain_file(upload, required, simple=False)
+    if plain is None:
         return None
-    irregular, newlines, last, clean, _simple = _plain_text_facts(upload)
-    if irregular:
-        return None
-    names = _plain_header(upload, required)
-    if names is None:
-        return None
-    expected_rows = newlines - 1 if last == b"\n" else newlines
-    if expected_rows <= 0:
-        return None
+    names, expected_rows, clean = plain
     columns = ", ".join(f"c{position} text" for position in range(len(names)))
     _staging_memory(cursor)
     copy_columns = ", ".join(f"c{position}" for position in range(len(names)))
@@ -956,17 +969,10 @@ def stage_plain_lines(
     simple, its header is one the row-by-row reader accepts, and every line is a row (COPY
     takes as many as the file has after its header). COPY runs under a savepoint: a file it
     refuses leaves nothing behind."""
-    if upload.is_excel or upload.size == 0:
+    plain = _plain_file(upload, required, simple=True)
+    if plain is None:
         return None
-    irregular, newlines, last, _clean, simple = _plain_text_facts(upload)
-    if irregular or not simple:
-        return None
-    names = _plain_header(upload, required)
-    if names is None:
-        return None
-    expected_rows = newlines - 1 if last == b"\n" else newlines
-    if expected_rows <= 0:
-        return None
+    names, expected_rows, _clean = plain
     _staging_memory(cursor)
     # A delimiter no simple file holds (a control character): each line whole.
     rows = _copy_under_savepoint(

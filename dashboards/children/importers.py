@@ -357,25 +357,38 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     left_out, new = cursor.fetchone()
     staged.children = held_children - left_out + new
     staged.rows_kept = rows
+    _cases_children_to_check(
+        cursor,
+        described_elsewhere=f"""
+            SELECT {ref} FROM {staged.table} r
+             WHERE {ref} IN (SELECT child_ref FROM core_child
+                             WHERE attributes_source IS DISTINCT FROM %s)""",
+        plans_on_one_day=f"""
+            SELECT {ref} FROM {staged.table} r WHERE {episode_type} = 'CP'
+             GROUP BY {ref}, {start} HAVING COUNT(*) > 1""",
+    )
+    cursor.execute("RESET max_parallel_workers_per_gather")
+    cursor.execute("RESET enable_mergejoin")
+    return False
+
+
+def _cases_children_to_check(cursor, *, described_elsewhere: str, plans_on_one_day: str) -> None:
+    """import_cases_children: the children whose rows differ from those held (in
+    import_cases_compared), those of the file whose details another source gave (the query
+    described_elsewhere, with the cases source its one parameter), and those with two
+    protection plans starting on one day (plans_on_one_day: the file's order of their rows
+    counts)."""
     cursor.execute("DROP TABLE IF EXISTS import_cases_children")
     cursor.execute(
         f"""
         CREATE TEMP TABLE import_cases_children ON COMMIT DROP AS
         SELECT child_ref FROM import_cases_compared WHERE child_ref IS NOT NULL
-        UNION
-        SELECT {ref} FROM {staged.table} r
-         WHERE {ref} IN (SELECT child_ref FROM core_child
-                         WHERE attributes_source IS DISTINCT FROM %s)
-        UNION
-        SELECT {ref} FROM {staged.table} r WHERE {episode_type} = 'CP'
-         GROUP BY {ref}, {start} HAVING COUNT(*) > 1
+        UNION {described_elsewhere}
+        UNION {plans_on_one_day}
         """,
         [services.CASES_SOURCE],
     )
-    cursor.execute("RESET max_parallel_workers_per_gather")
-    cursor.execute("RESET enable_mergejoin")
     cursor.execute("ANALYZE import_cases_children")
-    return False
 
 
 def _case_rows_held(cursor) -> tuple[int, int] | None:
@@ -449,29 +462,21 @@ def _cases_lines_against_held(cursor, upload: UploadedData) -> StagedCsv | None:
             rows_kept = held_rows + rows_more
             if without_reference or not rows_kept:
                 raise _NotStaged
-            # The children to check (_cases_file_against_held): those whose rows differ, those
-            # in the file whose details another source gave, and those with two protection
-            # plans starting on one day (the file's order of their rows counts).
-            episode_type = lines.value("episode_type")
-            cursor.execute("DROP TABLE IF EXISTS import_cases_children")
-            cursor.execute(
-                f"""
-                CREATE TEMP TABLE import_cases_children ON COMMIT DROP AS
-                SELECT child_ref FROM import_cases_compared WHERE child_ref IS NOT NULL
-                UNION
-                SELECT h.child_ref FROM {CASE_ROWS_HELD} h
-                  JOIN core_child c ON c.child_ref = h.child_ref
-                 WHERE c.attributes_source IS DISTINCT FROM %s
-                   AND h.child_ref NOT IN (SELECT held_ref FROM import_cases_compared
-                                            WHERE child_ref IS NULL)
-                UNION
-                SELECT {ref} FROM {lines.table}
-                 WHERE line LIKE '%%CP%%' AND {episode_type} = 'CP'
-                 GROUP BY {ref}, {lines.value("start_date")} HAVING COUNT(*) > 1
-                """,
-                [services.CASES_SOURCE],
+            # The children to check: of the file's, those held (less those left out) whose
+            # details another source gave; the plans read from the lines that name CP.
+            _cases_children_to_check(
+                cursor,
+                described_elsewhere=f"""
+                    SELECT h.child_ref FROM {CASE_ROWS_HELD} h
+                      JOIN core_child c ON c.child_ref = h.child_ref
+                     WHERE c.attributes_source IS DISTINCT FROM %s
+                       AND h.child_ref NOT IN (SELECT held_ref FROM import_cases_compared
+                                                WHERE child_ref IS NULL)""",
+                plans_on_one_day=f"""
+                    SELECT {ref} FROM {lines.table}
+                     WHERE line LIKE '%%CP%%' AND {lines.value("episode_type")} = 'CP'
+                     GROUP BY {ref}, {lines.value("start_date")} HAVING COUNT(*) > 1""",
             )
-            cursor.execute("ANALYZE import_cases_children")
             # Their rows, as values (a blank NULL, as COPY's CSV reads it), in file order.
             values = ", ".join(f"a[{position + 1}]" for position in range(width))
             columns = ", ".join(f"c{position}" for position in range(width))
