@@ -301,8 +301,8 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     does not; a new child has none held), whose details another source gave since, or with two
     protection plans starting on one day (the one check that reads the file's order of a
     child's rows: which plan comes first). The others' rows are those the last export gave,
-    which were checked then, and nothing a check reads besides a row's own text (the team's id
-    is in its hash) and today (a birth not after it: later passes too) has changed since.
+    which were checked then, and nothing a check reads besides a row's own text (a team
+    renamed or removed forgets the digests) and today (a birth not after it: later passes too) has changed since.
     (Children and their episodes are written only by imports; a child deleted takes its
     episodes, and so the count, with it.) Two different sets of rows share a digest with a
     chance of about one in 2**63 (two 64-bit hashes alike, in 63 of their bits). None: a row
@@ -313,50 +313,19 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     held = _case_rows_held(cursor)
     if held is None:
         return True
-    _held_rows, held_children = held
+    held_rows, held_children = held
     blank = " AND ".join(f"r.{column} IS NULL" for column in staged.all_columns)
-    cursor.execute(
-        f"SELECT COUNT(*) FILTER (WHERE NOT ({blank})),"
-        f" COUNT(*) FILTER (WHERE {ref} IS NULL AND NOT ({blank})) FROM {staged.table} r"
+    compared = _cases_compared(
+        cursor,
+        f"SELECT COALESCE({ref}, '') AS child_ref, {_case_hash(staged)} AS h"
+        f" FROM {staged.table} r WHERE NOT ({blank})",
+        held,
     )
-    rows, without_reference = cursor.fetchone()
-    if without_reference or not rows:
+    if compared is None:
         return None
+    staged.rows_kept, staged.children = compared
     episode_type = f"r.{staged.column('episode_type')}"
     start = f"r.{staged.column('start_date')}"
-    cursor.execute("DROP TABLE IF EXISTS import_cases_compared")
-    # The file's children's digests (one hash aggregate), compared with those held as they
-    # come out of it (one full hash join), keeping only the children whose digest differs,
-    # new to the rows held (no held_ref), or held but left out of this file (no child_ref).
-    # The aggregate in this process, not in parallel: the planner cannot know how many groups
-    # there are (it guesses 200), so in parallel it merges the workers' partial aggregates by
-    # sorting a million references in the language's collation, which took longer than the
-    # aggregate itself. Joined by hashing, not merged: merged, it sorted a million references
-    # on both sides (2.5 s, where the hash join takes a fifth of that). (OFFSET 0 keeps the
-    # subquery whole: each row's hash is worked out once, not once for each sum.)
-    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-    cursor.execute("SET LOCAL enable_mergejoin = off")
-    cursor.execute(
-        f"""
-        CREATE TEMP TABLE import_cases_compared ON COMMIT DROP AS
-        SELECT f.child_ref, h.child_ref AS held_ref FROM (
-            SELECT child_ref, {_DIGEST} FROM (
-                SELECT {ref} AS child_ref, {_case_hash(staged)} AS h
-                  FROM {staged.table} r WHERE {ref} IS NOT NULL OFFSET 0
-            ) s GROUP BY child_ref
-        ) f FULL JOIN {CASE_ROWS_HELD} h ON h.child_ref = f.child_ref
-         WHERE f.child_ref IS NULL OR h.child_ref IS NULL
-            OR (f.rows, f.d1, f.d2) <> (h.rows, h.d1, h.d2)
-        """
-    )
-    # The file's children: those held, less those it leaves out, and those new.
-    cursor.execute(
-        "SELECT COUNT(*) FILTER (WHERE child_ref IS NULL),"
-        " COUNT(*) FILTER (WHERE held_ref IS NULL) FROM import_cases_compared"
-    )
-    left_out, new = cursor.fetchone()
-    staged.children = held_children - left_out + new
-    staged.rows_kept = rows
     _cases_children_to_check(
         cursor,
         described_elsewhere=f"""
@@ -370,6 +339,56 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     cursor.execute("RESET max_parallel_workers_per_gather")
     cursor.execute("RESET enable_mergejoin")
     return False
+
+
+def _cases_compared(
+    cursor, file_rows: str, held: tuple[int, int], params: Sequence | None = None
+) -> tuple[int, int] | None:
+    """import_cases_compared: the file's children whose digest differs from the one held
+    (child_ref and held_ref), new to the rows held (no held_ref), or held but left out of this
+    file (no child_ref), with their rows in the file and held. file_rows: a query of each row
+    (rows of empty cells left out) as its child_ref ('' where it has none) and its hash h.
+    The file's rows and children (those held, less those it leaves out, and those new), or
+    None if a row has no child reference, or there are no rows.
+
+    One hash aggregate, compared as it comes out with the digests held in one full hash join.
+    The aggregate in this process, not in parallel: the planner cannot know how many groups
+    there are (it guesses 200), so in parallel it merges the workers' partial aggregates by
+    sorting a million references in the language's collation, which took longer than the
+    aggregate itself. Joined by hashing, not merged: merged, it sorted a million references on
+    both sides (2.5 s, where the hash join takes a fifth of that). (OFFSET 0 keeps the subquery
+    whole: each row's hash is worked out once, not once for each sum.) The caller resets the
+    two settings."""
+    held_rows, held_children = held
+    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    cursor.execute("SET LOCAL enable_mergejoin = off")
+    cursor.execute("DROP TABLE IF EXISTS import_cases_compared")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE import_cases_compared ON COMMIT DROP AS
+        SELECT f.child_ref, h.child_ref AS held_ref, f.rows AS file_rows,
+               h.rows AS held_rows
+          FROM (
+            SELECT child_ref, {_DIGEST} FROM ({file_rows} OFFSET 0) s GROUP BY child_ref
+        ) f FULL JOIN {CASE_ROWS_HELD} h ON h.child_ref = f.child_ref
+         WHERE f.child_ref IS NULL OR h.child_ref IS NULL
+            OR (f.rows, f.d1, f.d2) <> (h.rows, h.d1, h.d2)
+        """,
+        params,
+    )
+    # An unchanged child has as many rows in the file as held.
+    cursor.execute(
+        "SELECT COUNT(*) FILTER (WHERE child_ref IS NULL),"
+        " COUNT(*) FILTER (WHERE held_ref IS NULL),"
+        " (COALESCE(sum(file_rows), 0) - COALESCE(sum(held_rows), 0))::bigint,"
+        " COUNT(*) FILTER (WHERE child_ref = '')"
+        " FROM import_cases_compared"
+    )
+    left_out, new, rows_more, without_reference = cursor.fetchone()
+    rows = held_rows + rows_more
+    if without_reference or not rows:
+        return None
+    return rows, held_children - left_out + new
 
 
 def _cases_children_to_check(cursor, *, described_elsewhere: str, plans_on_one_day: str) -> None:
@@ -421,7 +440,6 @@ def _cases_lines_against_held(cursor, upload: UploadedData) -> StagedCsv | None:
     held = _case_rows_held(cursor)
     if held is None:
         return None
-    held_rows, held_children = held
     lines = stage_plain_lines(cursor, upload, CASES_COLUMNS, _CASES_LINES)
     if lines is None:
         return None
@@ -429,39 +447,16 @@ def _cases_lines_against_held(cursor, upload: UploadedData) -> StagedCsv | None:
     width = len(lines.columns)
     try:
         with transaction.atomic():
-            # As _cases_file_against_held: one hash aggregate, compared in one full hash join
-            # (in this process, not in parallel; hashed, not merged), rows of empty cells
-            # skipped. A row without a reference is a child "" (no child held is), found below.
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            cursor.execute("SET LOCAL enable_mergejoin = off")
-            cursor.execute("DROP TABLE IF EXISTS import_cases_compared")
-            cursor.execute(
-                f"""
-                CREATE TEMP TABLE import_cases_compared ON COMMIT DROP AS
-                SELECT f.child_ref, h.child_ref AS held_ref, f.rows AS file_rows,
-                       h.rows AS held_rows
-                  FROM (
-                    SELECT child_ref, {_DIGEST} FROM (
-                        SELECT {ref} AS child_ref, hashtextextended(line, 0) AS h
-                          FROM {lines.table} WHERE line <> %s OFFSET 0
-                    ) s GROUP BY child_ref
-                ) f FULL JOIN {CASE_ROWS_HELD} h ON h.child_ref = f.child_ref
-                 WHERE f.child_ref IS NULL OR h.child_ref IS NULL
-                    OR (f.rows, f.d1, f.d2) <> (h.rows, h.d1, h.d2)
-                """,
+            compared = _cases_compared(
+                cursor,
+                f"SELECT {ref} AS child_ref, hashtextextended(line, 0) AS h"
+                f" FROM {lines.table} WHERE line <> %s",
+                held,
                 [lines.blank_line],
             )
-            cursor.execute(
-                "SELECT COUNT(*) FILTER (WHERE child_ref IS NULL),"
-                " COUNT(*) FILTER (WHERE held_ref IS NULL),"
-                " (COALESCE(sum(file_rows), 0) - COALESCE(sum(held_rows), 0))::bigint,"
-                " COUNT(*) FILTER (WHERE child_ref = '')"
-                " FROM import_cases_compared"
-            )
-            left_out, new, rows_more, without_reference = cursor.fetchone()
-            rows_kept = held_rows + rows_more
-            if without_reference or not rows_kept:
+            if compared is None:
                 raise _NotStaged
+            rows_kept, children = compared
             # The children to check: of the file's, those held (less those left out) whose
             # details another source gave; the plans read from the lines that name CP.
             _cases_children_to_check(
@@ -510,8 +505,7 @@ def _cases_lines_against_held(cursor, upload: UploadedData) -> StagedCsv | None:
         cursor.execute(f"DROP TABLE IF EXISTS {lines.table}")
         return None
     staged = StagedCsv(_CASES_RAW, lines.columns, lines.rows, clean=True)
-    staged.children = held_children - left_out + new
-    staged.rows_kept = rows_kept
+    staged.rows_kept, staged.children = rows_kept, children
     return staged
 
 
