@@ -302,7 +302,8 @@ def _cases_file_against_held(cursor, staged, today: dt.date) -> bool | None:
     protection plans starting on one day (the one check that reads the file's order of a
     child's rows: which plan comes first). The others' rows are those the last export gave,
     which were checked then, and nothing a check reads besides a row's own text (a team
-    renamed or removed forgets the digests) and today (a birth not after it: later passes too) has changed since.
+    renamed or removed forgets the digests) and today (a birth not after it: later passes
+    too) has changed since.
     (Children and their episodes are written only by imports; a child deleted takes its
     episodes, and so the count, with it.) Two different sets of rows share a digest with a
     chance of about one in 2**63 (two 64-bit hashes alike, in 63 of their bits). None: a row
