@@ -354,10 +354,11 @@ def _not_a_workbook(upload: UploadedData, reason: str) -> ImportRejected:
     )
 
 
-def _excel_rows(upload: UploadedData) -> Iterator[list[str]]:
+def _excel_rows(upload: UploadedData, *, rows: int | None = None) -> Iterator[list[str]]:
     """The first sheet of an .xlsx workbook, header row first, through pandas' openpyxl engine
-    (council data often arrives from Excel). A workbook that unpacks to more than
-    MAX_WORKBOOK_UNPACKED_BYTES is refused before it is read."""
+    (council data often arrives from Excel); only its first `rows` rows, if given (a header
+    read without the sheet). A workbook that unpacks to more than MAX_WORKBOOK_UNPACKED_BYTES
+    is refused before it is read."""
     import zipfile
 
     import pandas
@@ -382,7 +383,7 @@ def _excel_rows(upload: UploadedData) -> Iterator[list[str]]:
     try:
         with upload.open() as stream:
             frame = pandas.read_excel(
-                stream, sheet_name=0, header=None, dtype=object, engine="openpyxl"
+                stream, sheet_name=0, header=None, dtype=object, engine="openpyxl", nrows=rows
             )
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
         raise _not_a_workbook(upload, type(error).__name__) from error

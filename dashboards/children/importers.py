@@ -1515,7 +1515,7 @@ def _which_903_file(upload: UploadedData) -> str | None:
     without a byte order mark, or a workbook's first row)."""
     if upload.is_excel:
         try:
-            first_row = next(iter(excel_rows(upload)), [])
+            first_row = next(iter(excel_rows(upload, rows=1)), [])
         except ImportRejected:
             return None
         header = {str(name).strip().lower() for name in first_row}
