@@ -39,6 +39,8 @@ MAX_PROBLEMS_REPORTED = 500
 CHUNK_BYTES = 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 EXCEL_SUFFIXES = (".xlsx",)
+# The largest count a table of counts holds (a Postgres integer): a population cell, say.
+MAX_COUNT = 2_147_483_647
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip
 
 

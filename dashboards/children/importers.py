@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from arp_portal.core.ethnicity import CENSUS_2021_TO_DFE, UNKNOWN_CODES, VALID_CODES
 from arp_portal.core.importing import (
+    MAX_COUNT,
     MAX_FIELD_CHARACTERS,
     UTF8_BOM,
     ImportProblem,
@@ -82,7 +83,6 @@ EPISODE_TYPES = {
 PROGRESS_EVERY = 20_000
 MAX_WARNINGS = 200
 # The largest count a population cell holds (a Postgres integer).
-MAX_COUNT = 2_147_483_647
 # Before birth by more than this is not a pre-birth referral or plan but a wrong date.
 PRE_BIRTH_LIMIT = dt.timedelta(days=366)
 # A case export's reference date is the day it is imported (check_date_range's message).

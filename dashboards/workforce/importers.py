@@ -20,9 +20,16 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from arp_portal.core.ethnicity import UNKNOWN_CODES, VALID_CODES
-from arp_portal.core.importing import ProblemCollector, UploadedData, decode_text, read_csv
+from arp_portal.core.importing import (
+    MAX_COUNT,
+    ProblemCollector,
+    UploadedData,
+    decode_text,
+    read_csv,
+)
 from arp_portal.core.models import GradeBand, StaffMember, StaffRole, Team
 from arp_portal.core.pseudonymisation import pseudonymise
+from dashboards.children.validation import EARLIEST_DATE
 from dashboards.models import WorkforceEvent, WorkforceEventKind, WorkingAgePopulation
 
 Progress = Callable[[int, int], None] | None
@@ -61,9 +68,6 @@ MAX_CSWW_BYTES = 64 * 1024 * 1024
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PLAIN_DECIMAL = re.compile(r"[0-9]{1,10}(\.[0-9]*)?|\.[0-9]+")
-EARLIEST_DATE = dt.date(1900, 1, 1)
-# The largest count a population cell holds (a Postgres integer).
-MAX_COUNT = 2_147_483_647
 # An HR extract may name a starter or a leaver a little ahead; a date further on is a typing
 # error (2090 for 2009).
 FUTURE_STAFF_DATES = dt.timedelta(days=366)
