@@ -3,6 +3,7 @@ returned and the earlier run it replaces (no queries here)."""
 
 import datetime as dt
 
+from arp_portal.core.dates import long_date
 from arp_portal.core.models import ImportRun
 
 # The importers' count keys, as a data manager reads them. A key not listed is shown with its
@@ -84,7 +85,7 @@ def count_rows(counts: dict) -> list[tuple[str, str]]:
 def _long_date(iso: str) -> str:
     """2025-03-31 -> 31 March 2025 (anything else as it is)."""
     try:
-        return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
+        return long_date(dt.date.fromisoformat(iso))
     except ValueError:
         return iso
 
