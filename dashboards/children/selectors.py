@@ -378,8 +378,6 @@ def latest_episode_date() -> dt.date | None:
 
 # Where the data ends: the latest return's reference date or export's day (snapshots holds it,
 # as the month-ends it prepares run to it).
-RETURN_IMPORT_KINDS = snapshots.RETURN_IMPORT_KINDS
-AS_OF_IMPORT_KINDS = snapshots.AS_OF_IMPORT_KINDS
 data_ends_on = snapshots.data_ends_on
 
 
