@@ -538,6 +538,37 @@ def _reader(upload: UploadedData):
     return csv.reader(upload.text(), strict=True)
 
 
+def _data_rows(
+    upload: UploadedData, reader, width: int, collector: ProblemCollector
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows after the header as (their first line, their values, as many as the header's
+    columns): a short row padded with blanks, a row longer than the header reported and left
+    out, and a short row of blanks (Excel leaves them at the end) left out. A value running on
+    over lines, or a row the csv module cannot read, ends the rows with a problem reported."""
+    line = reader.line_num  # the last line read
+    try:
+        for values in reader:
+            start = line + 1
+            line = reader.line_num
+            if line != start and _runs_on(upload, start, line, values, collector):
+                return
+            if len(values) != width:
+                if not any(value.strip() for value in values):
+                    continue  # Excel leaves blank lines at the end
+                if len(values) > width:
+                    collector.add(
+                        upload.name,
+                        f"line {start}",
+                        "",
+                        f"{len(values)} values but the header has {width} columns",
+                    )
+                    continue
+                values = values + [""] * (width - len(values))
+            yield start, values
+    except csv.Error as error:
+        _unreadable_row(upload, line + 1, error, collector)
+
+
 def read_csv(
     upload: UploadedData,
     required_columns: Sequence[str],
@@ -555,31 +586,13 @@ def read_csv(
     if columns is None:
         return
     absent = {name: "" for name in optional if name not in columns}
-    width = len(columns)
-    line = reader.line_num  # the last line read
-    try:
-        for values in reader:
-            start = line + 1
-            line = reader.line_num
-            if line != start and _runs_on(upload, start, line, values, collector):
-                return
-            if not any(value.strip() for value in values):
-                continue  # Excel leaves blank lines at the end
-            if len(values) > width:
-                collector.add(
-                    upload.name,
-                    f"line {start}",
-                    "",
-                    f"{len(values)} values but the header has {width} columns",
-                )
-                continue
-            values = values + [""] * (width - len(values))
-            row = {name: value.strip() for name, value in zip(columns, values, strict=True)}
-            if absent:
-                row.update(absent)
-            yield start, row
-    except csv.Error as error:
-        _unreadable_row(upload, line + 1, error, collector)
+    for start, values in _data_rows(upload, reader, len(columns), collector):
+        row = {name: value.strip() for name, value in zip(columns, values, strict=True)}
+        if not any(row.values()):
+            continue  # a row of empty cells, as Excel saves below the data
+        if absent:
+            row.update(absent)
+        yield start, row
 
 
 def read_csv_values(
@@ -602,33 +615,13 @@ def read_csv_values(
     positions = [names.index(name) for name in columns] + [
         names.index(name) if name in names else width for name in optional
     ]
-    line = reader.line_num  # the last line read
-    try:
-        for values in reader:
-            start = line + 1
-            line = reader.line_num
-            if line != start and _runs_on(upload, start, line, values, collector):
-                return
-            if len(values) != width:
-                if not any(value.strip() for value in values):
-                    continue  # Excel leaves blank lines at the end
-                if len(values) > width:
-                    collector.add(
-                        upload.name,
-                        f"line {start}",
-                        "",
-                        f"{len(values)} values but the header has {width} columns",
-                    )
-                    continue
-                values = values + [""] * (width - len(values))
-            if absent:
-                values.append("")
-            row = [values[position].strip() for position in positions]
-            if not row[0] and not any(row) and not any(value.strip() for value in values):
-                continue  # a row of empty cells, as Excel saves below the data
-            yield start, row
-    except csv.Error as error:
-        _unreadable_row(upload, line + 1, error, collector)
+    for start, values in _data_rows(upload, reader, width, collector):
+        if absent:
+            values.append("")
+        row = [values[position].strip() for position in positions]
+        if not row[0] and not any(row) and not any(value.strip() for value in values):
+            continue  # a row of empty cells, as Excel saves below the data
+        yield start, row
 
 
 @dataclass
