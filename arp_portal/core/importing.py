@@ -706,19 +706,24 @@ def run_import(
     """
     file_name = ", ".join(upload.name for upload in files)
     file_hash = files_sha256(files)
+
+    def logged(status: str, counts: dict, problems: list | None = None) -> ImportRun:
+        return ImportRun.objects.create(
+            kind=kind,
+            file_name=file_name[:255],
+            file_sha256=file_hash,
+            imported_by=user,
+            status=status,
+            finished_at=timezone.now(),
+            counts=counts,
+            problems=problems or [],
+        )
+
     if same_data is not None:
         held = identical_import(kind=kind, file_hash=file_hash, same_data=same_data)
         if held is not None:
             counts = {"identical_to_run": held.pk}
-            run = ImportRun.objects.create(
-                kind=kind,
-                file_name=file_name[:255],
-                file_sha256=file_hash,
-                imported_by=user,
-                status=ImportRun.Status.SUCCEEDED,
-                finished_at=timezone.now(),
-                counts=counts,
-            )
+            run = logged(ImportRun.Status.SUCCEEDED, counts)
             return ImportResult(run=run, counts=counts, identical_to=held)
     try:
         try:
@@ -726,30 +731,17 @@ def run_import(
                 counts = importer(files, progress=progress, **options)
                 if commit_if is not None and not commit_if(counts):
                     raise _NotCommitted(counts)
-                run = ImportRun.objects.create(
-                    kind=kind,
-                    file_name=file_name[:255],
-                    file_sha256=file_hash,
-                    imported_by=user,
-                    status=ImportRun.Status.SUCCEEDED,
-                    finished_at=timezone.now(),
-                    counts=counts,
-                )
+                run = logged(ImportRun.Status.SUCCEEDED, counts)
         except (UnicodeDecodeError, csv.Error) as error:
             raise _unreadable(files, error) from error
     except _NotCommitted as checked:
         return ImportResult(run=None, counts=checked.counts)
     except ImportRejected as rejected:
         rejected.problems = summarise_columns(rejected.problems)
-        rejected.run = ImportRun.objects.create(
-            kind=kind,
-            file_name=file_name[:255],
-            file_sha256=file_hash,
-            imported_by=user,
-            status=ImportRun.Status.REJECTED,
-            finished_at=timezone.now(),
-            counts={"problems": len(rejected.problems)},
-            problems=[asdict(p) for p in rejected.problems[:MAX_PROBLEMS_REPORTED]],
+        rejected.run = logged(
+            ImportRun.Status.REJECTED,
+            {"problems": len(rejected.problems)},
+            [asdict(p) for p in rejected.problems[:MAX_PROBLEMS_REPORTED]],
         )
         raise
     return ImportResult(run=run, counts=counts)
