@@ -1387,66 +1387,76 @@ def _cin_child(
                     end_field="CINclosureDate",
                 )
             )
-        for plan_index, plan in enumerate(details.findall("CINPlanDates"), start=1):
-            plan_place = Place(name, f"{details_place.location} > CINPlanDates {plan_index}")
-            start = checked_date(plan, "CINPlanStartDate", plan_place, required=True)
-            end = checked_date(plan, "CINPlanEndDate", plan_place, required=False)
-            if referral is not None and start is not None and start < referral:
-                problems.add(
-                    name,
-                    plan_place.location,
-                    "CINPlanStartDate",
-                    f"the child in need plan starts ({start:%Y-%m-%d}) before its referral "
-                    f"({referral:%Y-%m-%d}) ({RULE_CIN_PLAN_BEFORE_REFERRAL})",
-                )
-            _check_within_closure(start, end, closure, plan_place, "CINPlan", problems)
-            if start is not None and child_ok:
-                add_episode(
-                    EpisodeRecord(
-                        child_ref,
-                        EpisodeKind.CIN_PLAN,
-                        start,
-                        end,
-                        plan_place,
-                        start_field="CINPlanStartDate",
-                        end_field="CINPlanEndDate",
+        for plans in _CIN_PLANS:
+            for plan_index, plan in enumerate(details.findall(plans.element), start=1):
+                plan_place = Place(name, f"{details_place.location} > {plans.element} {plan_index}")
+                start = checked_date(plan, plans.start_field, plan_place, required=True)
+                end = checked_date(plan, plans.end_field, plan_place, required=False)
+                if referral is not None and start is not None and start < referral:
+                    problems.add(
+                        name,
+                        plan_place.location,
+                        plans.start_field,
+                        f"the {plans.name} starts ({start:%Y-%m-%d}) before its referral "
+                        f"({referral:%Y-%m-%d}) ({plans.rule_before_referral})",
                     )
-                )
-        for plan_index, plan in enumerate(details.findall("ChildProtectionPlans"), start=1):
-            plan_place = Place(
-                name, f"{details_place.location} > ChildProtectionPlans {plan_index}"
-            )
-            start = checked_date(plan, "CPPstartDate", plan_place, required=True)
-            end = checked_date(plan, "CPPendDate", plan_place, required=False)
-            if referral is not None and start is not None and start < referral:
-                problems.add(
-                    name,
-                    plan_place.location,
-                    "CPPstartDate",
-                    f"the child protection plan starts ({start:%Y-%m-%d}) before its referral "
-                    f"({referral:%Y-%m-%d}) ({RULE_CPP_BEFORE_REFERRAL})",
-                )
-            _check_within_closure(start, end, closure, plan_place, "CPP", problems)
-            if start is not None and child_ok:
-                add_episode(
-                    EpisodeRecord(
-                        child_ref,
-                        EpisodeKind.CHILD_PROTECTION,
-                        start,
-                        end,
-                        plan_place,
-                        plan_category=_text(plan, "InitialCategoryOfAbuse")[:10],
-                        start_field="CPPstartDate",
-                        end_field="CPPendDate",
+                _check_within_closure(start, end, closure, plan_place, plans.end_field, problems)
+                if start is not None and child_ok:
+                    add_episode(
+                        EpisodeRecord(
+                            child_ref,
+                            plans.kind,
+                            start,
+                            end,
+                            plan_place,
+                            plan_category=_text(plan, plans.category_field)[:10]
+                            if plans.category_field
+                            else "",
+                            start_field=plans.start_field,
+                            end_field=plans.end_field,
+                        )
                     )
-                )
 
 
-def _check_within_closure(start, end, closure, place: Place, prefix: str, problems) -> None:
-    """A plan lies within its child in need episode: it cannot outlast the episode's closure."""
+@dataclass(frozen=True)
+class _CinPlans:
+    """A kind of plan a CIN census child's CINdetails holds, and how its return spells it."""
+
+    element: str
+    start_field: str
+    end_field: str
+    kind: str
+    name: str
+    rule_before_referral: str
+    category_field: str = ""
+
+
+_CIN_PLANS = (
+    _CinPlans(
+        "CINPlanDates",
+        "CINPlanStartDate",
+        "CINPlanEndDate",
+        EpisodeKind.CIN_PLAN,
+        "child in need plan",
+        RULE_CIN_PLAN_BEFORE_REFERRAL,
+    ),
+    _CinPlans(
+        "ChildProtectionPlans",
+        "CPPstartDate",
+        "CPPendDate",
+        EpisodeKind.CHILD_PROTECTION,
+        "child protection plan",
+        RULE_CPP_BEFORE_REFERRAL,
+        category_field="InitialCategoryOfAbuse",
+    ),
+)
+
+
+def _check_within_closure(start, end, closure, place: Place, field: str, problems) -> None:
+    """A plan lies within its child in need episode: it cannot outlast the episode's closure
+    (field: the plan's end date's)."""
     if closure is None or start is None:
         return
-    field = f"{prefix}EndDate" if prefix == "CINPlan" else f"{prefix}endDate"
     if end is None:
         problems.add(
             place.file,
