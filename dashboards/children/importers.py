@@ -681,13 +681,14 @@ def _cases_staged_check(cursor, staged, today: dt.date, *, whole: bool = True) -
                 f"DELETE FROM {CASE_ROWS_HELD}"
                 " WHERE child_ref IN (SELECT child_ref FROM import_episode)"
             )
-    # Children in the order they first appear, as the row-by-row reader keeps them; one whose
-    # rows disagree sends the file row by row. (Codes compared byte by byte, "C": the same
-    # answer as the language's rules for equality, and quicker.)
+    # Each child once; one whose rows disagree sends the file row by row. (Codes compared
+    # byte by byte, "C": the same answer as the language's rules for equality, and quicker.)
+    # In no order: sorting a million children into the order they first appear took a fifth
+    # of this statement, and nothing reads children by the order of their ids.
     cursor.execute(
         f"""
         WITH children AS (
-            SELECT child_ref, min(n) AS first_n, min(birth) AS birth,
+            SELECT child_ref, min(birth) AS birth,
                    min(sex COLLATE "C") AS sex, min(ethnicity COLLATE "C") AS ethnicity,
                    min(birth) = max(birth) AND min(sex COLLATE "C") = max(sex COLLATE "C")
                    AND min(ethnicity COLLATE "C") = max(ethnicity COLLATE "C") AS agrees,
@@ -702,7 +703,7 @@ def _cases_staged_check(cursor, staged, today: dt.date, *, whole: bool = True) -
                                       attributes_reference_date)
             SELECT child_ref, extract(year FROM birth), extract(month FROM birth),
                    extract(day FROM birth), sex::int, ethnicity, NULL, %s, %s
-              FROM children WHERE agrees ORDER BY first_n
+              FROM children WHERE agrees
             RETURNING 1
         )
         SELECT (SELECT COUNT(*) FROM staged), (SELECT COUNT(*) FROM children WHERE NOT agrees)
