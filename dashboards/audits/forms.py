@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.html import escape
 
 from arp_portal.core.forms import GovUKDateField
 from arp_portal.core.people import display_name
@@ -169,7 +170,9 @@ class AuditRecordForm(forms.Form):
         for number, question in enumerate(self.questions, start=1):
             name = f"question_{question.pk}"
             self.fields[name] = forms.ChoiceField(
-                label=f"{number}. {question.text}",
+                # crispy-forms-gds prints a label with |safe: a question's text is a data
+                # manager's typing, so it is escaped here (as the survey's forms do).
+                label=f"{number}. {escape(question.text)}",
                 choices=AuditAnswer.choices,
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Select yes, partly or no for question {number}"},

@@ -217,3 +217,20 @@ def test_an_auditor_sees_only_their_audits_in_the_portal(client_as):
     assert "Record your audits" in page
     assert "My audits" in page
     assert "Children&#x27;s dashboard" not in page and "Children's dashboard" not in page
+
+
+def test_a_question_is_printed_as_text_on_the_auditors_form(client_as):
+    """crispy-forms-gds prints labels as they are: a question's HTML is escaped, not drawn."""
+    open_cases({"WBRI": 2})
+    amy = make_user("amy", "Auditor")
+    audit_round = services.audit_round_draw(
+        template=services.racial_lens_template_ensure(), name="R", open_on=OPEN_ON, seed=1,
+        sizes={"White": 1}, auditors=[amy], by=None,
+    )  # fmt: skip
+    question = audit_round.template.questions.first()
+    question.text = 'Recorded? <a href="https://evil.example/">Session expired</a>'
+    question.save()
+    case = audit_round.cases.get()
+    page = client_as(amy).get(f"/dashboards/audits/cases/{case.pk}/record/").content.decode()
+    assert '<a href="https://evil.example/">' not in page
+    assert "Recorded? &lt;a href=&quot;https://evil.example/&quot;&gt;Session expired" in page
