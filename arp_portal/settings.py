@@ -194,6 +194,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = env_int("ARP_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And an address after 30 failures to any usernames in those 30 minutes (password spraying:
+# a few passwords tried on every account; arp_portal.accounts.views.LoginView).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("ARP_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 # The client's address behind DJANGO_TRUSTED_PROXY_COUNT proxies (arp_portal.core.client_address),
 # so the lock-out is per username and client, not per username and load balancer.
 AXES_CLIENT_IP_CALLABLE = "arp_portal.core.client_address.client_address"

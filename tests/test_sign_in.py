@@ -79,3 +79,28 @@ def test_a_signed_in_persons_idle_timeout_restarts_with_each_request(service_man
 def test_sessions_expire(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+
+
+@pytest.mark.django_db
+def test_one_address_trying_passwords_on_many_accounts_is_stopped(
+    client, service_manager, settings
+):
+    """Password spraying: below each account's lock-out, but across many accounts."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    for account in ("a.person", "b.person", "c.person"):
+        for _ in range(2):
+            client.post(reverse("accounts:login"), {"username": account, "password": "x"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "service.manager", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "too many unsuccessful attempts to sign in from your network" in (
+        response.content.decode()
+    )
+    # Another address is not affected.
+    other = client.post(
+        reverse("accounts:login"),
+        {"username": "service.manager", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert other.status_code == 302
