@@ -234,3 +234,20 @@ def test_a_question_is_printed_as_text_on_the_auditors_form(client_as):
     page = client_as(amy).get(f"/dashboards/audits/cases/{case.pk}/record/").content.decode()
     assert '<a href="https://evil.example/">' not in page
     assert "Recorded? &lt;a href=&quot;https://evil.example/&quot;&gt;Session expired" in page
+
+
+def test_the_results_and_their_downloads_read_in_a_fixed_number_of_queries(
+    service_manager_client, django_assert_max_num_queries
+):
+    """However many rounds, groups and questions: 20 queries at most, session included."""
+    for number in range(3):
+        open_cases({"WBRI": 10, "BCRB": 10}, prefix=f"Q{number}-")
+        audit_round = services.audit_round_draw(
+            template=services.racial_lens_template_ensure(), name=f"Round {number}",
+            open_on=OPEN_ON, seed=number, sizes={"White": 10, "Black": 10}, auditors=[], by=None,
+        )  # fmt: skip
+        for case in audit_round.cases.all():
+            record(case, "yes")
+    for url in ("/dashboards/audits/", "/dashboards/audits.csv", "/dashboards/audits.xlsx"):
+        with django_assert_max_num_queries(20):
+            assert service_manager_client.get(url).status_code == 200

@@ -160,6 +160,15 @@ def test_the_page_aggregates_in_a_fixed_number_of_queries(
         get(service_manager_client, cohort="cp", measure="starts", team="North care")
     assert response.status_code == 200
     assert not response.context["being_prepared"]
+    # And the downloads of a view, at both levels of detail.
+    for download in ("dashboards:children_csv", "dashboards:children_xlsx"):
+        for detail in ("major", "detailed"):
+            with django_assert_max_num_queries(20):
+                response = service_manager_client.get(
+                    reverse(download),
+                    {"date": MARCH_31.isoformat(), "cohort": "cin", "detail": detail},
+                )
+            assert response.status_code == 200
 
 
 def test_a_date_the_worker_has_not_decided_shows_no_figure(

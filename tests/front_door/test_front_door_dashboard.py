@@ -104,6 +104,10 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     for query in ("year=2026&detail=detailed", "year=2025&source=6&reference=all", "year=2026"):
         with django_assert_max_num_queries(20):
             assert service_manager_client.get(f"/dashboards/front-door/?{query}").status_code == 200
+        for download in ("front-door.csv", "front-door.xlsx"):
+            with django_assert_max_num_queries(20):
+                response = service_manager_client.get(f"/dashboards/{download}?{query}")
+            assert response.status_code == 200
 
 
 def test_the_counts_and_the_pathway_come_from_one_read_of_the_contacts(service_manager_client):

@@ -288,3 +288,7 @@ def test_the_results_page_asks_postgres_a_fixed_number_of_questions(
         service_manager_client.get(f"/surveys/{survey.slug}/results/")
     with django_assert_max_num_queries(20):
         service_manager_client.get(f"/surveys/{survey.slug}/results/", {"view": "role:manager"})
+    for download in ("results.csv", "results.xlsx"):
+        with django_assert_max_num_queries(20):
+            response = service_manager_client.get(f"/surveys/{survey.slug}/{download}")
+        assert response.status_code == 200
