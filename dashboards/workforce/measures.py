@@ -14,7 +14,7 @@ hidden so that none can be worked out by subtraction from a shown total.
 
 import datetime as dt
 import hashlib
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -23,7 +23,8 @@ from django.core.cache import cache
 
 from arp_portal.core import dates
 from arp_portal.core.models import GradeBand
-from arp_portal.statistics.disclosure import Publication, Relation, audit, is_small, suppress
+from arp_portal.statistics.disclosure import Publication, Relation, audit, is_small
+from arp_portal.statistics.disclosure.rules import protect
 from arp_portal.statistics.intervals import percentage, risk_ratio, wilson_interval
 from arp_portal.statistics.pay import pay_gap_percent
 from dashboards.models import WorkforceEventKind
@@ -52,11 +53,17 @@ COMPARED_GROUPS = [*MINORITY_GROUPS, BAME]
 ALL_STAFF = "All staff"
 
 # The partitions a table of ethnic groups adds up in, counting only totals the page shows (so a
-# hidden cell cannot be had by subtraction): the minority groups add up to BAME. Representation
-# also shows the staff of known ethnicity in each grade, which the major groups, and White and
-# BAME, add up to. Unknown ethnicity is reported only as the disclosure rate.
-GROUP_PARTITIONS = [MINORITY_GROUPS]
-REPRESENTATION_PARTITIONS = [MAJOR_GROUPS, MINORITY_GROUPS, [WHITE, BAME]]
+# hidden cell cannot be had by subtraction): the minority groups add up to BAME, a cell of the
+# same table. Representation also shows the staff of known ethnicity in each grade (KNOWN, the
+# denominator of the grade's shares), which the major groups, and White and BAME, add up to.
+# Unknown ethnicity is reported only as the disclosure rate.
+KNOWN = "Known"
+GROUP_PARTITIONS: list = [(BAME, MINORITY_GROUPS)]
+REPRESENTATION_PARTITIONS: list = [
+    (KNOWN, MAJOR_GROUPS),
+    (BAME, MINORITY_GROUPS),
+    (KNOWN, [WHITE, BAME]),
+]
 
 
 @dataclass(frozen=True)
@@ -91,12 +98,33 @@ def with_bame(counts: Mapping[str, int]) -> dict[str, int]:
     return cells
 
 
+# A partition of a breakdown: parts whose total is a cell of the same tables (total, parts), or
+# parts alone, whose total the page shows elsewhere whatever this breakdown hides (a known total).
+Partition = tuple[Hashable, list] | list
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What a breakdown hides. `unprotectable` names the cells (none, almost always) that no
+    amount of hiding could protect: a total published whatever this breakdown hides (a known
+    total) is itself about fewer than 10 people, so the cells under it are hidden as far as the
+    relations reach and the page says so."""
+
+    cells: frozenset
+    unprotectable: frozenset = frozenset()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.cells
+
+
 def suppress_counts(
     tables: Iterable[Mapping[Any, int]],
-    partitions: list[list],
+    partitions: Sequence[Partition],
     *,
     outside: Iterable[Mapping[Any, int]] | None = None,
-) -> set[Any]:
+    known: Iterable[Any] = (),
+    hide_with: Mapping[Any, list] | None = None,
+) -> Hidden:
     """_suppress_counts's decision, kept in Django's cache under a digest of everything it is
     made from (the counts, the partitions, the authority's counts), so a key can never name a
     stale decision: changed data makes a new key. The engine's linear programmes are most of a
@@ -104,44 +132,70 @@ def suppress_counts(
     benchmark with and without. WORKFORCE_DECISION_CACHE_SECONDS = 0 turns it off."""
     tables = [dict(table) for table in tables]
     outside = [dict(table) for table in outside] if outside else None
+    known = sorted(known, key=repr)
+    hide_with = dict(hide_with or {})
     seconds = settings.WORKFORCE_DECISION_CACHE_SECONDS
     if not seconds:
-        return _suppress_counts(tables, partitions, outside=outside)
+        return _suppress_counts(
+            tables, partitions, outside=outside, known=known, hide_with=hide_with
+        )
     made_of = repr(
         (
             [sorted(table.items(), key=repr) for table in tables],
             partitions,
             [sorted(table.items(), key=repr) for table in outside] if outside else None,
+            known,
+            sorted(hide_with.items(), key=repr),
             THRESHOLD,
         )
     )
-    key = "workforce-decision:" + hashlib.sha256(made_of.encode()).hexdigest()
+    key = "workforce-decision:v2:" + hashlib.sha256(made_of.encode()).hexdigest()
     hidden = cache.get(key)
     if hidden is None:
-        hidden = _suppress_counts(tables, partitions, outside=outside)
+        hidden = _suppress_counts(
+            tables, partitions, outside=outside, known=known, hide_with=hide_with
+        )
         cache.set(key, hidden, seconds)
-    return set(hidden)
+    return hidden
 
 
 def _suppress_counts(
     tables: Iterable[Mapping[Any, int]],
-    partitions: list[list],
+    partitions: Sequence[Partition],
     *,
     outside: Iterable[Mapping[Any, int]] | None = None,
-) -> set[Any]:
+    known: Iterable[Any] = (),
+    hide_with: Mapping[Any, list] | None = None,
+) -> Hidden:
     """The cells to hide across several count tables of one breakdown (numerators, denominators,
     and the people without the event), so a cell hidden in one is hidden in all.
 
-    Through the disclosure engine (arp_portal/statistics/disclosure): each partition adds up to
-    a total the page shows (or that can be had from it), so each is a relation whose total is
-    known. Primary cells: a count of 1 to 9, and, where the view is filtered, a cell whose
-    complement within the whole authority (outside, the same tables) is 1 to 9. Each must keep
-    an interval at least THRESHOLD wide: not even the hidden cells together can be narrowed to
-    fewer than 10 people. A cell hidden in one table is hidden in all: hiding more only widens
-    intervals, and the audit of the union is checked.
+    Through the disclosure engine (arp_portal/statistics/disclosure): each partition is a
+    relation. Its total is a cell of the tables where the page shows it beside its parts ("Black,
+    Asian and minority ethnic" over the minority groups; all staff over the grades), so the
+    engine may hide it; otherwise (a partition given as its parts alone) it is a total the page
+    shows elsewhere, known to the intruder whatever is hidden. `known` names cells published
+    whatever this breakdown hides (they are never hidden, so never primary). `hide_with`: a cell
+    whose hiding hides others too (a grade's known total, the denominator of all its shares).
+
+    Primary cells: a count of 1 to 9, and, where the view is filtered, a cell whose complement
+    within the whole authority (outside, the same tables) is 1 to 9. Each must keep an interval
+    at least THRESHOLD wide: not even the hidden cells together can be narrowed to fewer than 10
+    people. Secondary cells come from the engine's search (`protect`), and the union over the
+    tables (hiding more only widens intervals) is audited exactly.
+
+    The search can hide any cell but a known total, so the audit fails only where a known total
+    pins a cell (a total of fewer than 10 people published elsewhere): then the engine has hidden
+    everything its relations reach, and `Hidden.unprotectable` says which cells are short.
     """
     filled: list[dict[Any, int]] = [dict(table) for table in tables]
-    keys = {key for partition in partitions for key in partition}
+    keys: set[Any] = set()
+    for partition in partitions:
+        if isinstance(partition, tuple):
+            keys.add(partition[0])
+            keys.update(partition[1])
+        else:
+            keys.update(partition)
     for table in filled:
         for key in keys - table.keys():
             table[key] = 0
@@ -149,31 +203,45 @@ def _suppress_counts(
         (i, key): count for i, table in enumerate(filled) for key, count in table.items()
     }
     relations: list[Relation] = []
-    known: dict[Hashable, int] = {}
+    known_totals: dict[Hashable, int] = {
+        (i, key): table[key] for i, table in enumerate(filled) for key in known
+    }
     for i, table in enumerate(filled):
         for p, partition in enumerate(partitions):
-            total = ("shown total", i, p)
-            known[total] = sum(table[key] for key in partition)
-            relations.append(Relation(total, tuple((i, key) for key in partition)))
-    primary = {cell for cell, count in cells.items() if is_small(count, THRESHOLD)}
+            if isinstance(partition, tuple):
+                total_key, parts = partition
+                total: Hashable = (i, total_key)
+            else:
+                parts = partition
+                total = ("shown total", i, p)
+                known_totals[total] = sum(table[key] for key in parts)
+            relations.append(Relation(total, tuple((i, key) for key in parts)))
+    primary = {
+        cell
+        for cell, count in cells.items()
+        if is_small(count, THRESHOLD) and cell not in known_totals
+    }
     for i, (table, whole) in enumerate(zip(filled, outside or [], strict=False)):
         primary |= {
             (i, key)
             for key, count in table.items()
-            if is_small(whole.get(key, 0) - count, THRESHOLD)
+            if is_small(whole.get(key, 0) - count, THRESHOLD) and (i, key) not in known_totals
         }
-    publication = Publication(cells, relations, known)
+    publication = Publication(cells, relations, known_totals)
 
     def protection(cell, count: int) -> int:
         return THRESHOLD if cell in primary else 0
 
-    decision = suppress(publication, primary, protection=protection)
+    decision = protect(publication, primary, protection=protection)
     hidden = {key for _, key in cast(frozenset[tuple[int, Hashable]], decision.hidden)}
-    union = {(i, key) for i in range(len(filled)) for key in hidden}
-    if not audit(publication, union, protection=protection).ok:
-        # Only a shown total about fewer than 10 people can pin a cell: hide the breakdown.
-        return set(keys) | hidden
-    return hidden
+    for key in list(hidden):
+        hidden.update((hide_with or {}).get(key, ()))
+    union = {(i, key) for i in range(len(filled)) for key in hidden if (i, key) in cells}
+    result = audit(publication, union - known_totals.keys(), protection=protection)
+    return Hidden(
+        frozenset(hidden - set(known)),
+        frozenset(key for _, key in cast(frozenset[tuple[int, Hashable]], result.failures)),
+    )
 
 
 def _proportion_tables(pairs: Mapping[Any, tuple[int, int]]) -> list[dict]:
@@ -259,35 +327,54 @@ def representation(scope: WorkforceScope, year: int, data: WorkforceData | None 
 
     def grid(counts):
         cells = {}
-        for grade in grades:
-            by_group = with_bame({g: counts.get((grade, g), 0) for g in [*MAJOR_GROUPS, UNKNOWN]})
-            cells.update({(grade, group): n for group, n in by_group.items()})
-        totals = with_bame(
-            {
-                g: sum(counts.get((grade, g), 0) for grade in grades)
-                for g in [*MAJOR_GROUPS, UNKNOWN]
-            }
-        )
-        cells.update({(ALL_STAFF, group): n for group, n in totals.items()})
+        for row in rows_keys:
+            in_row = grades if row == ALL_STAFF else [row]
+            by_group = with_bame(
+                {
+                    g: sum(counts.get((grade, g), 0) for grade in in_row)
+                    for g in [*MAJOR_GROUPS, UNKNOWN]
+                }
+            )
+            by_group[KNOWN] = by_group[WHITE] + by_group[BAME]
+            # Only all staff's Unknown is shown (a grade's is published nowhere).
+            shown = (
+                by_group
+                if row == ALL_STAFF
+                else {g: n for g, n in by_group.items() if g != UNKNOWN}
+            )
+            cells.update({(row, group): n for group, n in shown.items()})
         return cells
 
+    # Each row's groups add up to its known total and to BAME; each column's grades add up to
+    # all staff. All staff of known ethnicity are published whatever this table hides (the
+    # disclosure rate beside pay), so they are a known total; a grade's known total is the
+    # denominator of each of its shares, so hiding it hides the grade's row.
     cells = grid(here)
     partitions = [
-        [(row, group) for group in partition]
+        ((row, total), [(row, group) for group in parts])
         for row in rows_keys
-        for partition in REPRESENTATION_PARTITIONS
-    ] + [[(grade, group) for grade in grades] for group in [*MAJOR_GROUPS, BAME]]
-    hidden = suppress_counts([cells], partitions, outside=[grid(whole)] if whole else None)
+        for total, parts in REPRESENTATION_PARTITIONS
+    ] + [
+        ((ALL_STAFF, group), [(grade, group) for grade in grades])
+        for group in [*MAJOR_GROUPS, BAME, KNOWN]
+    ]
+    hidden = suppress_counts(
+        [cells],
+        partitions,
+        outside=[grid(whole)] if whole else None,
+        known=[(ALL_STAFF, KNOWN)],
+        hide_with={
+            (row, KNOWN): [(row, group) for group in [*MAJOR_GROUPS, BAME]] for row in rows_keys
+        },
+    )
     rows = []
     for row_key in rows_keys:
-        known = cells[(row_key, WHITE)] + cells[(row_key, BAME)]
+        known = cells[(row_key, KNOWN)]
         measure = (
             f"{REPRESENTATION}: all staff"
             if row_key == ALL_STAFF
             else f"{REPRESENTATION}: {GradeBand(row_key).label}"
         )
-        # A grade whose known total is itself small would reveal its cells: hide them all.
-        grade_hidden = is_small(known, THRESHOLD)
         for group in [*MAJOR_GROUPS, BAME]:
             rows.append(
                 proportion_row(
@@ -296,7 +383,7 @@ def representation(scope: WorkforceScope, year: int, data: WorkforceData | None 
                     group,
                     cells[(row_key, group)],
                     known,
-                    grade_hidden or (row_key, group) in hidden,
+                    (row_key, group) in hidden,
                 )
             )
     population, source, population_year = population_for(data, year)
@@ -306,6 +393,9 @@ def representation(scope: WorkforceScope, year: int, data: WorkforceData | None 
     unknown = cells[(ALL_STAFF, UNKNOWN)]
     return {
         "rows": rows,
+        # Published whatever is hidden (the disclosure rate): the summary's reason when the
+        # share of all staff is hidden.
+        "known_staff": cells[(ALL_STAFF, KNOWN)],
         "date": date,
         "population_source": source,
         "population_year": population_year,
@@ -315,8 +405,8 @@ def representation(scope: WorkforceScope, year: int, data: WorkforceData | None 
 
 def _share_rows(measure: str, period: str, counts: Mapping[str, int]) -> list[MeasureRow]:
     cells = with_bame(counts)
-    known = cells[WHITE] + cells[BAME]
-    hidden = suppress_counts([cells], REPRESENTATION_PARTITIONS)
+    known = cells[KNOWN] = cells[WHITE] + cells[BAME]
+    hidden = suppress_counts([cells], REPRESENTATION_PARTITIONS, known=[KNOWN])
     return [
         proportion_row(measure, period, group, cells[group], known, group in hidden)
         for group in [*MAJOR_GROUPS, BAME]

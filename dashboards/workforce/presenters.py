@@ -20,6 +20,7 @@ from dashboards.workforce.measures import (
     PAY_MEAN,
     PAY_MEDIAN,
     REPRESENTATION,
+    THRESHOLD,
     WHITE,
     MeasureRow,
 )
@@ -185,7 +186,11 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
             data,
             f"Black, Asian and minority ethnic staff, and Black staff, by grade, {year}",
             "% of people whose ethnicity is known",
-            empty=f"There are no staff of known ethnicity in post at the end of {year} to draw.",
+            empty=(
+                f"There are no staff of known ethnicity in post at the end of {year} to draw."
+                if not result.get("known_staff")
+                else f"Every share for {year} is hidden, to protect small groups."
+            ),
             barmode="group",
             # Say where a bar is missing because its figure is hidden, not zero.
             annotations=[
@@ -231,7 +236,18 @@ def representation_section(result: dict, year: int, trend: dict[int, list[Measur
 def representation_summary(tables: dict, year: int, result: dict) -> str:
     everyone = tables[f"{REPRESENTATION}: all staff"].get(BAME)
     if everyone is None or everyone.value is None:
-        return f"There are too few staff of known ethnicity in post at the end of {year} to report."
+        if result.get("known_staff", 0) < THRESHOLD:
+            return (
+                f"There are too few staff of known ethnicity in post at the end of {year} to "
+                "report."
+            )
+        # Not for want of staff: the share is hidden ("c") because it is, or would reveal, a
+        # count of fewer than 10 people. Saying which would narrow the hidden count.
+        return (
+            f"The share of staff of known ethnicity from Black, Asian and minority ethnic groups "
+            f"at the end of {year} is hidden: showing it would let a group of fewer than "
+            f"{THRESHOLD} people be counted."
+        )
     text = (
         f"At the end of {year}, {everyone.value:.1f}% of staff whose ethnicity is known were from "
         "Black, Asian and minority ethnic groups"

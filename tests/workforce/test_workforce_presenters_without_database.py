@@ -72,3 +72,38 @@ def test_counts_follow_the_in_post_and_event_period_rules():
 def test_the_median_is_postgres_percentile_cont():
     assert counts.median([1.0, 2.0, 10.0, 11.0]) == 6.0
     assert counts.median([3.0, 1.0, 2.0]) == 2.0
+
+
+def _representation_summary(data: WorkforceData) -> str:
+    result = measures.representation(WHOLE_WORKFORCE, YEAR, data)
+    return presenters.representation_section(result, YEAR, {YEAR: result["rows"]})["summary"]
+
+
+def test_representation_says_too_few_only_when_there_are_too_few():
+    assert "too few staff of known ethnicity" in _representation_summary(
+        _data(_staff(6, "White") + _staff(2, "Black"))
+    )
+    # 105 staff of known ethnicity: the share of all staff is hidden because it counts 5 people,
+    # not for want of staff.
+    summary = _representation_summary(_data(_staff(100, "White") + _staff(5, "Black")))
+    assert "too few" not in summary
+    assert "is hidden: showing it would let a group of fewer than 10 people be counted" in summary
+
+
+def test_a_small_grade_hides_its_own_cells_and_what_would_give_them_away():
+    """Two grades: practitioners (80 White, 40 Black) and team managers (30 White, 3 Black).
+    The 3 are hidden, and so is what would pin them (the team managers' White and BAME, the
+    grade's known total being shown), and in the columns a cell beside each; all staff are shown."""
+    staff = (
+        _staff(80, "White")
+        + _staff(40, "Black")
+        + _staff(30, "White", grade="4_team_manager")
+        + _staff(3, "Black", grade="4_team_manager")
+    )
+    rows = measures.representation(WHOLE_WORKFORCE, YEAR, _data(staff))["rows"]
+    shown = {(row.measure, row.group): row.numerator for row in rows if not row.suppressed}
+    assert shown[("Representation: all staff", "Black")] == 43
+    assert shown[("Representation: all staff", "White")] == 110
+    assert ("Representation: Team manager", "Black") not in shown
+    assert ("Representation: Team manager", "BAME") not in shown
+    assert ("Representation: Team manager", "White") not in shown
