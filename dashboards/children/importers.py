@@ -47,6 +47,7 @@ from arp_portal.core.models import (
 from dashboards.children import services
 from dashboards.children.validation import (
     EARLIEST_DATE,
+    FIRST_SEX_YEAR,
     MAX_CHILD_REF,
     MIN_COLLECTION_YEAR,
     ChildRecord,
@@ -949,6 +950,7 @@ RULE_REFERENCE_DATE = "DfE rule 100"
 RULE_CLOSED_BEFORE_YEAR = "DfE rule 8620"
 RULE_CPP_BEFORE_REFERRAL = "DfE rule 1105"
 RULE_CIN_PLAN_BEFORE_REFERRAL = "DfE rule 4015"
+RULE_UNBORN_SEX = "DfE rule 8750"
 
 
 def _text(element: ET.Element | None, tag: str) -> str:
@@ -1085,6 +1087,11 @@ def _import_cin_census(files: Sequence[UploadedData], progress: Progress) -> dic
         # the import. The root is the last element to end, checked after the loop.
         for _event, element in _safe_iterparse(upload):
             tag = element.tag
+            if tag[0] == "{":
+                # A return in a namespace (<Message xmlns="...">): each element is given its
+                # local name as it ends, so those inside a Child or the header (which end
+                # first) are found by it. A file without one pays one comparison an element.
+                tag = element.tag = _local_name(tag)
             if tag == "CollectionDetails":
                 details_seen += 1
                 if details_seen == 1:
@@ -1271,6 +1278,16 @@ def _cin_child(
         place=place,
         problems=problems,
     )
+    if not born and sex in (1, 2) and header.year >= FIRST_SEX_YEAR:
+        # An unborn child's sex is not known: U (DfE rule 8750, from the 2024-25 collection).
+        problems.add(
+            name,
+            place.location,
+            "Sex",
+            f"the child is unborn (an ExpectedPersonBirthDate, no PersonBirthDate), so their "
+            f"<Sex> is U, not {'M' if sex == 1 else 'F'} ({RULE_UNBORN_SEX})",
+        )
+        sex = None
     death = parse_iso_date(
         _text(identifiers, "PersonDeathDate"), place, "PersonDeathDate", problems, required=False
     )
@@ -1323,7 +1340,7 @@ def _cin_child(
                 if (
                     EARLIEST_DATE <= parsed <= latest
                     and parsed >= earliest_ok
-                    and (parsed <= latest_start or not tag.lower().endswith("startdate"))
+                    and (parsed <= latest_start or tag not in _CIN_START_TAGS)
                 ):
                     return parsed
         value = parse_iso_date(text, at, tag, problems, required=required)
@@ -1340,7 +1357,7 @@ def _cin_child(
                     f"({birth:%Y-%m-%d})",
                 )
                 return None
-            if death is not None and value > death and tag.lower().endswith("startdate"):
+            if death is not None and value > death and tag in _CIN_START_TAGS:
                 problems.add(
                     name,
                     at.location,
@@ -1413,6 +1430,10 @@ def _cin_child(
                             end_field=plans.end_field,
                         )
                     )
+
+
+# The dates that start an episode (a referral, a plan): none is after the child's death.
+_CIN_START_TAGS = frozenset({"CINreferralDate", "CINPlanStartDate", "CPPstartDate"})
 
 
 @dataclass(frozen=True)
