@@ -312,7 +312,7 @@ def rejected_flat(kind):
             cases[case] = (cases[case][0], cases[case][1], "line 1", "", "not an SSDA903 Header")
     else:
         cases |= {
-            "header_only": (f"{header}\r\n".encode(), name, None, "", "no "),
+            "header_only": (f"{header}\r\n".encode(), name, "line 2", "", "no "),
             "missing_column": (
                 csv_bytes(
                     kind,
