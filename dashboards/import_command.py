@@ -58,7 +58,7 @@ class ImportCommand(BaseCommand):
             parser.add_argument(
                 "--year",
                 type=int,
-                help="collection year, ending 31 March (default: from the latest date in the file)",
+                help="collection year, ending 31 March (needed unless the Episodes file has YEAR)",
             )
 
     def handle(self, *args, **options):

@@ -35,9 +35,9 @@ class ImportUploadForm(forms.Form):
             fields.append(Field(slot.field))
         if kind.asks_collection_year:
             self.fields["year"] = forms.IntegerField(
-                label="Collection year (optional)",
+                label="Collection year",
                 help_text="The year the return ends, on 31 March: 2025 for April 2024 to "
-                "March 2025. Leave blank to take it from the latest date in the Episodes file.",
+                "March 2025. Needed unless the Episodes file has a YEAR column.",
                 required=False,
                 min_value=MIN_COLLECTION_YEAR,
                 max_value=latest_collection_year(),

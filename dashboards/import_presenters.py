@@ -20,6 +20,8 @@ COUNT_LABELS = {
     "children_sex_changed": "children whose sex changed",
     "children_birth_changed": "children whose date of birth changed",
     "children_conflicts": "children another source describes differently (see the warnings)",
+    "ethnicity_conflicts": "rows whose ethnicity differs from the held child's, who is kept (see "
+    "the warnings)",
     "episodes_added": "episodes added",
     "other_years_episodes_added": "of the episodes added, in other years' returns",
     "episodes_removed": "episodes removed",

@@ -78,10 +78,11 @@ FLAT = {
         "child_id,start_date,end_date,team,closure_reason,ethnicity",
         ["F1,2025-04-10,2025-08-29,,stepped_up,WBRI", "F2,2025-06-03,,,,BAFR"],
     ),
-    # The Episodes file; the Header file beside it is SSDA903_HEADER.
+    # The Episodes file; the Header file beside it is SSDA903_HEADER. Its YEAR column gives
+    # the return's year (without it the year must be given on upload).
     "ssda903": (
-        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC",
-        ["K2,01/05/2021,S,C2,N1,U1,PR1,,", "K3,01/12/2021,S,C2,N1,U2,PR1,15/02/2022,E11"],
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,YEAR",
+        ["K2,01/05/2021,S,C2,N1,U1,PR1,,,2022", "K3,01/12/2021,S,C2,N1,U2,PR1,15/02/2022,E11,2022"],
     ),
 }
 SSDA903_HEADER = b"CHILD,SEX,DOB,ETHNIC\nK2,1,15/09/2006,BCRB\nK3,2,01/02/2010,WBRI\n"
@@ -305,13 +306,13 @@ def rejected_flat(kind):
     }
     if kind == "ssda903":
         # Which table a file is comes from its header: one this cannot read is no table.
-        unknown = ("empty", "bom_only", "semicolons", "tabs", "utf16", "csv_renamed_xlsx",
+        unknown = ("empty", "bom_only", "semicolons", "tabs", "csv_renamed_xlsx",
                    "corrupt_zip_as_xlsx")  # fmt: skip
         for case in unknown:
             cases[case] = (cases[case][0], cases[case][1], "line 1", "", "not an SSDA903 Header")
     else:
         cases |= {
-            "header_only": (f"{header}\r\n".encode(), name, None, "", "no "),
+            "header_only": (f"{header}\r\n".encode(), name, "line 2", "", "no "),
             "missing_column": (
                 csv_bytes(
                     kind,
@@ -370,7 +371,7 @@ BAD_VALUES = [
     ("early_help", "start_date", "1890-01-01", "before 1900"),
     ("early_help", "child_id", "F\x1fX", "control character"),
     ("ssda903", "decom", "٠١/٠٥/٢٠٢١", "is not a date in the form dd/mm/YYYY"),
-    ("ssda903", "decom", "01/05/2090", "a date in the file is in the future"),
+    ("ssda903", "decom", "01/05/2090", "is after the end of the 2021-22 return's year"),
     ("ssda903", "rne", "SSS", "an SSDA903 RNE has at most 2"),
     ("ssda903", "place_provider", "PR1234", "an SSDA903 PLACE_PROVIDER has at most 4"),
 ]
@@ -548,13 +549,12 @@ def test_a_malformed_flat_file_is_rejected_cleanly(
 def test_an_impossible_value_is_rejected_with_its_line_and_field(
     staff_for_events, kind, column, value, words
 ):
-    line_two = "" if "future" in words else "line 2"  # the return's year: the file's
     field = column.upper() if kind == "ssda903" else column
     assert_rejected_cleanly(
         kind,
         files_for(kind, with_value(kind, column, value)),
         file=f"{kind}.csv",
-        location=line_two,
+        location="line 2",
         field=field,
         words=words,
     )
@@ -774,7 +774,7 @@ def test_a_good_file_through_the_command_and_the_page(
 @pytest.mark.parametrize("year", ["0", "-5", "1999", "2090"])
 def test_the_ssda903_command_refuses_a_year_that_cannot_be(tmp_path, year):
     paths = _paths(tmp_path, "ssda903", csv_bytes("ssda903"))
-    if year == "0":  # argparse takes 0; the importer is given no year and finds it
+    if year == "0":  # argparse takes 0; the importer is given no year: the YEAR column gives it
         call_command("import_ssda903", *paths, "--year", year, "--no-prepare")
         assert held("ssda903") == EXPECTED["ssda903"]
         return

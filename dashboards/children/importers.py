@@ -5,6 +5,7 @@ element, field, what is wrong), raises ImportRejected if there is any, and only 
 the transaction run_import holds. Layouts are documented in docs/children-dashboard.md.
 """
 
+import csv
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
@@ -21,12 +22,12 @@ from arp_portal.core.ethnicity import CENSUS_2021_TO_DFE, UNKNOWN_CODES, VALID_C
 from arp_portal.core.importing import (
     MAX_COUNT,
     MAX_FIELD_CHARACTERS,
-    UTF8_BOM,
     ImportProblem,
     ImportRejected,
     ProblemCollector,
     StagedCsv,
     UploadedData,
+    checked_bytes,
     collector_paused,
     excel_rows,
     read_csv,
@@ -46,6 +47,7 @@ from arp_portal.core.models import (
 from dashboards.children import services
 from dashboards.children.validation import (
     EARLIEST_DATE,
+    FIRST_SEX_YEAR,
     MAX_CHILD_REF,
     MIN_COLLECTION_YEAR,
     ChildRecord,
@@ -948,6 +950,7 @@ RULE_REFERENCE_DATE = "DfE rule 100"
 RULE_CLOSED_BEFORE_YEAR = "DfE rule 8620"
 RULE_CPP_BEFORE_REFERRAL = "DfE rule 1105"
 RULE_CIN_PLAN_BEFORE_REFERRAL = "DfE rule 4015"
+RULE_UNBORN_SEX = "DfE rule 8750"
 
 
 def _text(element: ET.Element | None, tag: str) -> str:
@@ -964,11 +967,6 @@ def _optional_text(element: ET.Element | None, tag: str) -> str | None:
         return None
     found = element.findtext(tag)
     return None if found is None else found.strip()
-
-
-def collection_year(reference_date: dt.date) -> int:
-    """The year a collection ends: 31 March 2025 -> 2025; a date after March -> next year."""
-    return reference_date.year if reference_date.month <= 3 else reference_date.year + 1
 
 
 # The prolog: whitespace, the XML declaration, comments, processing instructions and a DOCTYPE
@@ -1089,6 +1087,11 @@ def _import_cin_census(files: Sequence[UploadedData], progress: Progress) -> dic
         # the import. The root is the last element to end, checked after the loop.
         for _event, element in _safe_iterparse(upload):
             tag = element.tag
+            if tag[0] == "{":
+                # A return in a namespace (<Message xmlns="...">): each element is given its
+                # local name as it ends, so those inside a Child or the header (which end
+                # first) are found by it. A file without one pays one comparison an element.
+                tag = element.tag = _local_name(tag)
             if tag == "CollectionDetails":
                 details_seen += 1
                 if details_seen == 1:
@@ -1275,6 +1278,16 @@ def _cin_child(
         place=place,
         problems=problems,
     )
+    if not born and sex in (1, 2) and header.year >= FIRST_SEX_YEAR:
+        # An unborn child's sex is not known: U (DfE rule 8750, from the 2024-25 collection).
+        problems.add(
+            name,
+            place.location,
+            "Sex",
+            f"the child is unborn (an ExpectedPersonBirthDate, no PersonBirthDate), so their "
+            f"<Sex> is U, not {'M' if sex == 1 else 'F'} ({RULE_UNBORN_SEX})",
+        )
+        sex = None
     death = parse_iso_date(
         _text(identifiers, "PersonDeathDate"), place, "PersonDeathDate", problems, required=False
     )
@@ -1327,7 +1340,7 @@ def _cin_child(
                 if (
                     EARLIEST_DATE <= parsed <= latest
                     and parsed >= earliest_ok
-                    and (parsed <= latest_start or not tag.lower().endswith("startdate"))
+                    and (parsed <= latest_start or tag not in _CIN_START_TAGS)
                 ):
                     return parsed
         value = parse_iso_date(text, at, tag, problems, required=required)
@@ -1344,7 +1357,7 @@ def _cin_child(
                     f"({birth:%Y-%m-%d})",
                 )
                 return None
-            if death is not None and value > death and tag.lower().endswith("startdate"):
+            if death is not None and value > death and tag in _CIN_START_TAGS:
                 problems.add(
                     name,
                     at.location,
@@ -1417,6 +1430,10 @@ def _cin_child(
                             end_field=plans.end_field,
                         )
                     )
+
+
+# The dates that start an episode (a referral, a plan): none is after the child's death.
+_CIN_START_TAGS = frozenset({"CINreferralDate", "CINPlanStartDate", "CPPstartDate"})
 
 
 @dataclass(frozen=True)
@@ -1519,11 +1536,15 @@ OPTIONAL_WIDTHS = {"rne": 2, "ls": 10, "cin": 4, "place": 4, "place_provider": 4
                    "reason_place_change": 10, "pl_post": 10, "urn": 10, "la": 10}  # fmt: skip
 # More bad dates than this in one column are reported as one line for the column.
 DATE_SUMMARY_AFTER = 5
+# A workbook's date cell, as the workbook reader gives it.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _which_903_file(upload: UploadedData) -> str | None:
-    """Which table a file is, from its header's column names (a CSV's first line, with or
-    without a byte order mark, or a workbook's first row)."""
+    """Which table a file is, from its header's column names (a CSV's first line read as CSV,
+    so quoted names are names, with or without a byte order mark; or a workbook's first row).
+    A CSV is first given every flat file's byte checks (checked_bytes: a NUL byte, as UTF-16
+    has, or a byte that is not text raises ImportRejected with its line and column)."""
     if upload.is_excel:
         try:
             first_row = next(iter(excel_rows(upload, rows=1)), [])
@@ -1531,9 +1552,13 @@ def _which_903_file(upload: UploadedData) -> str | None:
             return None
         header = {str(name).strip().lower() for name in first_row}
     else:
-        head = upload.head(2000).removeprefix(UTF8_BOM)
-        first_line = head.decode("utf-8", errors="replace").splitlines()[0:1]
-        header = {name.strip().lower() for name in (first_line[0].split(",") if first_line else [])}
+        checked_bytes(upload)
+        with upload.text() as text:
+            try:
+                first_row = next(csv.reader(text), [])
+            except csv.Error:
+                first_row = []
+        header = {name.strip().lower() for name in first_row}
     if {"child", "decom"} <= header:
         return "episodes"
     if {"child", "dob", "ethnic"} <= header:
@@ -1544,10 +1569,15 @@ def _which_903_file(upload: UploadedData) -> str | None:
 class _UkDates:
     """dd/mm/YYYY dates of one file, with bad ones reported per row, or, when a column has
     more than DATE_SUMMARY_AFTER of them (a file saved with ISO dates, say), as one line for
-    the column: "column DECOM: dates must be dd/mm/YYYY, 37 rows (first at line 2, ...)"."""
+    the column: "column DECOM: dates must be dd/mm/YYYY, 37 rows (first at line 2, ...)".
 
-    def __init__(self, file_name: str, problems: ProblemCollector):
-        self.file_name = file_name
+    A workbook's date cells are real dates, which the workbook reader gives as YYYY-MM-DD
+    (arp_portal.core.importing's _excel_cell): in a workbook those are read too. A CSV's dates
+    are text, and DfE's SSDA903 CSV format is dd/mm/YYYY: there YYYY-MM-DD is refused."""
+
+    def __init__(self, upload: UploadedData, problems: ProblemCollector):
+        self.file_name = upload.name
+        self.workbook = upload.is_excel
         self.problems = problems
         self.bad: dict[str, list[ImportProblem]] = {}
 
@@ -1556,6 +1586,11 @@ class _UkDates:
             if required:
                 self.problems.add(self.file_name, f"line {line}", field, "the date is blank")
             return None
+        if self.workbook and _ISO_DATE.fullmatch(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass  # reported below, as any other date that is not one
         before = len(self.problems.problems)
         date = parse_uk_date(value, Place(self.file_name, line), field, self.problems)
         if date is None:
@@ -1589,8 +1624,11 @@ def import_ssda903(
 ) -> dict:
     """SSDA903 Header (CHILD, SEX, DOB, ETHNIC) and Episodes (CHILD, DECOM, RNE, LS, ..., DEC)
     CSVs, dates dd/mm/YYYY. The return's year (ending 31 March) is the YEAR column where the
-    file has one (a stacked file may hold several years), else `year`, else the year ending
-    after the latest date in the file. Replaces the returns of those years only, then cleans
+    file has one (a stacked file may hold several years), else `year`, which an Episodes file
+    without a YEAR column must be given (never guessed from its dates: a return in which
+    nothing moved would look like an earlier year's, and replace it). A return holds the
+    episodes open during its year: none ends before the year began, and no date (a birth
+    among them) is after its 31 March. Replaces the returns of those years only, then cleans
     the episodes of every return held together (episode_cleaning) and counts what that makes.
     """
     problems = ProblemCollector()
@@ -1606,7 +1644,11 @@ def import_ssda903(
         problems.raise_if_any()
     by_kind: dict[str, UploadedData] = {}
     for upload in files:
-        kind = _which_903_file(upload)
+        try:
+            kind = _which_903_file(upload)
+        except ImportRejected as unreadable:
+            problems.problems.extend(unreadable.problems)
+            continue
         if kind is None:
             problems.add(
                 upload.name,
@@ -1629,7 +1671,8 @@ def import_ssda903(
     children: dict[str, ChildRecord] = {}
     header_refs: set[str] = set()
     child_years: dict[str, int] = {}
-    header_dates = _UkDates(header.name, problems)
+    header_dates = _UkDates(header, problems)
+
     rows_seen = 0
     for line, row in read_csv(header, HEADER_COLUMNS, problems, optional=["year"]):
         rows_seen += 1
@@ -1638,10 +1681,15 @@ def import_ssda903(
         child_ref = check_child_ref(row["child"], place, "CHILD", problems)
         header_refs.add(child_ref)
         birth = header_dates.parse(row["dob"], line, "DOB")
-        birth = check_date_range(birth, place, "DOB", problems)
         sex = check_sex(row["sex"], place, "SEX", problems)
         ethnicity = check_ethnicity(row["ethnic"], place, "ETHNIC", problems)
         row_year = _year_value(row.get("year", ""), place, problems)
+        birth = check_date_range(birth, place, "DOB", problems)
+        # Not born after the return's year ends: the row's YEAR, else the year given (else,
+        # the Episodes file's YEARs, checked once they are known, below).
+        return_year = row_year or year
+        if birth is not None and return_year is not None:
+            birth = _born_by_year_end(birth, return_year, place, problems)
         if len(problems.problems) != before or birth is None:
             continue
         # No problem was added for the row, so both were read.
@@ -1664,17 +1712,21 @@ def import_ssda903(
         children[child_ref] = ChildRecord(child_ref, birth, sex, ethnicity, place)
         child_years[child_ref] = row_year or 0
     header_dates.summarise()
+    # A Header file refused as a whole (a column named twice, no rows) gives no children: its
+    # own problem says so, without one more for each episode.
+    header_refused = rows_seen == 0
     if rows_seen == 0 and not problems:
         problems.add(header.name, "line 2", "", "the Header file has no rows")
     _tick(progress, _count_lines(header), total)
 
-    episode_dates = _UkDates(episodes_file.name, problems)
+    episode_dates = _UkDates(episodes_file, problems)
     records: list[dict] = []
+    file_years: set[int] = set()
     for line, row in read_csv(episodes_file, EPISODE_COLUMNS, problems, optional=EPISODE_OPTIONAL):
         place = Place(episodes_file.name, f"line {line}")
         before = len(problems.problems)
         child_ref = check_child_ref(row["child"], place, "CHILD", problems)
-        if child_ref and child_ref not in header_refs:
+        if child_ref and child_ref not in header_refs and not header_refused:
             problems.add(
                 episodes_file.name,
                 place.location,
@@ -1686,6 +1738,8 @@ def import_ssda903(
         end = check_date_range(episode_dates.parse(row["dec"], line, "DEC", required=False),
                                place, "DEC", problems)  # fmt: skip
         row_year = _year_value(row.get("year", ""), place, problems)
+        if row_year is not None:
+            file_years.add(row_year)
         for column, width in OPTIONAL_WIDTHS.items():
             if len(row.get(column, "")) > width:
                 # Not cut to fit: a code longer than the return allows is a wrong code.
@@ -1729,39 +1783,67 @@ def import_ssda903(
             }
         )
     episode_dates.summarise()
+    if year is None and file_years and max(file_years) <= latest_year:
+        # The Header rows without a YEAR: born by the end of the file's latest year.
+        for child_ref, child in children.items():
+            if not child_years[child_ref]:
+                _born_by_year_end(child.birth_date, max(file_years), child.place, problems)
     if not records and not problems:
         problems.add(episodes_file.name, "line 2", "", "the Episodes file has no rows")
     if not records:
         problems.raise_if_any()
 
-    year_from = (
-        "the YEAR column"
-        if any(record["year"] is not None for record in records)
-        else "the year given on upload"
-        if year is not None
-        else "the latest date in the file"
-    )
+    with_year = sum(1 for record in records if record["year"] is not None)
+    year_from = "the YEAR column" if with_year else "the year given on upload"
+    if year is None and with_year < len(records):
+        if not with_year:
+            problems.add(
+                episodes_file.name,
+                "line 1",
+                "YEAR",
+                "the Episodes file has no YEAR column, so give the return's collection year "
+                "(the year it ends, on 31 March: 2025 for 2024-25) on the upload form, or "
+                "--year 2025 to the command",
+            )
+        else:
+            for record in records:
+                if record["year"] is None:
+                    problems.add(
+                        episodes_file.name,
+                        f"line {record['line']}",
+                        "YEAR",
+                        "the YEAR is blank: give the return's year (2025 for 2024-25) here, "
+                        "or a collection year on upload",
+                    )
+        problems.raise_if_any()
     for record in records:
         if record["year"] is None:
-            if year is None:
-                year = collection_year(
-                    max(max(r["decom"], r["dec"] or r["decom"]) for r in records)
-                )
             record["year"] = year
     years = sorted({record["year"] for record in records})
     if years[-1] > latest_year:
-        # The latest date is beyond any return that can exist yet (2090 for 2009, say).
+        # A YEAR beyond any return that can exist yet (the year given is checked above).
+        first = next(record for record in records if record["year"] > latest_year)
         problems.add(
             episodes_file.name,
-            "",
-            "DECOM",
-            f"the return's year would be {years[-1] - 1}-{str(years[-1])[2:]}, after the "
-            f"{latest_year - 1}-{str(latest_year)[2:]} collection: a date in the file is in "
-            "the future",
+            f"line {first['line']}",
+            "YEAR",
+            f"{first['year']} is after the latest collection year, {latest_year - 1}-"
+            f"{str(latest_year)[2:]} (the year ending 31 March {latest_year})",
         )
         problems.raise_if_any()
     for record in records:
         year_end = dt.date(record["year"], 3, 31)
+        year_start = dt.date(record["year"] - 1, 4, 1)
+        if record["dec"] is not None and record["dec"] < year_start:
+            # The 903 equivalent of the CIN census's rule 8620.
+            problems.add(
+                episodes_file.name,
+                f"line {record['line']}",
+                "DEC",
+                f"the episode ended ({record['dec']:%d/%m/%Y}) before the "
+                f"{record['year'] - 1}-{str(record['year'])[2:]} return's year began "
+                f"({year_start:%d/%m/%Y}): a return holds the episodes open during its year",
+            )
         for field in ("decom", "dec"):
             value = record[field]
             if value is not None and value > year_end:
@@ -1792,6 +1874,24 @@ def import_ssda903(
         "warnings_count": len(all_warnings),
         "warnings": all_warnings[:MAX_WARNINGS],
     }
+
+
+def _born_by_year_end(
+    birth: dt.date, year: int, place: Place, problems: ProblemCollector
+) -> dt.date | None:
+    """A child in a return is born by its year's end (31 March), as a CIN census child is by
+    its reference date."""
+    year_end = dt.date(year, 3, 31)
+    if birth <= year_end:
+        return birth
+    problems.add(
+        place.file,
+        place.location,
+        "DOB",
+        f"{birth:%d/%m/%Y} is after the end of the {year - 1}-{str(year)[2:]} return's year "
+        f"({year_end:%d/%m/%Y}): no child in the return is born later",
+    )
+    return None
 
 
 def _year_value(value: str, place: Place, problems: ProblemCollector) -> int | None:

@@ -100,7 +100,7 @@ _CHILD_COLUMNS = (
 )
 
 
-def _describe_source(source: str) -> str:
+def describe_source(source: str) -> str:
     """ "cin:2025" -> "the CIN census 2024-25"; "cases" -> "a case-system export"."""
     kind, _, year = source.partition(":")
     name = {"cin": "the CIN census", "ssda903": "the SSDA903 return"}.get(kind)
@@ -201,13 +201,22 @@ def _child_conflicts(cursor, source: str) -> tuple[int, list[str]]:
             differences.append(("sex", str(nsex), str(osex)))
         if oeth != neth:
             differences.append(("ethnicity", neth, oeth))
-        held = _describe_source(osource) + (f" (reference date {odate:%-d %B %Y})" if odate else "")
+        held = describe_source(osource) + (f" (reference date {odate:%-d %B %Y})" if odate else "")
+        if odate is not None and odate == ndate:
+            # The rule on equal dates: the import made last, this one.
+            rule = (
+                "both have the same reference date, and then the import made last (this one) wins"
+            )
+        elif wins:
+            rule = "the source with the later reference date (this file) wins"
+        else:
+            rule = f"the source with the later reference date ({describe_source(osource)}) wins"
         for field, new_value, old_value in differences:
             kept = new_value if wins else old_value
             warnings.append(
-                f"child {ref}: {field} {new_value} in this file ({_describe_source(source)}, "
-                f"reference date {ndate:%-d %B %Y}) but {old_value} from {held}; the source "
-                f"with the later reference date wins, so {kept} is kept"
+                f"child {ref}: {field} {new_value} in this file ({describe_source(source)}, "
+                f"reference date {ndate:%-d %B %Y}) but {old_value} from {held}; {rule}, "
+                f"so {kept} is kept"
             )
     total = rows[0][-1] if rows else 0
     return total, warnings

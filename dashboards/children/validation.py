@@ -167,7 +167,11 @@ def check_cin_sex(
             (f"'{value}' is not" if value else "blank is not")
             + " a sex code of DfE rule 4180: use M (male), F (female) or U (unknown, as for an"
             " unborn child, rule 8750)"
-            + (" (1, 2 and 9 were GenderCurrent codes, to 2023-24)" if value in "129" else ""),
+            + (
+                " (1, 2 and 9 were GenderCurrent codes, to 2023-24)"
+                if value in ("1", "2", "9")
+                else ""
+            ),
         )
         return None
     if sex is not None:

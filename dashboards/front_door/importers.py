@@ -12,7 +12,7 @@ rows) is checked without a Python call per row; Postgres takes the rows by COPY.
 import datetime as dt
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,8 @@ from arp_portal.core.importing import (
     stage_plain_csv,
 )
 from arp_portal.core.models import Team
+from dashboards.children.importers import MAX_WARNINGS, PRE_BIRTH_LIMIT
+from dashboards.children.services import describe_source
 from dashboards.children.validation import (
     CONTROL_CHARACTER,
     EARLIEST_DATE,
@@ -190,20 +192,52 @@ def _check_date(check, frame, column: str, parsed: pd.Series, *, required: bool 
     check.add(parsed > today, column, lambda v: f"{v} is after today")
 
 
-def _held_children() -> pd.Series:
-    """child_ref -> ethnicity of every child the portal holds: one COPY read by pandas, which at
-    a million children is quicker than a lookup per reference in the file."""
+def _held_children() -> pd.DataFrame:
+    """Every child the portal holds, by child_ref: their ethnicity (held), the source that gave
+    it and their birth date (birth, YYYY-MM-DD): one COPY read by pandas, which at a million
+    children is quicker than a lookup per reference in the file."""
     buffer = io.StringIO()
     with connection.cursor() as cursor:
         cursor.copy_expert(
-            "COPY (SELECT child_ref, ethnicity_id FROM core_child) TO STDOUT", buffer
+            "COPY (SELECT child_ref, ethnicity_id, attributes_source,"
+            " to_char(make_date(birth_year, birth_month, birth_day), 'YYYY-MM-DD')"
+            " FROM core_child) TO STDOUT",
+            buffer,
         )
     buffer.seek(0)
     held = pd.read_csv(
-        buffer, sep="\t", header=None, names=["child_ref", "held"], dtype=str,
-        keep_default_na=False, quoting=3,
+        buffer, sep="\t", header=None, names=["child_ref", "held", "source", "birth"],
+        dtype=str, keep_default_na=False, quoting=3,
     )  # fmt: skip
-    return held.set_index("child_ref")["held"]
+    return held.set_index("child_ref")
+
+
+@dataclass
+class _Conflicts:
+    """The rows whose ethnicity column differs from the held child's: a warning each (the
+    first MAX_WARNINGS), with the rule applied, and how many."""
+
+    count: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        return {
+            "ethnicity_conflicts": self.count,
+            "warnings_count": self.count,
+            "warnings": self.warnings,
+        }
+
+
+def ethnicity_conflict(
+    file: str, line: int, child_ref: str, given: str, held: str, source: str, what: str
+) -> str:
+    """The warning for a row whose ethnicity differs from the held child's (issue 10, one child,
+    one record: a conflict is reported with the rule applied, never dropped silently)."""
+    return (
+        f"{file}, line {line}, ethnicity: child {child_ref} is {given[:40]} in this file but "
+        f"{held} in the portal (from {describe_source(source)}); {what} takes the ethnicity of "
+        f"the child the portal holds, so {held} is kept"
+    )
 
 
 def _check_reference(check: _Checker, frame: pd.DataFrame) -> None:
@@ -220,13 +254,30 @@ def _check_reference(check: _Checker, frame: pd.DataFrame) -> None:
     )
 
 
-def _resolve_ethnicity(check: _Checker, frame: pd.DataFrame) -> tuple[pd.Series, int]:
-    """Each row's ethnicity: the held child's, else the file's column. Returns the codes and how
-    many rows took the held child's."""
-    held = _held_children()
-    from_held = frame["child_id"].map(held)
+def _resolve_ethnicity(
+    check: _Checker, frame: pd.DataFrame, held_children: pd.DataFrame, what: str
+) -> tuple[pd.Series, int, _Conflicts]:
+    """Each row's ethnicity: the held child's, else the file's column. Returns the codes, how
+    many rows took the held child's, and the rows whose column said otherwise (warnings)."""
+    from_held = frame["child_id"].map(held_children["held"])
     known = from_held.notna()
     given = frame["ethnicity"]
+    differs = (known & (given != "") & (given != from_held)).to_numpy()
+    conflicts = _Conflicts(int(differs.sum()))
+    if conflicts.count:
+        sources = frame["child_id"].map(held_children["source"])
+        for position in np.flatnonzero(differs)[:MAX_WARNINGS]:
+            conflicts.warnings.append(
+                ethnicity_conflict(
+                    check.file,
+                    check.line(position),
+                    str(frame["child_id"].iloc[position]),
+                    str(given.iloc[position]),
+                    str(from_held.iloc[position]),
+                    str(sources.iloc[position]),
+                    what,
+                )
+            )
     needs_file = ~known & (frame["child_id"] != "")
     check.add(
         needs_file & (given == ""),
@@ -250,7 +301,38 @@ def _resolve_ethnicity(check: _Checker, frame: pd.DataFrame) -> tuple[pd.Series,
             )
             check.problems.extend(collector.problems)
     codes = from_held.where(known, given)
-    return codes, int(known.sum())
+    return codes, int(known.sum()), conflicts
+
+
+def _check_not_before_birth(
+    check: _Checker,
+    frame: pd.DataFrame,
+    held_children: pd.DataFrame,
+    column: str,
+    dates: pd.Series,
+    what: str,
+) -> None:
+    """A row of a child the portal holds is not dated more than PRE_BIRTH_LIMIT before their
+    birth: before birth is for an unborn child, within the allowance the case export gives a
+    referral (importers.PRE_BIRTH_LIMIT)."""
+    births = pd.to_datetime(
+        frame["child_id"].map(held_children["birth"]), format="%Y-%m-%d", errors="coerce"
+    )
+    early = (dates.notna() & births.notna() & (dates < births - PRE_BIRTH_LIMIT)).to_numpy()
+    if not early.any():
+        return
+    check.rows_with_problems |= early
+    values = frame[column]
+    for position in np.flatnonzero(early)[: max(0, MAX_PROBLEMS_REPORTED - len(check.problems))]:
+        check.problems.append(
+            ImportProblem(
+                check.file,
+                f"line {check.line(position)}",
+                column,
+                f"{what} ({values.iloc[position]}) is more than a year before the child's birth "
+                f"({births.iloc[position]:%Y-%m-%d}, as the portal holds it)",
+            )
+        )
 
 
 # ---------------------------------------------------------------- contacts
@@ -261,6 +343,7 @@ class ParsedContacts:
     file: str
     rows: pd.DataFrame  # child_ref, contact_date (datetime64), source, outcome, ethnicity
     from_held_children: int
+    conflicts: "_Conflicts" = field(default_factory=lambda: _Conflicts())
 
     @property
     def first(self) -> dt.date:
@@ -297,7 +380,9 @@ def parse_contacts(upload: UploadedData) -> ParsedContacts:
             else "the outcome is blank: use nfa, advice, early_help or referral"
         ),
     )
-    ethnicity, from_held = _resolve_ethnicity(check, frame)
+    held_children = _held_children()
+    _check_not_before_birth(check, frame, held_children, "contact_date", dates, "the contact")
+    ethnicity, from_held, conflicts = _resolve_ethnicity(check, frame, held_children, "a contact")
     check.raise_if_any()
     rows = pd.DataFrame(
         {
@@ -308,7 +393,7 @@ def parse_contacts(upload: UploadedData) -> ParsedContacts:
             "ethnicity": ethnicity.to_numpy(),
         }
     )
-    return ParsedContacts(upload.name, rows, from_held)
+    return ParsedContacts(upload.name, rows, from_held, conflicts)
 
 
 def repeat_flags(refs: np.ndarray, dates: np.ndarray, window_days: int = REPEAT_WINDOW_DAYS):
@@ -415,6 +500,7 @@ def write_contacts(parsed: ParsedContacts, *, progress: Progress = None) -> dict
         "ethnicity_from_children_held": parsed.from_held_children,
         "later_contacts_rechecked": later_changed,
         "period": f"{first.isoformat()} to {last.isoformat()}",
+        **parsed.conflicts.counts(),
     }
 
 
@@ -480,8 +566,10 @@ def _import_contacts_staged(upload: UploadedData, progress: Progress) -> dict | 
     """import_contacts in SQL, or None (nothing left behind) when parse_contacts must judge
     the file. Each row is checked as parse_contacts checks it, or more strictly (a row this
     refuses is only left to pandas to judge and report): a reference of 1 to 64 characters, a
-    date YYYY-MM-DD not after today, a referral source code, an outcome (code or label, any
-    case), and an ethnicity from the held child or else a DfE code in the file."""
+    date YYYY-MM-DD not after today (and, for a child the portal holds, not more than
+    PRE_BIRTH_LIMIT before their birth), a referral source code, an outcome (code or label,
+    any case), and an ethnicity from the held child or else a DfE code in the file. A row
+    whose ethnicity differs from the held child's is a warning (pandas' words)."""
     today = dt.date.today()
     with connection.cursor() as cursor:
         staged = stage_plain_csv(cursor, upload, CONTACT_COLUMNS, _CONTACTS_RAW)
@@ -513,13 +601,19 @@ def _import_contacts_staged(upload: UploadedData, progress: Progress) -> dict | 
                            AND contact_date::text = date_text AND contact_date <= %(today)s
                            AND contact_date >= %(earliest)s
                            AND source = ANY(%(sources)s) AND outcome IS NOT NULL
-                           AND (held IS NOT NULL OR given = ANY(%(codes)s)), false) AS ok
+                           AND (held IS NOT NULL OR given = ANY(%(codes)s))
+                           AND (birth IS NULL OR contact_date >= birth - %(pre_birth)s),
+                           false) AS ok,
+                           CASE WHEN given <> held THEN given END AS given_other, held_source
                       FROM (
                         SELECT r.n, {c["child_id"]} AS child_ref,
                                {c["contact_date"]}::date AS contact_date,
                                {c["contact_date"]} AS date_text, {c["source"]} AS source,
                                {_OUTCOME_CASE.format(c["outcome"])} AS outcome,
                                {ethnicity} AS given, h.ethnicity_id AS held,
+                               make_date(h.birth_year, h.birth_month, h.birth_day) AS birth,
+                               CASE WHEN {ethnicity} <> h.ethnicity_id
+                                    THEN h.attributes_source END AS held_source,
                                ({too_long}) AS too_long
                           FROM {_CONTACTS_RAW} r
                           LEFT JOIN core_child h ON h.child_ref = {c["child_id"]}
@@ -532,15 +626,27 @@ def _import_contacts_staged(upload: UploadedData, progress: Progress) -> dict | 
                         "earliest": EARLIEST_DATE,
                         "sources": sorted(CONTACT_SOURCES),
                         "codes": sorted(VALID_CODES),
+                        "pre_birth": PRE_BIRTH_LIMIT.days,
                     },
                 )
                 cursor.execute(
                     "SELECT COUNT(*), bool_and(ok), min(contact_date), max(contact_date),"
-                    " COUNT(*) FILTER (WHERE from_held) FROM import_contact"
+                    " COUNT(*) FILTER (WHERE from_held), COUNT(given_other) FROM import_contact"
                 )
-                rows, all_ok, first, last, from_held = cursor.fetchone()
+                rows, all_ok, first, last, from_held, differing = cursor.fetchone()
                 if not rows or not all_ok:
                     raise _NotStaged
+                conflicts = _Conflicts(differing)
+                if differing:
+                    cursor.execute(
+                        "SELECT n + 1, child_ref, given_other, ethnicity, held_source"
+                        " FROM import_contact WHERE given_other IS NOT NULL ORDER BY n LIMIT %s",
+                        [MAX_WARNINGS],
+                    )
+                    conflicts.warnings = [
+                        ethnicity_conflict(upload.name, line, ref, given, code, source, "a contact")
+                        for line, ref, given, code, source in cursor.fetchall()
+                    ]
         except (_NotStaged, DatabaseError):
             cursor.execute(f"DROP TABLE IF EXISTS {_CONTACTS_RAW}")
             return None
@@ -557,6 +663,7 @@ def _import_contacts_staged(upload: UploadedData, progress: Progress) -> dict | 
         **counts,
         "ethnicity_from_children_held": from_held,
         "period": f"{first.isoformat()} to {last.isoformat()}",
+        **conflicts.counts(),
     }
 
 
@@ -636,6 +743,7 @@ class ParsedEarlyHelp:
     file: str
     rows: pd.DataFrame  # child_ref, start_date, end_date, team_id, closure_reason, ethnicity
     from_held_children: int
+    conflicts: "_Conflicts" = field(default_factory=lambda: _Conflicts())
 
 
 def parse_early_help(upload: UploadedData) -> ParsedEarlyHelp:
@@ -683,7 +791,13 @@ def parse_early_help(upload: UploadedData) -> ParsedEarlyHelp:
         "start_date",
         lambda v: f"the child has another episode starting {v} earlier in the file",
     )
-    ethnicity, from_held = _resolve_ethnicity(check, frame)
+    held_children = _held_children()
+    _check_not_before_birth(
+        check, frame, held_children, "start_date", starts, "the early help episode's start"
+    )
+    ethnicity, from_held, conflicts = _resolve_ethnicity(
+        check, frame, held_children, "an early help episode"
+    )
     check.raise_if_any()
     rows = pd.DataFrame(
         {
@@ -695,7 +809,7 @@ def parse_early_help(upload: UploadedData) -> ParsedEarlyHelp:
             "ethnicity": ethnicity.to_numpy(),
         }
     )
-    return ParsedEarlyHelp(upload.name, rows, from_held)
+    return ParsedEarlyHelp(upload.name, rows, from_held, conflicts)
 
 
 def write_early_help(parsed: ParsedEarlyHelp, *, progress: Progress = None) -> dict:
@@ -733,6 +847,7 @@ def write_early_help(parsed: ParsedEarlyHelp, *, progress: Progress = None) -> d
         "updated": len(inserted) - sum(inserted),
         "stepped_up": int((parsed.rows["closure_reason"] == EarlyHelpClosure.STEPPED_UP).sum()),
         "ethnicity_from_children_held": parsed.from_held_children,
+        **parsed.conflicts.counts(),
     }
 
 

@@ -246,7 +246,7 @@ def import_workforce(files: Sequence[UploadedData], *, progress: Progress = None
         if progress and index % 200 == 0:
             progress(index, len(rows) * 2)
     if not rows and not collector:
-        collector.add(upload.name, "", "", "the file has a header but no staff rows")
+        collector.add(upload.name, "line 2", "", "the file has a header but no staff rows")
     collector.raise_if_any()
 
     refs = _staff_refs_in_file(seen)
@@ -346,7 +346,7 @@ def import_workforce_events(files: Sequence[UploadedData], *, progress: Progress
         if progress and index % 500 == 0:
             progress(index, len(rows) * 2)
     if not rows and not collector:
-        collector.add(upload.name, "", "", "the file has a header but no event rows")
+        collector.add(upload.name, "line 2", "", "the file has a header but no event rows")
     collector.raise_if_any()
 
     existing = {
@@ -629,7 +629,7 @@ def import_working_age_population(
                 if count is not None:
                     parsed[key] = count
     if not rows and not collector:
-        collector.add(upload.name, "", "", "the file has a header but no population rows")
+        collector.add(upload.name, "line 2", "", "the file has a header but no population rows")
     collector.raise_if_any()
     replaced = 0
     for year, source in {(year, source) for year, source, _ in parsed}:

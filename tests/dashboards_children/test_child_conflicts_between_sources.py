@@ -46,8 +46,8 @@ def test_an_older_return_does_not_overwrite_a_newer_one_and_says_so(db):
     result = ssda903(2024, "BAFR", born="16/06/2012")
     assert result.counts["children_conflicts"] == 1
     assert result.counts["warnings"] == [
-        "child D1: date of birth 2012-06-16 in this file (the SSDA903 return 2023-24, reference date 31 March 2024) but 2012-06-15 from the CIN census 2024-25 (reference date 31 March 2025); the source with the later reference date wins, so 2012-06-15 is kept",
-        "child D1: ethnicity BAFR in this file (the SSDA903 return 2023-24, reference date 31 March 2024) but BCRB from the CIN census 2024-25 (reference date 31 March 2025); the source with the later reference date wins, so BCRB is kept",
+        "child D1: date of birth 2012-06-16 in this file (the SSDA903 return 2023-24, reference date 31 March 2024) but 2012-06-15 from the CIN census 2024-25 (reference date 31 March 2025); the source with the later reference date (the CIN census 2024-25) wins, so 2012-06-15 is kept",
+        "child D1: ethnicity BAFR in this file (the SSDA903 return 2023-24, reference date 31 March 2024) but BCRB from the CIN census 2024-25 (reference date 31 March 2025); the source with the later reference date (the CIN census 2024-25) wins, so BCRB is kept",
     ]
     assert held() == ("BCRB", dt.date(2012, 6, 15), "cin:2025")
     # The episodes copy the child's held ethnicity, whatever the file said.
@@ -60,7 +60,7 @@ def test_a_newer_return_replaces_an_older_ones_values_and_says_so(db):
         kind="cin_census", files=[UploadedData("cin.xml", cin_2025())], importer=import_cin_census
     )
     assert result.counts["warnings"] == [
-        "child D1: ethnicity BCRB in this file (the CIN census 2024-25, reference date 31 March 2025) but BAFR from the SSDA903 return 2023-24 (reference date 31 March 2024); the source with the later reference date wins, so BCRB is kept"
+        "child D1: ethnicity BCRB in this file (the CIN census 2024-25, reference date 31 March 2025) but BAFR from the SSDA903 return 2023-24 (reference date 31 March 2024); the source with the later reference date (this file) wins, so BCRB is kept"
     ]
     assert held() == ("BCRB", dt.date(2012, 6, 15), "cin:2025")
     assert set(Episode.objects.values_list("child_ethnicity", flat=True)) == {"BCRB"}
@@ -93,3 +93,14 @@ def test_a_corrected_return_for_the_same_year_is_a_correction_not_a_conflict(db)
     )
     assert result.counts["children_conflicts"] == 0 and result.counts["children_updated"] == 1
     assert held()[0] == "BAFR"
+
+
+def test_on_the_same_reference_date_the_import_made_last_wins_and_says_so(db):
+    run_import(
+        kind="cin_census", files=[UploadedData("cin.xml", cin_2025())], importer=import_cin_census
+    )
+    result = ssda903(2025, "BAFR")
+    assert result.counts["warnings"] == [
+        "child D1: ethnicity BAFR in this file (the SSDA903 return 2024-25, reference date 31 March 2025) but BCRB from the CIN census 2024-25 (reference date 31 March 2025); both have the same reference date, and then the import made last (this one) wins, so BAFR is kept"
+    ]
+    assert held() == ("BAFR", dt.date(2012, 6, 15), "ssda903:2025")

@@ -297,3 +297,64 @@ def test_the_shared_sample_with_implausible_dates_is_rejected_with_reasons(db):
     assert any("(DfE rule 1105)" in m for m in messages)
     assert any("(DfE rule 8620)" in m for m in messages)
     assert not Episode.objects.exists()
+
+
+# ------------------------------------------------------------------ messages on the right field
+
+
+def test_a_blank_sex_is_not_told_about_gender_current_codes(db):
+    assert rejected_messages(census(child(sex="<Sex></Sex>"))) == [
+        "cin.xml, Child 1 (LAchildID A1) > ChildIdentifiers, Sex: blank is not a sex code of DfE rule 4180: use M (male), F (female) or U (unknown, as for an unborn child, rule 8750)"
+    ]
+
+
+def test_an_unborn_child_is_sex_u(db):
+    unborn = (
+        "<Child><ChildIdentifiers><LAchildID>U1</LAchildID>"
+        "<ExpectedPersonBirthDate>2025-06-01</ExpectedPersonBirthDate><Sex>{}</Sex>"
+        "</ChildIdentifiers><ChildCharacteristics><Ethnicity>NOBT</Ethnicity>"
+        f"</ChildCharacteristics>{referral('2025-01-10')}</Child>"
+    )
+    assert rejected_messages(census(unborn.format("M") + unborn.format("F"))) == [
+        "cin.xml, Child 1 (LAchildID U1) > ChildIdentifiers, Sex: the child is unborn (an ExpectedPersonBirthDate, no PersonBirthDate), so their <Sex> is U, not M (DfE rule 8750)",
+        "cin.xml, Child 2 (LAchildID U1) > ChildIdentifiers, Sex: the child is unborn (an ExpectedPersonBirthDate, no PersonBirthDate), so their <Sex> is U, not F (DfE rule 8750)",
+    ]
+    run(census(unborn.format("U")))
+    assert Child.objects.get().sex == 9
+
+
+def test_a_referral_or_plan_after_the_childs_death_is_named_on_its_own_field(db):
+    died = "<PersonDeathDate>2024-09-30</PersonDeathDate></ChildIdentifiers>"
+    plan = "<CINPlanDates><CINPlanStartDate>2024-10-02</CINPlanStartDate></CINPlanDates>"
+    cpp = "<ChildProtectionPlans><CPPstartDate>2024-10-03</CPPstartDate></ChildProtectionPlans>"
+    data = census(
+        child(details=referral("2024-10-01")).replace("</ChildIdentifiers>", died)
+        + child(ref="A2", details=referral("2024-05-01", inside=plan + cpp)).replace(
+            "</ChildIdentifiers>", died
+        )
+    )
+    assert rejected_messages(data) == [
+        "cin.xml, Child 1 (LAchildID A1) > CINdetails 1, CINreferralDate: 2024-10-01 is after the child's death (2024-09-30)",
+        "cin.xml, Child 2 (LAchildID A2) > CINdetails 1 > CINPlanDates 1, CINPlanStartDate: 2024-10-02 is after the child's death (2024-09-30)",
+        "cin.xml, Child 2 (LAchildID A2) > CINdetails 1 > ChildProtectionPlans 1, CPPstartDate: 2024-10-03 is after the child's death (2024-09-30)",
+    ]
+
+
+def test_a_return_in_a_default_namespace_is_read_by_local_names(db):
+    plain = census(child(details=referral("2024-05-01", inside=(
+        "<ChildProtectionPlans><CPPstartDate>2024-06-01</CPPstartDate>"
+        "<InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse></ChildProtectionPlans>"
+    ))))  # fmt: skip
+    namespaced = plain.replace(b"<Message>", b'<Message xmlns="http://www.dfe.gov.uk/CIN">')
+    result = run(namespaced)
+    assert (result.counts["collection_year"], result.counts["children"]) == (2025, 1)
+    assert sorted(Episode.objects.values_list("kind", "start_date", "plan_category")) == [
+        ("CIN", dt.date(2024, 5, 1), ""),
+        ("CP", dt.date(2024, 6, 1), "NEG"),
+    ]
+    # A prefixed namespace too, and its problems are named by local names.
+    prefixed = plain.replace(b"<", b"<c:").replace(b"<c:/", b"</c:")
+    prefixed = prefixed.replace(b"<c:Message>", b'<c:Message xmlns:c="http://www.dfe.gov.uk/CIN">')
+    assert rejected_messages(prefixed.replace(b"BCRB", b"XXXX")) == [
+        "cin.xml, Child 1 (LAchildID A1) > ChildCharacteristics, Ethnicity: 'XXXX' is not a DfE ethnicity code"
+    ]

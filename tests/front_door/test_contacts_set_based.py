@@ -105,3 +105,52 @@ def test_a_reference_a_clean_file_cannot_hold_is_taken_as_pandas_takes_it(monkey
     Contact.objects.all().delete()
     ContactMonth.objects.all().delete()
     assert outcome() == slow
+
+
+def both_ways(monkeypatch, text: str) -> list:
+    """The outcome of importing `text` set-based and through pandas (each on the same held
+    data): the counts, or the problems of a rejection."""
+    outcomes = []
+    for staged in (True, False):
+        with monkeypatch.context() as patch:
+            if not staged:
+                patch.setattr(importers, "stage_plain_csv", lambda *args, **kwargs: None)
+            try:
+                outcomes.append(load(text).counts)
+            except ImportRejected as rejected:
+                outcomes.append([str(problem) for problem in rejected.problems])
+        Contact.objects.all().delete()
+        ContactMonth.objects.all().delete()
+    return outcomes
+
+
+def test_an_ethnicity_unlike_the_held_childs_is_a_warning_with_the_rule_both_ways(monkeypatch):
+    Child.objects.create(child_ref="C1", birth_year=2014, birth_month=3, sex=2, ethnicity_id="BCRB")
+    fast, slow = both_ways(
+        monkeypatch,
+        HEADER + "C1,2025-04-02,2A,nfa,WBRI\nC1,2025-05-02,2A,nfa,BCRB\nC1,2025-06-02,2A,nfa,\n",
+    )
+    assert fast == slow
+    assert fast["ethnicity_conflicts"] == fast["warnings_count"] == 1
+    assert fast["warnings"] == [
+        "contacts.csv, line 2, ethnicity: child C1 is WBRI in this file but BCRB in the portal (from an earlier import); a contact takes the ethnicity of the child the portal holds, so BCRB is kept"
+    ]
+
+
+def test_a_contact_long_before_the_childs_birth_is_rejected_both_ways(monkeypatch):
+    Child.objects.create(
+        child_ref="C1", birth_year=2020, birth_month=3, birth_day=15, sex=2, ethnicity_id="BCRB"
+    )
+    # An unborn child's contact within a year of the birth is taken, as a case export takes it.
+    fast, slow = both_ways(monkeypatch, HEADER + "C1,2019-03-15,2A,nfa,\n")
+    assert fast == slow and fast["contacts"] == 1
+    fast, slow = both_ways(monkeypatch, HEADER + "C1,2019-03-14,2A,nfa,\nC1,2010-01-01,2A,nfa,\n")
+    assert (
+        fast
+        == slow
+        == [
+            "contacts.csv, line 2, contact_date: the contact (2019-03-14) is more than a year before the child's birth (2020-03-15, as the portal holds it)",
+            "contacts.csv, line 3, contact_date: the contact (2010-01-01) is more than a year before the child's birth (2020-03-15, as the portal holds it)",
+        ]
+    )
+    assert not Contact.objects.exists()

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- warnings and problems are quoted whole, as a data manager reads them.
 """A data manager imports contacts and early help as CSV or XLSX: every problem is reported by
 line and field with nothing written; ethnicity comes from the children held or the file."""
 
@@ -208,3 +209,24 @@ def test_the_upload_page_offers_the_template(data_manager_client):
     assert template.content.decode().startswith("child_id,contact_date,source,outcome,ethnicity")
     hub = data_manager_client.get("/dashboards/imports/").content.decode()
     assert "Early help episodes (CSV or Excel)" in hub
+
+
+EARLY_HELP = "child_id,start_date,end_date,team,closure_reason,ethnicity\n"
+
+
+def test_early_help_warns_of_an_ethnicity_unlike_the_held_childs_and_refuses_one_before_birth():
+    _held_child("C1", "BCRB")  # born 1 March 2014
+    result = _import(
+        EARLY_HELP + "C1,2024-01-10,,,,WBRI\n", importer=import_early_help, kind="early_help"
+    )
+    assert result.counts["ethnicity_conflicts"] == 1
+    assert result.counts["warnings"] == [
+        "contacts.csv, line 2, ethnicity: child C1 is WBRI in this file but BCRB in the portal (from an earlier import); an early help episode takes the ethnicity of the child the portal holds, so BCRB is kept"
+    ]
+    assert EarlyHelpEpisode.objects.get().ethnicity == "BCRB"
+    with pytest.raises(ImportRejected) as rejected:
+        _import(EARLY_HELP + "C1,2013-01-10,,,,\n", importer=import_early_help, kind="early_help")
+    assert [str(problem) for problem in rejected.value.problems] == [
+        "contacts.csv, line 2, start_date: the early help episode's start (2013-01-10) is more than a year before the child's birth (2014-03-01, as the portal holds it)"
+    ]
+    assert EarlyHelpEpisode.objects.count() == 1
