@@ -1627,8 +1627,9 @@ def import_ssda903(
     file has one (a stacked file may hold several years), else `year`, which an Episodes file
     without a YEAR column must be given (never guessed from its dates: a return in which
     nothing moved would look like an earlier year's, and replace it). A return holds the
-    episodes open during its year: none ends before the year began, and no date (a birth
-    among them) is after its 31 March. Replaces the returns of those years only, then cleans
+    episodes open during its year (and may carry a child's earlier ones, kept and counted in a
+    warning; a year none of whose episodes is open in it is refused as the wrong year), and no
+    date (a birth among them) is after its 31 March. Replaces the returns of those years only, then cleans
     the episodes of every return held together (episode_cleaning) and counts what that makes.
     """
     problems = ProblemCollector()
@@ -1831,19 +1832,11 @@ def import_ssda903(
             f"{str(latest_year)[2:]} (the year ending 31 March {latest_year})",
         )
         problems.raise_if_any()
+    history: dict[int, int] = {}  # year -> episodes of its return ended before it began
     for record in records:
         year_end = dt.date(record["year"], 3, 31)
-        year_start = dt.date(record["year"] - 1, 4, 1)
-        if record["dec"] is not None and record["dec"] < year_start:
-            # The 903 equivalent of the CIN census's rule 8620.
-            problems.add(
-                episodes_file.name,
-                f"line {record['line']}",
-                "DEC",
-                f"the episode ended ({record['dec']:%d/%m/%Y}) before the "
-                f"{record['year'] - 1}-{str(record['year'])[2:]} return's year began "
-                f"({year_start:%d/%m/%Y}): a return holds the episodes open during its year",
-            )
+        if record["dec"] is not None and record["dec"] < dt.date(record["year"] - 1, 4, 1):
+            history[record["year"]] = history.get(record["year"], 0) + 1
         for field in ("decom", "dec"):
             value = record[field]
             if value is not None and value > year_end:
@@ -1854,8 +1847,31 @@ def import_ssda903(
                     f"{value:%d/%m/%Y} is after the end of the {record['year'] - 1}-"
                     f"{str(record['year'])[2:]} return's year ({year_end:%d/%m/%Y})",
                 )
+    # A return holds the episodes open during its year, and may carry a child's earlier ones
+    # (a case system's history, as the shared samples do): those are kept. A year none of whose
+    # episodes is open in it is the wrong year (the 903 counterpart of CIN rule 8620).
+    per_year = {year: sum(1 for r in records if r["year"] == year) for year in history}
+    history_warnings = []
+    for year, ended in sorted(history.items()):
+        label = f"{year - 1}-{str(year)[2:]}"
+        if ended == per_year[year]:
+            first = next(r for r in records if r["year"] == year)
+            problems.add(
+                episodes_file.name,
+                f"line {first['line']}",
+                "YEAR" if with_year else "year",
+                f"every episode of the {label} return ended before its year began "
+                f"(1 April {year - 1}): a return holds the episodes open during its year, "
+                "so the collection year is wrong",
+            )
+        else:
+            history_warnings.append(
+                f"{episodes_file.name}: {ended:,} episode{'s' if ended != 1 else ''} of the "
+                f"{label} return ended before its year began (1 April {year - 1}); kept as "
+                "the children's earlier history"
+            )
     problems.raise_if_any()
-    warnings = _care_overlaps(records, episodes_file.name)
+    warnings = history_warnings + _care_overlaps(records, episodes_file.name)
     _tick(progress, total, total)
     counts = services.care_returns_write(
         children=[child.row() for child in children.values()],

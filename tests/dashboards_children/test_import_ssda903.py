@@ -74,11 +74,12 @@ def test_the_shared_sample_imports_with_warnings_and_again_changes_nothing(db):
         UploadedData("header.csv", (FIXTURES / "header.csv").read_bytes()),
         UploadedData("episodes.csv", (FIXTURES / "episodes.csv").read_bytes()),
     ]
-    first = run_import(kind="ssda903", files=files, importer=import_ssda903)
+    # A history without a YEAR column: its year is given (its latest date is in 2018-19).
+    first = run_import(kind="ssda903", files=files, importer=import_ssda903, year=2019)
     assert first.counts["children"] == 2675 and first.counts["episodes_added"] == 5050
     assert first.counts["warnings_count"] > 0
     assert Child.objects.filter(ethnicity_id__in=["REFU", "NOBT"]).exists()
-    second = run_import(kind="ssda903", files=files, importer=import_ssda903)
+    second = run_import(kind="ssda903", files=files, importer=import_ssda903, year=2019)
     assert second.counts["episodes_added"] == 0 and second.counts["episodes_unchanged"] == 5050
     assert Episode.objects.filter(start_date__lte=dt.date(2019, 3, 31)).exists()
 
@@ -139,19 +140,24 @@ def test_without_a_year_column_the_year_must_be_given(db):
     ]
 
 
-def test_an_episode_ended_before_the_returns_year_began_is_rejected(db):
+def test_a_year_none_of_whose_episodes_is_open_in_it_is_refused(db):
+    """The year given is checked against the file: a 2023-24 return given as 2024-25 holds no
+    episode open in 2024-25. Earlier episodes beside the year's own are a child's history."""
     header = HEADER + "101,1,01/02/2010,BCRB,,,\n"
-    episodes = (
-        EPISODES
-        + "101,01/05/2023,S,C2,N1,U1,PR1,31/03/2024,E11,,,,\n"
-        + "101,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n"
-    )
-    assert rejected(header, episodes, year=2025) == [
-        "episodes.csv, line 2, DEC: the episode ended (31/03/2024) before the 2024-25 return's year began (01/04/2024): a return holds the episodes open during its year",
+    last_year = EPISODES + "101,01/05/2023,S,C2,N1,U1,PR1,31/03/2024,E11,,,,\n"
+    assert rejected(header, last_year, year=2025) == [
+        "episodes.csv, line 2, year: every episode of the 2024-25 return ended before its year began (1 April 2024): a return holds the episodes open during its year, so the collection year is wrong",
     ]
-    # Ended on the year's first day, it was open during the year.
-    run(header, episodes.replace("31/03/2024,E11", "01/04/2024,E11"), year=2025)
+    with_history = last_year + "101,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n"
+    result = run(header, with_history, year=2025)
     assert Episode.objects.count() == 2
+    assert (
+        "episodes.csv: 1 episode of the 2024-25 return ended before its year began "
+        "(1 April 2024); kept as the children's earlier history"
+    ) in result.counts["warnings"]
+    # Ended on the year's first day, it was open during the year.
+    result = run(header, last_year.replace("31/03/2024,E11", "01/04/2024,E11"), year=2025)
+    assert not any("earlier history" in warning for warning in result.counts["warnings"])
 
 
 def test_a_quoted_header_is_read_and_utf16_is_named(db):

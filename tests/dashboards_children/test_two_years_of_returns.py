@@ -357,8 +357,12 @@ def test_the_shared_ssda903_sample_through_the_upload_page_counts_as_its_rows_do
     client = data_manager_client
     header = (SHARED_903 / "header.csv").read_text()
     episodes = (SHARED_903 / "episodes.csv").read_text()
+    # Without a YEAR column its year must be given: asked for, nothing imported.
     page = page_text(upload_903(client, header, episodes))
+    assert "the Episodes file has no YEAR column, so give the return's collection year" in page
+    assert not Episode.objects.exists()
     # Its latest date is 1 April 2018: the 2018-19 return, its data ending 31 March 2019.
+    page = page_text(upload_903(client, header, episodes, year="2019"))
     assert "Imported: header.csv, episodes.csv" in page
     assert selectors.data_ends_on() == dt.date(2019, 3, 31)
     for date in (dt.date(2017, 3, 31), dt.date(2018, 3, 31), dt.date(2019, 3, 31)):
