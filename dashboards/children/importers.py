@@ -1629,8 +1629,9 @@ def import_ssda903(
     nothing moved would look like an earlier year's, and replace it). A return holds the
     episodes open during its year (and may carry a child's earlier ones, kept and counted in a
     warning; a year none of whose episodes is open in it is refused as the wrong year), and no
-    date (a birth among them) is after its 31 March. Replaces the returns of those years only, then cleans
-    the episodes of every return held together (episode_cleaning) and counts what that makes.
+    date (a birth among them) is after its 31 March. Replaces the returns of those years only,
+    then cleans the episodes of every return held together (episode_cleaning) and counts what
+    that makes.
     """
     problems = ProblemCollector()
     latest_year = latest_collection_year()
