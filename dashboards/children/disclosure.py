@@ -12,10 +12,10 @@ date with no current decision is not shown: every count of it is hidden and the 
 date is being prepared (`UNDECIDED`), never a figure the engine has not decided.
 
 A view that combines filters (a locality or team with an age band, or any sex) is not part of
-the release: its own counts are suppressed when it is first viewed, taking the release's values
-for the views it lies within (its area at all ages, the authority in its band) as known to the
-reader, so it cannot be differenced against them. It is one small table (rules.protect over
-about thirty cells) and is cached beside its release.
+the release, and none of its counts is published (`WITHHELD`): decided one view at a time,
+sibling views (the three sexes, the five bands, the localities in a band) added up to the views
+they lie within and gave hidden counts away, and the joint decision of every filter value is
+not yet fast enough to make (ADR 054, "Combined views").
 """
 
 import datetime as dt
@@ -27,20 +27,16 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
-from django.core.cache import cache
 from django.db import connection, transaction
 
 from arp_portal.core.ethnicity import MAJOR_GROUP_OF, UNKNOWN_CODES, MajorGroup
 from arp_portal.core.models import AgeBand, CohortSnapshotBuild, EpisodeKind, Locality, Team
-from arp_portal.statistics.disclosure import Publication, Relation
 from arp_portal.statistics.disclosure import children as policy
-from arp_portal.statistics.disclosure.rules import protect
 from dashboards.children import snapshots
 from dashboards.children.models import ChildrenDisclosureDecision
 
 logger = logging.getLogger(__name__)
 
-CACHE_SECONDS = 60 * 60 * 24 * 30  # keyed on the build: stands until the build expires
 BANDS = [band for band in AgeBand.values if band != AgeBand.ALL]
 KNOWN = policy.KNOWN
 TOTAL = policy.TOTAL
@@ -190,6 +186,11 @@ UNDECIDED = frozenset(
 )
 
 
+# The nodes of a view combining filters outside the release: every count withheld (a set equal
+# to UNDECIDED, but not it: the page tells the two apart by identity).
+WITHHELD = frozenset(list(UNDECIDED))
+
+
 @dataclass(frozen=True)
 class Release:
     hidden: dict[str, list[str]]
@@ -253,57 +254,17 @@ def hidden_cells(
     band = filters.age_band
     if filters.sex is None and (band == AgeBand.ALL or area == (policy.ALL,)):
         return frozenset(release.hidden.get(_view_key((area, band)), ()))
-    # Decided once per release and view, like the release itself.
-    view = f"{_view_key((area, band))}:{filters.sex}".replace(" ", "")
-    key = f"children-disclosure:v2:{date}:{measure}:{cohort}:{release.build_id}:{view}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    parents = [_view_key((area, AgeBand.ALL)), _view_key(((policy.ALL,), band))]
-    hidden = _combined_view_hidden(counts, [release.counts.get(p, {}) for p in parents])
-    cache.set(key, hidden, CACHE_SECONDS)
-    return hidden
+    # A view combining filters outside the release (a sex; an age band of a locality or team):
+    # its siblings add up to the views it lies in (the sexes to all, the bands to all ages,
+    # the localities' bands to the authority's), so deciding each on its own let hidden counts
+    # be worked out by subtraction, and a joint decision of the whole area x band x sex cube is
+    # not yet fast enough to make (ADR 054, "Combined views"). Until it is, no count of one is
+    # published.
+    return WITHHELD
 
 
-def _view_cells(prefix, counts: Mapping[str, int], groups) -> tuple[dict, list[Relation]]:
-    cells: dict = {}
-    relations = []
-    for group, codes in groups.items():
-        for code in codes:
-            cells[(prefix, code)] = counts.get(code, 0)
-        cells[(prefix, group)] = sum(counts.get(code, 0) for code in codes)
-        relations.append(Relation((prefix, group), tuple((prefix, c) for c in codes)))
-    cells[(prefix, KNOWN)] = sum(cells[(prefix, group)] for group in groups)
-    relations.append(Relation((prefix, KNOWN), tuple((prefix, g) for g in groups)))
-    unknown = sum(n for code, n in counts.items() if code in UNKNOWN_CODES or code == UNKNOWN)
-    cells[(prefix, UNKNOWN)] = unknown
-    cells[(prefix, TOTAL)] = cells[(prefix, KNOWN)] + unknown
-    relations.append(Relation((prefix, TOTAL), ((prefix, KNOWN), (prefix, UNKNOWN))))
-    return cells, relations
-
-
-def _combined_view_hidden(counts: Mapping[str, int], parents: list[Mapping[str, int]]):
-    """Suppress one combined-filter view, every value of the views it lies within known."""
-    groups = ethnic_groups()
-    cells, relations = _view_cells("view", counts, groups)
-    known: dict[Hashable, int] = {}
-    for i, parent in enumerate(parents):
-        parent_cells, _ = _view_cells(("parent", i), parent, groups)
-        for (_, node), value in parent_cells.items():
-            rest = ("rest", i, node)
-            difference = value - cells[("view", node)]
-            if difference < 0:
-                continue  # the view counts a child twice where the parent counts once
-            known[(("parent", i), node)] = value
-            cells[rest] = difference
-            relations.append(Relation((("parent", i), node), (("view", node), rest)))
-    latent = {key for key in cells if key[0] == "rest"}
-    primary = {key for key, value in cells.items() if policy.is_small(value) and key not in latent}
-    publication = Publication(dict[Hashable, int](cells), relations, known)
-
-    def width(key: Hashable, value: int) -> int:
-        return 0 if key in latent else policy.protection(key, value)
-
-    decision = protect(publication, primary | latent, protection=width)
-    view_cells = cast(frozenset[tuple[Hashable, ...]], decision.hidden)
-    return frozenset(key[1] for key in view_cells if len(key) == 2 and key[0] == "view")
+def is_withheld(filters) -> bool:
+    """Whether the filters select a view outside the release, whose counts are withheld."""
+    return not (
+        filters.sex is None and (filters.age_band == AgeBand.ALL or _area(filters) == (policy.ALL,))
+    )

@@ -513,6 +513,8 @@ def dashboard(filters: ChildFilters, unprepared: selectors.Unprepared | None = N
         # Dates whose disclosure decision the task worker has not made yet: none of their
         # counts is shown until it has.
         "being_prepared": hidden_now is disclosure.UNDECIDED,
+        # A view combining filters outside the release: no count of it is published.
+        "withheld": disclosure.is_withheld(filters),
         "trend_being_prepared": [long_date(date) for date in being_prepared],
         "pathway_being_prepared": not pathway_prepared,
         **data_end(filters.reference_date, selectors.data_ends_on()),

@@ -61,10 +61,20 @@ def children(request: HttpRequest) -> HttpResponse:
     unprepared: selectors.Unprepared = set()
     context = presenters.dashboard(filters, unprepared)
     query = request.GET.urlencode()
+    # The nearest view that is published, for a view whose counts are withheld.
+    unfiltered = request.GET.copy()
+    unfiltered.pop("sex", None)
+    if filters.locality is not None or filters.team is not None:
+        unfiltered.pop("age_band", None)
     response = render(
         request,
         "dashboards/children/dashboard.html",
-        {**context, "form": form, "query": f"?{query}" if query else ""},
+        {
+            **context,
+            "form": form,
+            "query": f"?{query}" if query else "",
+            "unfiltered_query": unfiltered.urlencode(),
+        },
     )
     if unprepared:
         # A date not prepared after the import (not a month-end) was counted live for these

@@ -1,6 +1,8 @@
 """The service manager's page: the numbers, the sentences, suppression and the filters."""
 
+import csv as csv_module
 import datetime as dt
+import io
 import math
 
 import pytest
@@ -83,12 +85,36 @@ def test_a_team_filter_counts_its_episodes_against_its_locality(
     assert response.context["population"].area == "South"
 
 
-def test_sex_filter_keeps_ratios_but_not_rates(service_manager_client, children_in_care):
-    response = get(service_manager_client, cohort="cic", sex="1", detail="detailed")
-    table = {row.key: row for row in response.context["rows"]}
-    assert table["BCRB"].rate == ""
-    assert table["BCRB"].rri != ""
-    assert "not split by sex" in response.content.decode()
+def test_a_view_combining_filters_outside_the_release_publishes_no_count(
+    service_manager_client, children_in_care
+):
+    """A sex, or an age band of a locality or team: its siblings add up to the views it lies
+    in, so its counts are withheld (ADR 054, "Combined views"), with the way to those shown."""
+    for params in (
+        {"sex": "1"},
+        {"sex": "2", "locality": "North"},
+        {"age_band": "10-15", "team": "North care"},
+    ):
+        response = get(service_manager_client, cohort="cic", detail="detailed", **params)
+        rows = response.context["rows"]
+        assert rows and all(row.count == "c" and row.rri == "" for row in rows), params
+        assert response.context["total"] == "c"
+        page = response.content.decode()
+        assert "Counts are not shown for" in page
+        assert "would let counts hidden there be worked out by subtraction" in page
+        csv = service_manager_client.get(
+            reverse("dashboards:children_csv"),
+            {"date": MARCH_31.isoformat(), "cohort": "cic", "detail": "detailed", **params},
+        ).content.decode()
+        data = list(csv_module.DictReader(io.StringIO(csv)))
+        assert data and all(row["count"] in ("c", "") for row in data), params
+    # The views the release decides are shown: an area at all ages, the authority in a band.
+    for params in ({"locality": "North"}, {"age_band": "10-15"}):
+        response = get(service_manager_client, cohort="cic", detail="detailed", **params)
+        assert "Counts are not shown for" not in response.content.decode()
+    assert response.context["total"] != "c"
+    north = get(service_manager_client, cohort="cic", detail="detailed", locality="North")
+    assert any(row.count not in ("c", "0") for row in north.context["rows"])
 
 
 def test_trend_says_since_when(service_manager_client, authority):
