@@ -477,3 +477,40 @@ def test_no_download_of_the_demo_wave_narrows_a_hidden_group(service_manager_cli
     assert found
     assert_no_small_group_shown(shown, survey.reporting_threshold)
     assert_protected(found, survey.reporting_threshold)
+
+
+def test_no_group_of_the_demo_wave_is_hidden_that_could_be_shown_alone():
+    """Hide no more than protection needs: in the demo 2025 wave, every hidden group of at
+    least the threshold, shown again alone, fails the size audit or is narrowed by answers.
+    (Before, team managers' White group, 52, and West's Mixed group, 16, could be shown.)"""
+    from arp_portal.core.models import Locality
+    from surveys import demo, services
+
+    for name in ("North", "South", "East", "West"):
+        Locality.objects.get_or_create(name=name)
+    demo.load_demo_data(log=lambda _: None)
+    survey = Survey.objects.get(slug="experiences-of-racism-2025")
+    release = services.results_release_prepare(survey=survey)
+    threshold = release.threshold
+    questions = selectors.survey_questions(survey)
+    groups = results.ethnic_groups()
+    values = results.filter_values(questions)
+    partitions = publication.lattice_partitions(groups, values)
+    sizes = {publication.key_from_text(k): n for k, n in release.group_sizes.items()}
+    hidden = {publication.key_from_text(k) for k in release.hidden_groups}
+    counts = {dim: selectors.answer_counts(release, by=dim) for dim in [None, *values]}
+    check = publication.narrowed_by_answers(
+        sizes,
+        partitions,
+        publication.answers_of_groups(counts, groups),
+        publication.asked_questions(questions),
+        threshold,
+    )
+    published = publication.sizes_publication(sizes, partitions)
+    assert disclosure.audit(published, hidden, protection=threshold).ok and not check(hidden)
+    assert ("grade:4_team_manager", "major:White") not in hidden
+    assert ("locality:west", "major:Mixed") not in hidden
+    for key in sorted((k for k in hidden if sizes[k] >= threshold), key=publication.key_text):
+        shown = hidden - {key}
+        needed = not disclosure.audit(published, shown, protection=threshold).ok or check(shown)
+        assert needed, f"{publication.key_text(key)} ({sizes[key]}) could be shown"
