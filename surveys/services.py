@@ -578,10 +578,58 @@ def held_count(survey: Survey) -> int:
     return HeldSubmission.objects.filter(survey=survey).count()
 
 
+_TALLY_ORDER = "question_id, option_id, ethnicity, role, grade_band, locality"
+
+
+def _rewrite_in_cell_order(cursor, table: str, where: str, params: list) -> None:
+    """Deletes and inserts again a tally's rows (surveys_answertally, or a release's copy),
+    sorted by cell: they get this transaction's id, and new keys and a physical order that
+    follow the cells, not the order the combinations first arrived in."""
+    columns = f"{where.split(' ', 1)[0]}, {_TALLY_ORDER}, respondents"
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE tally_rewrite ON COMMIT DROP AS"
+        f" SELECT {columns} FROM {table} WHERE {where}",
+        params,
+    )
+    cursor.execute(f"DELETE FROM {table} WHERE {where}", params)
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM tally_rewrite"
+        f" ORDER BY {_TALLY_ORDER}"
+    )
+    cursor.execute("DROP TABLE tally_rewrite")
+
+
+def _releases_trimmed(survey: Survey) -> None:
+    """Every release but the last keeps only what readers were shown: the sizes of the groups
+    it showed (all the release step check needs), not its respondents by demographics nor the
+    sizes of its hidden groups, which side by side would date a rare combination of answers
+    to the interval between two releases."""
+    releases = ResultsRelease.objects.filter(survey=survey).order_by("-number")[1:]
+    for release in releases:
+        hidden = set(release.hidden_groups)
+        shown = {k: n for k, n in release.group_sizes.items() if k not in hidden}
+        if release.respondents or shown != release.group_sizes:
+            ResultsRelease.objects.filter(pk=release.pk).update(respondents=[], group_sizes=shown)
+
+
 def _rewrite_written_rows(survey: Survey) -> None:
     """Gives every written row of the survey this transaction's id, so the batches written
-    before leave no trace a SELECT can read (an UPDATE writes a new version of each row)."""
+    before leave no trace a SELECT can read (an UPDATE writes a new version of each row). The
+    tally and the release's copy of it are written again in cell order (their keys followed
+    the order combinations arrived in), and earlier releases keep only what they showed."""
+    _releases_trimmed(survey)
     with connection.cursor() as cursor:
+        _rewrite_in_cell_order(cursor, "surveys_answertally", "survey_id = %s", [survey.pk])
+        for release_id in (
+            ReleasedTally.objects.filter(release__survey=survey)
+            .values_list("release_id", flat=True)
+            .distinct()
+        ):
+            _rewrite_in_cell_order(cursor, "surveys_releasedtally", "release_id = %s", [release_id])
+        cursor.execute(
+            "UPDATE surveys_resultsrelease SET survey_id = survey_id WHERE survey_id = %s",
+            [survey.pk],
+        )
         cursor.execute(
             "UPDATE surveys_response SET survey_id = survey_id WHERE survey_id = %s", [survey.pk]
         )
@@ -610,6 +658,9 @@ def held_submissions_write(*, survey: Survey, at_close: bool = False) -> int:
     from the others. Returns the number of responses written."""
     held = list(HeldSubmission.objects.select_for_update(skip_locked=True).filter(survey=survey))
     if not held:
+        if at_close:
+            # Nothing left to write: the batches written before are rewritten all the same.
+            _rewrite_written_rows(survey)
         return 0
     items = [unseal(row.sealed, context=str(survey.pk)) for row in held]
     responses = [item for item in items if item["kind"] == RESPONSE]
@@ -959,7 +1010,10 @@ def _release_advance(survey: Survey, release, questions):
                 role, grade_band, locality, respondents)
             SELECT %s, question_id, option_id, ethnicity, role, grade_band, locality, respondents
               FROM surveys_answertally WHERE survey_id = %s
+             ORDER BY question_id, option_id, ethnicity, role, grade_band, locality
             """,
             [new.pk, survey.pk],
         )
+    if release is not None:
+        _releases_trimmed(survey)
     return new
