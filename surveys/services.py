@@ -505,11 +505,31 @@ RESPONSE, OFFER_TO_TALK = "response", "offer_to_talk"
 
 
 def _hold(survey: Survey, item: dict) -> None:
+    """Holds one sealed submission, and queues the write of a batch: when the held count
+    reaches a multiple of the threshold (the threshold itself, or twice it where offers to talk
+    held among the first left fewer than the threshold of responses to write), and no write
+    of the survey's is waiting or running. Not by every submission after the threshold, as it
+    was: the task queue (and the worker's log) would time almost every submission. The
+    housekeeping catches whatever this misses (two submissions at once that both skip the
+    multiple, a queue that refused the task)."""
     HeldSubmission.objects.create(survey=survey, sealed=seal(item, context=str(survey.pk)))
     held = HeldSubmission.objects.filter(survey=survey).count()
-    if held >= survey.reporting_threshold:
+    if held % survey.reporting_threshold == 0 and not _held_write_pending(survey.pk):
         survey_id = survey.pk
         transaction.on_commit(lambda: _enqueue_held_write(survey_id))
+
+
+def _held_write_pending(survey_id: int) -> bool:
+    """Whether the database queue holds a write of the survey's held submissions that has not
+    finished (waiting or running). Other backends keep no queue to look at. (The survey's
+    tasks share one backend; the path is spelt out, as the task table stores it.)"""
+    if not isinstance(task_backends[prepare_release.backend], DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        status__in=["READY", "RUNNING"],
+        task_path=f"{__name__}.write_held_submissions",
+        args_kwargs__args=[survey_id],
+    ).exists()
 
 
 def _enqueue_held_write(survey_id: int, *, at_close: bool = False) -> None:
@@ -706,8 +726,8 @@ def held_submissions_write_due(*, today: dt.date | None = None) -> int:
 @task()
 def write_held_submissions(survey_id: int, *, at_close: bool = False) -> int:
     """The worker writes a survey's held submissions once a batch is due (held_submissions_write).
-    Queued when a submission brings the held count to the threshold and when a survey closes;
-    the housekeeping catches anything these miss (say, a worker that was down)."""
+    Queued when a submission brings the held count to a multiple of the threshold (_hold) and
+    when a survey closes; the housekeeping catches anything these miss (a worker that was down)."""
     survey = Survey.objects.filter(pk=survey_id).first()
     if survey is None:
         return 0

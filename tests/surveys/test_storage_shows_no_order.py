@@ -163,6 +163,34 @@ def test_every_row_and_the_tally_carry_the_close_transaction(waiting):
     assert_tallies_show_no_order(survey, closed)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_queues_its_write_once_not_once_a_submission():
+    """Each submission after the held count reached the threshold used to queue a write task of
+    its own, so the task table timed almost every submission."""
+    from django_tasks_db.models import DBTaskResult
+
+    survey = make_survey(reporting_threshold=THRESHOLD)
+    writes = DBTaskResult.objects.filter(task_path=services.write_held_submissions.module_path)
+
+    def send(count: int) -> None:
+        for _ in range(count):
+            services.response_hold(survey=survey, answers=answers_for(survey))
+
+    send(THRESHOLD - 1)
+    assert writes.count() == 0
+    send(1 + 4)  # the threshold, then four more while the write waits
+    assert writes.count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert Response.objects.filter(survey=survey).count() == THRESHOLD + 4
+    send(THRESHOLD - 1)
+    assert writes.count() == 1
+    send(3)
+    assert writes.count() == 2
+    # The worker is down: the held count passes more multiples, the one write still waits.
+    send(2 * THRESHOLD)
+    assert writes.count() == 2
+
+
 @pytest.mark.django_db
 def test_every_survey_table_has_random_keys_or_none_in_arrival_order():
     for model in (Response, FreeTextAnswer, FollowUpVolunteer, HeldSubmission):
