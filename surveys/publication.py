@@ -150,7 +150,7 @@ def decide_hidden(
         decided = _decide_once(sizes, partitions, threshold, extra)
         failing = narrowed_by_answers(decided) if narrowed_by_answers else set()
         if not failing:
-            return decided
+            return _reshown(sizes, partitions, threshold, decided, narrowed_by_answers)
         grew = False
         for key in sorted(failing, key=key_text):
             partner = _smallest_shown_beside(key, sizes, partitions, decided | extra)
@@ -161,6 +161,32 @@ def decide_hidden(
             break
     logger.warning("Survey groups narrowed by answers after %s rounds: all filters hidden", rounds)
     return decided | {k for k, n in sizes.items() if k[0] is not None and n > 0}
+
+
+def _reshown(sizes, partitions, threshold: int, decided: set, narrowed_by_answers) -> set:
+    """The decision with every group of at least the threshold shown again that can be: the
+    largest first (the unfiltered view's before the filters'), each kept shown only if the
+    engine's audit of every view's sizes still passes and no hidden group is then narrowed by
+    the answers. The engine's own reshow tries only the cells it was not given to start from,
+    and this decision gives it the partition rules' choice and the partners the answers loop
+    added, some of which a later round no longer needs (in the demo 2025 wave: team managers'
+    White group, 52, and West's Mixed group, 16). Deterministic: a fixed order, exact checks."""
+    from arp_portal.statistics.disclosure import audit
+
+    published = sizes_publication(sizes, partitions)
+    hidden = set(decided)
+    candidates = sorted(
+        (k for k in hidden if sizes[k] >= threshold),
+        key=lambda k: (k[0] is not None, -sizes[k], key_text(k)),
+    )
+    for key in candidates:
+        trial = hidden - {key}
+        if not audit(published, trial, protection=threshold).ok:
+            continue
+        if narrowed_by_answers and narrowed_by_answers(trial):
+            continue
+        hidden = trial
+    return hidden
 
 
 def _smallest_shown_beside(key, sizes, partitions, hidden) -> GroupKey | None:

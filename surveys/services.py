@@ -505,11 +505,31 @@ RESPONSE, OFFER_TO_TALK = "response", "offer_to_talk"
 
 
 def _hold(survey: Survey, item: dict) -> None:
+    """Holds one sealed submission, and queues the write of a batch: when the held count
+    reaches a multiple of the threshold (the threshold itself, or twice it where offers to talk
+    held among the first left fewer than the threshold of responses to write), and no write
+    of the survey's is waiting or running. Not by every submission after the threshold, as it
+    was: the task queue (and the worker's log) would time almost every submission. The
+    housekeeping catches whatever this misses (two submissions at once that both skip the
+    multiple, a queue that refused the task)."""
     HeldSubmission.objects.create(survey=survey, sealed=seal(item, context=str(survey.pk)))
     held = HeldSubmission.objects.filter(survey=survey).count()
-    if held >= survey.reporting_threshold:
+    if held % survey.reporting_threshold == 0 and not _held_write_pending(survey.pk):
         survey_id = survey.pk
         transaction.on_commit(lambda: _enqueue_held_write(survey_id))
+
+
+def _held_write_pending(survey_id: int) -> bool:
+    """Whether the database queue holds a write of the survey's held submissions that has not
+    finished (waiting or running). Other backends keep no queue to look at. (The survey's
+    tasks share one backend; the path is spelt out, as the task table stores it.)"""
+    if not isinstance(task_backends[prepare_release.backend], DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        status__in=["READY", "RUNNING"],
+        task_path=f"{__name__}.write_held_submissions",
+        args_kwargs__args=[survey_id],
+    ).exists()
 
 
 def _enqueue_held_write(survey_id: int, *, at_close: bool = False) -> None:
@@ -578,10 +598,58 @@ def held_count(survey: Survey) -> int:
     return HeldSubmission.objects.filter(survey=survey).count()
 
 
+_TALLY_ORDER = "question_id, option_id, ethnicity, role, grade_band, locality"
+
+
+def _rewrite_in_cell_order(cursor, table: str, where: str, params: list) -> None:
+    """Deletes and inserts again a tally's rows (surveys_answertally, or a release's copy),
+    sorted by cell: they get this transaction's id, and new keys and a physical order that
+    follow the cells, not the order the combinations first arrived in."""
+    columns = f"{where.split(' ', 1)[0]}, {_TALLY_ORDER}, respondents"
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE tally_rewrite ON COMMIT DROP AS"
+        f" SELECT {columns} FROM {table} WHERE {where}",
+        params,
+    )
+    cursor.execute(f"DELETE FROM {table} WHERE {where}", params)
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM tally_rewrite"
+        f" ORDER BY {_TALLY_ORDER}"
+    )
+    cursor.execute("DROP TABLE tally_rewrite")
+
+
+def _releases_trimmed(survey: Survey) -> None:
+    """Every release but the last keeps only what readers were shown: the sizes of the groups
+    it showed (all the release step check needs), not its respondents by demographics nor the
+    sizes of its hidden groups, which side by side would date a rare combination of answers
+    to the interval between two releases."""
+    releases = ResultsRelease.objects.filter(survey=survey).order_by("-number")[1:]
+    for release in releases:
+        hidden = set(release.hidden_groups)
+        shown = {k: n for k, n in release.group_sizes.items() if k not in hidden}
+        if release.respondents or shown != release.group_sizes:
+            ResultsRelease.objects.filter(pk=release.pk).update(respondents=[], group_sizes=shown)
+
+
 def _rewrite_written_rows(survey: Survey) -> None:
     """Gives every written row of the survey this transaction's id, so the batches written
-    before leave no trace a SELECT can read (an UPDATE writes a new version of each row)."""
+    before leave no trace a SELECT can read (an UPDATE writes a new version of each row). The
+    tally and the release's copy of it are written again in cell order (their keys followed
+    the order combinations arrived in), and earlier releases keep only what they showed."""
+    _releases_trimmed(survey)
     with connection.cursor() as cursor:
+        _rewrite_in_cell_order(cursor, "surveys_answertally", "survey_id = %s", [survey.pk])
+        for release_id in (
+            ReleasedTally.objects.filter(release__survey=survey)
+            .values_list("release_id", flat=True)
+            .distinct()
+        ):
+            _rewrite_in_cell_order(cursor, "surveys_releasedtally", "release_id = %s", [release_id])
+        cursor.execute(
+            "UPDATE surveys_resultsrelease SET survey_id = survey_id WHERE survey_id = %s",
+            [survey.pk],
+        )
         cursor.execute(
             "UPDATE surveys_response SET survey_id = survey_id WHERE survey_id = %s", [survey.pk]
         )
@@ -610,6 +678,9 @@ def held_submissions_write(*, survey: Survey, at_close: bool = False) -> int:
     from the others. Returns the number of responses written."""
     held = list(HeldSubmission.objects.select_for_update(skip_locked=True).filter(survey=survey))
     if not held:
+        if at_close:
+            # Nothing left to write: the batches written before are rewritten all the same.
+            _rewrite_written_rows(survey)
         return 0
     items = [unseal(row.sealed, context=str(survey.pk)) for row in held]
     responses = [item for item in items if item["kind"] == RESPONSE]
@@ -655,8 +726,8 @@ def held_submissions_write_due(*, today: dt.date | None = None) -> int:
 @task()
 def write_held_submissions(survey_id: int, *, at_close: bool = False) -> int:
     """The worker writes a survey's held submissions once a batch is due (held_submissions_write).
-    Queued when a submission brings the held count to the threshold and when a survey closes;
-    the housekeeping catches anything these miss (say, a worker that was down)."""
+    Queued when a submission brings the held count to a multiple of the threshold (_hold) and
+    when a survey closes; the housekeeping catches anything these miss (a worker that was down)."""
     survey = Survey.objects.filter(pk=survey_id).first()
     if survey is None:
         return 0
@@ -959,7 +1030,10 @@ def _release_advance(survey: Survey, release, questions):
                 role, grade_band, locality, respondents)
             SELECT %s, question_id, option_id, ethnicity, role, grade_band, locality, respondents
               FROM surveys_answertally WHERE survey_id = %s
+             ORDER BY question_id, option_id, ethnicity, role, grade_band, locality
             """,
             [new.pk, survey.pk],
         )
+    if release is not None:
+        _releases_trimmed(survey)
     return new

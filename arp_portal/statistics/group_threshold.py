@@ -125,12 +125,16 @@ def release_step_problems(
     old_hidden, new_hidden = set(old_hidden), set(new_hidden)
     keys = set(old_sizes) | set(new_sizes)
     gain = {key: new_sizes.get(key, 0) - old_sizes.get(key, 0) for key in keys}
-    followed = {key for key in keys if key not in old_hidden and key not in new_hidden}
+    followed = {
+        key for key in keys if key not in old_hidden and key not in new_hidden and key in old_sizes
+    }
     problems = {key for key in followed if is_small(gain[key], threshold)}
     for partition in partitions:
         if partition.total not in followed:
             continue
-        unfollowed = sum(gain.get(k, 0) for k in partition.parts if k not in followed)
+        # The total's gain less the followed parts': what the reader learns of the rest. (An
+        # old release need keep only the sizes it showed.)
+        unfollowed = gain[partition.total] - sum(gain[k] for k in partition.parts if k in followed)
         if is_small(unfollowed, threshold):
             problems.add(partition.total)
     return problems

@@ -66,6 +66,9 @@ def compute(
     size_rows = [GroupRow(group, size_of(group), []) for group in groups]
     results = []
     for question in questions:
+        if dimension and question.is_demographic:
+            # Not in a filtered view: its counts would be the cross-tabs of the filters.
+            continue
         if question.pk not in decided:
             if question.is_free_text and not dimension:
                 # Its answers are on their own page (written_answers).

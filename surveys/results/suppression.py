@@ -10,6 +10,7 @@ from surveys import publication, selectors
 from surveys.results.groups import (
     ALL,
     BLACK_OR_ASIAN,
+    DIMENSIONS,
     NOT_STATED,
     Group,
     _choice_questions,
@@ -206,11 +207,35 @@ def _groups_decided(questions, groups, dimension, value, release, raw_answers):
     }
     decided = {}
     for question in _choice_questions(questions):
+        if question.is_demographic:
+            if dimension is None:
+                decided[question.pk] = _demographic_sizes(question, lattice, hidden_groups)
+            # A filtered view never shows the "about you" questions: they would publish every
+            # role x grade, role x locality and grade x locality count, which no decision models.
+            continue
         qgroups = _question_groups(question, groups)
         counts = _answer_counts(question, qgroups, [shown_view], raw_answers, size_counts)
         hidden = {key for key in counts if ("size", shown_view, key[-1]) in hidden_sizes}
         decided[question.pk] = (counts, hidden)
     return groups, decided, size_counts, hidden_sizes, shown_view
+
+
+def _demographic_sizes(question, lattice, hidden_groups):
+    """An "about you" question (role, grade band, locality) in the unfiltered view: each
+    option's count is the size of that filter value's view ("all respondents" in it), so it
+    is shown exactly as the decision shows that group, and "c" where the decision hides it.
+    (Every choice question must be answered, so the count and the group's size are one
+    number.) The ethnic group question is not tabulated: its counts are the groups' sizes."""
+    dimension = next(d for d, kind in DIMENSIONS.items() if kind == question.kind)
+    counts, hidden = {}, set()
+    for option in result_options(question):
+        value = "" if option.is_prefer_not_to_say else option.code
+        group = (f"{dimension}:{value}", ALL)
+        key = ("cell", None, question.pk, option.pk, ALL)
+        counts[key] = lattice.get(group, 0)
+        if group in hidden_groups:
+            hidden.add(key)
+    return counts, hidden
 
 
 def _cells_decided(questions, groups, dimension, value, values, release, raw_answers):

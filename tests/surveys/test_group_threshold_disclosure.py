@@ -313,3 +313,204 @@ def test_a_new_threshold_reaches_the_cached_download_at_once(settings, service_m
 
     services.survey_update(survey=Survey.objects.get(pk=survey.pk), reporting_threshold=15)
     assert sizes_shown(download(service_manager_client, survey))["Black"] == "c"
+
+
+# --- The "about you" questions are group sizes too -----------------------------------------------
+
+
+def about_you_attack(client, survey) -> tuple[dict, dict]:
+    """The intruder of attack_group_sizes, who also reads the "about you" questions (role,
+    grade band, locality) in every download. In the unfiltered view an option's count is the
+    size of that filter value's view; in a filtered view the other questions' counts are the
+    filters' cross-tabs (role x grade in a role's view, and so on), which add up to the view's
+    size one way and to the other filter's view sizes the other. Returns {hidden cell: (true
+    value, low, high)} and {shown cell: value}; the truth is read from the stored responses."""
+    questions = selectors.survey_questions(survey)
+    about_you = {
+        q.text: (dimension, {o.label: o.code for o in q.options.all()})
+        for q in questions
+        for dimension, kind in results.DIMENSIONS.items()
+        if q.kind == kind
+    }
+    for _, value_of in about_you.values():
+        value_of["Prefer not to say"] = ""
+    people = [
+        {"ethnicity": r.ethnicity, "role": r.role, "grade": r.grade_band, "locality": r.locality}
+        for r in survey.responses.all()
+    ]
+    views = every_view(survey)
+    downloads = {view: download(client, survey, view) for view in views}
+    shown = {view: sizes_shown(rows) for view, rows in downloads.items()}
+    truth: dict = defaultdict(int)
+    for who in people:
+        for view in views:
+            dimension, _, value = view.partition(":")
+            if view and who[dimension] != value:
+                continue
+            for group in groups_of(who["ethnicity"]):
+                if not (view and group in DETAILED.values()):
+                    truth[(view, group)] += 1
+        for first in ("role", "grade", "locality"):
+            for second in ("role", "grade", "locality"):
+                if first < second:
+                    truth[("x", (first, who[first]), (second, who[second]))] += 1
+    published: dict = {}  # cell -> the number read ("c" if hidden)
+    for view, groups in shown.items():
+        for group, size in groups.items():
+            published[(view, group)] = size
+    relations: list = []
+    for view, rows in downloads.items():
+        for row in rows:
+            if row["question"] not in about_you or row["group"] != "All respondents":
+                continue
+            dimension, value_of = about_you[row["question"]]
+            value = value_of[row["option"]]
+            if not view:
+                cell = (f"{dimension}:{value}", "All respondents")
+            else:
+                other, _, other_value = view.partition(":")
+                if other == dimension:
+                    continue  # its own view: the view's size, and zeros
+                cell = ("x", *sorted([(dimension, value), (other, other_value)]))
+            if cell in published and published[cell] != row["count"]:
+                assert "c" in (published[cell], row["count"]), (cell, row["count"])
+                published[cell] = row["count"] if published[cell] == "c" else published[cell]
+            else:
+                published.setdefault(cell, row["count"])
+    crosses = {key for key in published if key[0] == "x"}
+    for dimension in ("role", "grade", "locality"):
+        for view in views:
+            if not view.startswith(f"{dimension}:"):
+                continue
+            value = view.partition(":")[2]
+            for other in ("role", "grade", "locality"):
+                parts = [k for k in crosses if (dimension, value) in k[1:] and k[1][0] != k[2][0]]
+                parts = [k for k in parts if other in (k[1][0], k[2][0]) and other != dimension]
+                if parts:
+                    relations.append(((view, "All respondents"), parts))
+    relations += group_relations(views)
+    for key in crosses:
+        published.setdefault(key, "c")
+    hidden = {key for key, number in published.items() if number == "c"}
+    for key in set(published) - hidden:
+        assert published[key] == str(truth[key]), key
+    values = {key: truth[key] for key in published}
+    intervals = deduce(values, relations, hidden)
+    found = {key: (truth[key], *intervals[key]) for key in hidden}
+    return found, {key: truth[key] for key in set(published) - hidden}
+
+
+def group_relations(views) -> list:
+    relations = []
+    for view in views:
+        relations.append(((view, "All respondents"), [(view, m) for m in MAJORS]))
+        relations.append(((view, "Black or Asian"), [(view, "Black"), (view, "Asian")]))
+    for major in MAJORS[:-1]:
+        parts = [("", label) for code, label in DETAILED.items() if MAJOR_OF_CODE[code] == major]
+        relations.append((("", major), parts))
+    for dimension in ("role", "grade", "locality"):
+        values_of = [v for v in views if v.startswith(f"{dimension}:")]
+        for group in ["All respondents", "Black or Asian", *MAJORS]:
+            relations.append((("", group), [(v, group) for v in values_of]))
+    return relations
+
+
+def assert_no_small_group_shown(shown: dict, threshold: int) -> None:
+    small = {key: n for key, n in shown.items() if 0 < n < threshold}
+    assert not small, small
+
+
+def test_the_about_you_questions_give_no_hidden_group_away(service_manager_client):
+    """The tester's attack (issue 15, second round): the unfiltered role question printed the
+    size of a role's view that its own download hid (one person who preferred not to give
+    their role), and filtered views printed every role x grade x locality cross-tab. With
+    those, an integer programme pinned hidden groups and picked one person out."""
+    import random
+
+    rng = random.Random(7)
+    survey = make_survey(status="closed")
+    codes = {"WBRI": 50, "WOTH": 8, "BAFR": 25, "BCRB": 9, "AIND": 14, "APKN": 6, "MWBC": 5, "": 4}
+    roles = {"social_worker": 50, "manager": 20, "family_support": 15, "other": 6}
+    grades = {"2_practitioner": 60, "3_senior_practitioner": 25, "4_team_manager": 12, "": 2}
+    localities = {"north": 60, "south": 30, "outside": 5, "": 3}
+    for _ in range(150):
+        send(
+            survey,
+            [],
+            1,
+            ethnicity=rng.choices(list(codes), list(codes.values()))[0],
+            role=rng.choices(list(roles), list(roles.values()))[0],
+            grade=rng.choices(list(grades), list(grades.values()))[0],
+            locality=rng.choices(list(localities), list(localities.values()))[0],
+        )
+    send(survey, [], 1, ethnicity="WBRI", role="", grade="2_practitioner", locality="north")
+    found, shown = about_you_attack(service_manager_client, survey)
+    assert_no_small_group_shown(shown, 10)
+    assert_protected(found, 10)
+    assert ("role:", "All respondents") in found, "the one without a role is hidden"
+    # The unfiltered role question shows the role views' sizes as the decision shows them.
+    rows = download(service_manager_client, survey)
+    role_counts = {r["option"]: r["count"] for r in rows if r["question"] == "What is your role?"}
+    assert role_counts["Prefer not to say"] == "c"
+    assert (
+        role_counts["Social worker"]
+        == sizes_shown(download(service_manager_client, survey, "role:social_worker"))[
+            "All respondents"
+        ]
+    )
+    # A filtered view shows no "about you" question.
+    manager = download(service_manager_client, survey, "role:manager")
+    assert not {r["question"] for r in manager} & {"What is your role?", "What is your grade band?"}
+
+
+def test_no_download_of_the_demo_wave_narrows_a_hidden_group(service_manager_client):
+    """Every download of the demo 2025 wave, "about you" questions included, against the
+    intruder's integer programme."""
+    from arp_portal.core.models import Locality
+    from surveys import demo
+
+    for name in ("North", "South", "East", "West"):
+        Locality.objects.get_or_create(name=name)
+    demo.load_demo_data(log=lambda _: None)
+    survey = Survey.objects.get(slug="experiences-of-racism-2025")
+    found, shown = about_you_attack(service_manager_client, survey)
+    assert found
+    assert_no_small_group_shown(shown, survey.reporting_threshold)
+    assert_protected(found, survey.reporting_threshold)
+
+
+def test_no_group_of_the_demo_wave_is_hidden_that_could_be_shown_alone():
+    """Hide no more than protection needs: in the demo 2025 wave, every hidden group of at
+    least the threshold, shown again alone, fails the size audit or is narrowed by answers.
+    (Before, team managers' White group, 52, and West's Mixed group, 16, could be shown.)"""
+    from arp_portal.core.models import Locality
+    from surveys import demo, services
+
+    for name in ("North", "South", "East", "West"):
+        Locality.objects.get_or_create(name=name)
+    demo.load_demo_data(log=lambda _: None)
+    survey = Survey.objects.get(slug="experiences-of-racism-2025")
+    release = services.results_release_prepare(survey=survey)
+    threshold = release.threshold
+    questions = selectors.survey_questions(survey)
+    groups = results.ethnic_groups()
+    values = results.filter_values(questions)
+    partitions = publication.lattice_partitions(groups, values)
+    sizes = {publication.key_from_text(k): n for k, n in release.group_sizes.items()}
+    hidden = {publication.key_from_text(k) for k in release.hidden_groups}
+    counts = {dim: selectors.answer_counts(release, by=dim) for dim in [None, *values]}
+    check = publication.narrowed_by_answers(
+        sizes,
+        partitions,
+        publication.answers_of_groups(counts, groups),
+        publication.asked_questions(questions),
+        threshold,
+    )
+    published = publication.sizes_publication(sizes, partitions)
+    assert disclosure.audit(published, hidden, protection=threshold).ok and not check(hidden)
+    assert ("grade:4_team_manager", "major:White") not in hidden
+    assert ("locality:west", "major:Mixed") not in hidden
+    for key in sorted((k for k in hidden if sizes[k] >= threshold), key=publication.key_text):
+        shown = hidden - {key}
+        needed = not disclosure.audit(published, shown, protection=threshold).ok or check(shown)
+        assert needed, f"{publication.key_text(key)} ({sizes[key]}) could be shown"

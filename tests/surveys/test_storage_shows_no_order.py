@@ -17,11 +17,12 @@ from surveys.models import (
     FreeTextAnswer,
     HeldSubmission,
     Response,
+    ResultsRelease,
     Survey,
 )
 from surveys.sealing import PADDED_SIZE
 from tests.conftest import DATABASE_TASKS
-from tests.surveys.helpers import make_survey, write_held
+from tests.surveys.helpers import answers_for, make_survey, write_held
 from tests.surveys.test_intake_journey import answer_every_page
 
 THRESHOLD = 5
@@ -105,6 +106,89 @@ def test_concurrent_respondents_cannot_be_paired_with_their_offers_by_xmin():
         [survey.pk],
     )
     assert len(set(free_text.values())) == 1
+    assert_tallies_show_no_order(survey, set(responses.values()))
+
+
+def _cells(table: str, where: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, xmin::text::bigint, question_id, option_id, ethnicity, role, grade_band,"
+            f" locality FROM {table} WHERE {where}",
+            params,
+        )
+        return cursor.fetchall()
+
+
+def assert_tallies_show_no_order(survey: Survey, response_xmins: set[int]) -> None:
+    """After the close, the tally carries the responses' one transaction id, and neither its
+    keys nor the current release's copy's follow the order combinations first arrived in
+    (they follow the cells); earlier releases keep only the group sizes they showed."""
+    tally = _cells("surveys_answertally", "survey_id = %s", [survey.pk])
+    assert tally and {row[1] for row in tally} == response_xmins
+    assert [row[0] for row in sorted(tally, key=lambda r: r[2:])] == sorted(r[0] for r in tally)
+    copy = _cells(
+        "surveys_releasedtally",
+        "release_id IN (SELECT id FROM surveys_resultsrelease WHERE survey_id = %s)",
+        [survey.pk],
+    )
+    assert [row[0] for row in sorted(copy, key=lambda r: r[2:])] == sorted(r[0] for r in copy)
+    *earlier, last = ResultsRelease.objects.filter(survey=survey).order_by("number")
+    assert last.respondents
+    for release in earlier:
+        assert release.respondents == []
+        assert not set(release.group_sizes) & set(release.hidden_groups)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("waiting", [0, 2])
+def test_every_row_and_the_tally_carry_the_close_transaction(waiting):
+    """Two batches, each answering differently (so each has tally rows of its own), then the
+    close with a few still waiting, or none (the last batch reached the threshold exactly):
+    every row, the tally included, gets the close's one transaction id all the same."""
+    survey = make_survey(reporting_threshold=THRESHOLD)
+    for i in range(2 * THRESHOLD + waiting):
+        code = ["WBRI", "BAFR", "AIND"][i // THRESHOLD]  # each batch its own tally rows
+        services.response_hold(survey=survey, answers=answers_for(survey, ethnic_group=code))
+        if services.held_count(survey) == THRESHOLD:
+            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert services.held_count(survey) == waiting
+    batches = set(_xmin("surveys_response", "survey_id = %s", [survey.pk]).values())
+    assert len(batches) == 2
+    tally = {row[1] for row in _cells("surveys_answertally", "survey_id = %s", [survey.pk])}
+    assert len(tally) == 2, "one transaction id a batch, before the close"
+    services.survey_set_status(survey=Survey.objects.get(pk=survey.pk), status="closed")
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    closed = set(_xmin("surveys_response", "survey_id = %s", [survey.pk]).values())
+    assert len(closed) == 1 and not closed & batches
+    assert_tallies_show_no_order(survey, closed)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_queues_its_write_once_not_once_a_submission():
+    """Each submission after the held count reached the threshold used to queue a write task of
+    its own, so the task table timed almost every submission."""
+    from django_tasks_db.models import DBTaskResult
+
+    survey = make_survey(reporting_threshold=THRESHOLD)
+    writes = DBTaskResult.objects.filter(task_path=services.write_held_submissions.module_path)
+
+    def send(count: int) -> None:
+        for _ in range(count):
+            services.response_hold(survey=survey, answers=answers_for(survey))
+
+    send(THRESHOLD - 1)
+    assert writes.count() == 0
+    send(1 + 4)  # the threshold, then four more while the write waits
+    assert writes.count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert Response.objects.filter(survey=survey).count() == THRESHOLD + 4
+    send(THRESHOLD - 1)
+    assert writes.count() == 1
+    send(3)
+    assert writes.count() == 2
+    # The worker is down: the held count passes more multiples, the one write still waits.
+    send(2 * THRESHOLD)
+    assert writes.count() == 2
 
 
 @pytest.mark.django_db
