@@ -76,18 +76,7 @@ def attack_group_sizes(client, survey, people) -> dict:
     hidden = {(view, group) for (view, group) in keys if shown[view][group] == "c"}
     for key in keys - hidden:
         assert shown[key[0]][key[1]] == str(truth[key]), key
-    relations = []
-    for view in views:
-        relations.append(((view, "All respondents"), [(view, m) for m in MAJORS]))
-        relations.append(((view, "Black or Asian"), [(view, "Black"), (view, "Asian")]))
-    for major in MAJORS[:-1]:
-        parts = [("", label) for code, label in DETAILED.items() if MAJOR_OF_CODE[code] == major]
-        relations.append((("", major), parts))
-    for dimension in ("role", "grade", "locality"):
-        values_of = [v for v in views if v.startswith(f"{dimension}:")]
-        for group in ["All respondents", "Black or Asian", *MAJORS]:
-            relations.append((("", group), [(v, group) for v in values_of]))
-    intervals = deduce(values, relations, hidden)
+    intervals = deduce(values, group_relations(views), hidden)
     return {key: (truth[key], *intervals[key]) for key in hidden}
 
 
