@@ -37,7 +37,7 @@ def when_i_upload(page: Page, live_server, kind: str, files: dict, year: str = "
     for label, path in files.items():
         page.get_by_label(label).set_input_files(str(path))
     if year:
-        page.get_by_label("Collection year (optional)").fill(year)
+        page.get_by_label("Collection year").fill(year)
     page.get_by_role("button", name="Check the file").click()
 
 
