@@ -25,6 +25,8 @@ def signed_in_pages(plan: Plan, action: Action, closed: Survey, open_survey: Sur
         "/",
         "/dashboards/children/",
         "/dashboards/children/?detail=detailed&outcome=CIC",
+        # A view combining filters: its counts withheld, with the page's notice.
+        "/dashboards/children/?sex=2&locality=North",
         "/dashboards/workforce/",
         "/dashboards/imports/",
         "/surveys/",
@@ -102,6 +104,8 @@ def test_every_page_fits_both_widths_and_meets_wcag_22_aa(page: Page, live_serve
         for path in pages:
             page.goto(f"{live_server.url}{path}")
             expect(page.locator("h1")).to_be_visible()
+            if "sex=" in path:
+                expect(page.get_by_test_id("withheld")).to_be_visible()
             then_the_page_fits_its_width_and_is_accessible(page, width, problems)
         page.context.clear_cookies()
     assert not problems, "\n\n".join(problems)
