@@ -1432,8 +1432,6 @@ def _cin_child(
                     )
 
 
-# The dates that start an episode (a referral, a plan): none is after the child's death.
-_CIN_START_TAGS = frozenset({"CINreferralDate", "CINPlanStartDate", "CPPstartDate"})
 
 
 @dataclass(frozen=True)
@@ -1468,6 +1466,8 @@ _CIN_PLANS = (
         category_field="InitialCategoryOfAbuse",
     ),
 )
+# The dates that start an episode (a referral, a plan): none is after the child's death.
+_CIN_START_TAGS = frozenset({"CINreferralDate", *(plans.start_field for plans in _CIN_PLANS)})
 
 
 def _check_within_closure(start, end, closure, place: Place, field: str, problems) -> None:
@@ -1552,12 +1552,19 @@ def _which_903_file(upload: UploadedData) -> str | None:
             return None
         header = {str(name).strip().lower() for name in first_row}
     else:
-        checked_bytes(upload)
-        with upload.text() as text:
-            try:
+        # Only the header is read here; the reader checks every byte of the file after. A
+        # NUL byte at the start (UTF-16) or a header that is not text is refused now, with
+        # the byte's line and column as for every flat file, not as "not an SSDA903 file".
+        if b"\x00" in upload.head(4096):
+            checked_bytes(upload)
+        try:
+            with upload.text() as text:
                 first_row = next(csv.reader(text), [])
-            except csv.Error:
-                first_row = []
+        except csv.Error:
+            first_row = []
+        except UnicodeDecodeError:
+            checked_bytes(upload)
+            raise
         header = {name.strip().lower() for name in first_row}
     if {"child", "decom"} <= header:
         return "episodes"
