@@ -1432,8 +1432,6 @@ def _cin_child(
                     )
 
 
-
-
 @dataclass(frozen=True)
 class _CinPlans:
     """A kind of plan a CIN census child's CINdetails holds, and how its return spells it."""
