@@ -601,17 +601,18 @@ def held_count(survey: Survey) -> int:
 _TALLY_ORDER = "question_id, option_id, ethnicity, role, grade_band, locality"
 
 
-def _rewrite_in_cell_order(cursor, table: str, where: str, params: list) -> None:
-    """Deletes and inserts again a tally's rows (surveys_answertally, or a release's copy),
-    sorted by cell: they get this transaction's id, and new keys and a physical order that
-    follow the cells, not the order the combinations first arrived in."""
-    columns = f"{where.split(' ', 1)[0]}, {_TALLY_ORDER}, respondents"
+def _rewrite_in_cell_order(cursor, table: str, key: str, value: int) -> None:
+    """Deletes and inserts again a tally's rows (surveys_answertally by survey_id, or a
+    release's copy by release_id), sorted by cell: they get this transaction's id, and new keys
+    and a physical order that follow the cells, not the order the combinations first arrived
+    in."""
+    columns = f"{key}, {_TALLY_ORDER}, respondents"
     cursor.execute(
         f"CREATE TEMPORARY TABLE tally_rewrite ON COMMIT DROP AS"
-        f" SELECT {columns} FROM {table} WHERE {where}",
-        params,
+        f" SELECT {columns} FROM {table} WHERE {key} = %s",
+        [value],
     )
-    cursor.execute(f"DELETE FROM {table} WHERE {where}", params)
+    cursor.execute(f"DELETE FROM {table} WHERE {key} = %s", [value])
     cursor.execute(
         f"INSERT INTO {table} ({columns}) SELECT {columns} FROM tally_rewrite"
         f" ORDER BY {_TALLY_ORDER}"
@@ -639,13 +640,13 @@ def _rewrite_written_rows(survey: Survey) -> None:
     the order combinations arrived in), and earlier releases keep only what they showed."""
     _releases_trimmed(survey)
     with connection.cursor() as cursor:
-        _rewrite_in_cell_order(cursor, "surveys_answertally", "survey_id = %s", [survey.pk])
+        _rewrite_in_cell_order(cursor, "surveys_answertally", "survey_id", survey.pk)
         for release_id in (
             ReleasedTally.objects.filter(release__survey=survey)
             .values_list("release_id", flat=True)
             .distinct()
         ):
-            _rewrite_in_cell_order(cursor, "surveys_releasedtally", "release_id = %s", [release_id])
+            _rewrite_in_cell_order(cursor, "surveys_releasedtally", "release_id", release_id)
         cursor.execute(
             "UPDATE surveys_resultsrelease SET survey_id = survey_id WHERE survey_id = %s",
             [survey.pk],
@@ -1025,13 +1026,9 @@ def _release_advance(survey: Survey, release, questions):
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            INSERT INTO surveys_releasedtally (release_id, question_id, option_id, ethnicity,
-                role, grade_band, locality, respondents)
-            SELECT %s, question_id, option_id, ethnicity, role, grade_band, locality, respondents
-              FROM surveys_answertally WHERE survey_id = %s
-             ORDER BY question_id, option_id, ethnicity, role, grade_band, locality
-            """,
+            f"INSERT INTO surveys_releasedtally (release_id, {_TALLY_ORDER}, respondents)"
+            f" SELECT %s, {_TALLY_ORDER}, respondents FROM surveys_answertally"
+            f" WHERE survey_id = %s ORDER BY {_TALLY_ORDER}",
             [new.pk, survey.pk],
         )
     if release is not None:
