@@ -250,10 +250,8 @@ def hidden_cells(
     release = found.get((date, cohort))
     if release is None:
         return UNDECIDED
-    area = _area(filters)
-    band = filters.age_band
-    if filters.sex is None and (band == AgeBand.ALL or area == (policy.ALL,)):
-        return frozenset(release.hidden.get(_view_key((area, band)), ()))
+    if not is_withheld(filters):
+        return frozenset(release.hidden.get(_view_key((_area(filters), filters.age_band)), ()))
     # A view combining filters outside the release (a sex; an age band of a locality or team):
     # its siblings add up to the views it lies in (the sexes to all, the bands to all ages,
     # the localities' bands to the authority's), so deciding each on its own let hidden counts
